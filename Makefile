@@ -1,0 +1,46 @@
+# The two commands: `make run` (demo on SQLite at http://127.0.0.1:8000) and `make test`.
+VENV ?= .venv
+BIN := $(VENV)/bin
+PYTHON ?= python3
+export FLASK_APP := kick_forms
+
+.PHONY: run test install translations migrate demo chromium lint extract-messages
+
+run: install translations migrate demo
+	$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
+
+test: install translations chromium
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $@
+
+# Catalogs are compiled here, never committed as binaries.
+translations: install
+	$(BIN)/pybabel compile --use-fuzzy -d kick_forms/translations -D messages
+
+extract-messages: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o kick_forms/translations/messages.pot .
+	$(BIN)/pybabel update -i kick_forms/translations/messages.pot -d kick_forms/translations --no-fuzzy-matching
+
+migrate: install
+	$(BIN)/flask db upgrade
+
+demo: install
+	$(BIN)/flask kick load-reference
+	$(BIN)/flask kick load-demo
+
+# Browser tests drive Debian's Chromium (Playwright cannot download browsers here).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .

@@ -1,0 +1,16 @@
+"""gunicorn settings; each can be overridden with GUNICORN_CMD_ARGS or the command line."""
+
+import os
+
+bind = os.environ.get("KICK_BIND", "127.0.0.1:8000")
+worker_class = "gthread"
+workers = int(os.environ.get("KICK_WORKERS", "2"))
+threads = int(os.environ.get("KICK_THREADS", "4"))
+timeout = 30
+graceful_timeout = 20
+keepalive = 5
+# Request lines only: no query strings or bodies reach the log, so private links stay private.
+accesslog = "-"
+access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
+errorlog = "-"
+forwarded_allow_ips = os.environ.get("KICK_FORWARDED_ALLOW_IPS", "127.0.0.1")

@@ -1,0 +1,112 @@
+"""KICK Forms: public consultation between Swedish regions and cultural organisations."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from flask import Flask, current_app, g, request, session
+from flask_babel import get_locale
+
+from kick_forms import config as config_module
+from kick_forms.extensions import (
+    babel,
+    configure_sqlite,
+    csrf,
+    db,
+    limiter,
+    login_manager,
+    migrate,
+    sqlite_begin,
+)
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def create_app(overrides: dict[str, Any] | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(config_module.PROJECT_ROOT / "templates"),
+        static_folder=str(config_module.PROJECT_ROOT / "static"),
+    )
+    app.config.update(config_module.defaults(app.instance_path))
+    app.config.update(config_module.from_environment(os.environ))
+    app.config.update(overrides or {})
+    config_module.finalise(app.config)
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from kick_forms import cli, security, templating
+
+    security.init_app(app)
+    templating.init_app(app)
+    cli.init_app(app)
+    return app
+
+
+def _select_locale() -> str:
+    languages = current_languages()
+    chosen = request.args.get("lang")
+    if chosen in languages:
+        session["lang"] = chosen
+        return chosen
+    stored = session.get("lang")
+    return stored if stored in languages else languages[0]
+
+
+def current_languages() -> tuple[str, ...]:
+    return tuple(current_app.config["LANGUAGES"])
+
+
+def _init_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(
+        app,
+        db,
+        directory=str(config_module.PROJECT_ROOT / "migrations"),
+        render_as_batch=True,
+        compare_type=True,
+    )
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            configure_sqlite(db.engine)
+
+    @app.before_request
+    def _choose_sqlite_begin() -> None:
+        mode = "DEFERRED" if request.method in SAFE_METHODS else "IMMEDIATE"
+        g.sqlite_begin_token = sqlite_begin.set(mode)
+
+    @app.teardown_request
+    def _restore_sqlite_begin(_error: BaseException | None) -> None:
+        token = g.pop("sqlite_begin_token", None)
+        if token is not None:
+            sqlite_begin.reset(token)
+
+    @login_manager.user_loader
+    def _load_user(user_id: str):  # type: ignore[no-untyped-def]
+        from kick_forms.models import User
+
+        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+    app.jinja_env.globals["get_locale"] = get_locale
+
+
+def _register_blueprints(app: Flask) -> None:
+    from kick_forms.auth import bp as auth_bp
+    from kick_forms.consultations import bp as consultations_bp
+    from kick_forms.regions import bp as regions_bp
+
+    app.register_blueprint(regions_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(consultations_bp)

@@ -1,0 +1,88 @@
+"""Flask commands for operators: ``flask kick <command>``."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from kick_forms.extensions import db
+
+kick = AppGroup("kick", help="KICK Forms administration.")
+
+
+@kick.command("load-reference")
+def load_reference() -> None:
+    """Load or update regions, municipalities, culture areas, categories, alliances, the Code."""
+    from kick_forms.reference import load_reference_data
+
+    changes = load_reference_data()
+    db.session.commit()
+    summary = ", ".join(f"{name} {count}" for name, count in changes.items())
+    click.echo(f"Reference data loaded (rows added or changed: {summary}).")
+
+
+@kick.command("load-demo")
+def load_demo() -> None:
+    """Create demo accounts and a demo consultation (never in production)."""
+    from kick_forms.demo import load_demo_data
+
+    if current_app.config["ENV"] == "production":
+        raise click.ClickException("Demo data is not loaded in production.")
+    logins = load_demo_data()
+    db.session.commit()
+    click.echo("Demo logins (email / password):")
+    for email, password in logins:
+        click.echo(f"  {email} / {password}")
+
+
+@kick.command("create-admin")
+@click.option("--email", required=True, help="The staff member's email address.")
+@click.option("--name", default="", help="Their name, as shown to colleagues.")
+@click.option("--region", "region_slug", help="Region slug, e.g. kronoberg.")
+@click.option(
+    "--role", type=click.Choice(["admin", "editor", "viewer"]), default="admin", show_default=True
+)
+@click.option("--platform", is_flag=True, help="Platform admin: sees and manages every region.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def create_admin(
+    email: str, name: str, region_slug: str | None, role: str, platform: bool, password_stdin: bool
+) -> None:
+    """Create a staff account, or give an existing one a role in a region."""
+    from kick_forms.auth.services import PASSWORD_MIN_LENGTH, create_user, find_user, grant_role
+    from kick_forms.models import Region, Role
+
+    if not region_slug and not platform:
+        raise click.UsageError("Give --region <slug> or --platform.")
+    region = None
+    if region_slug:
+        region = db.session.scalars(select(Region).filter_by(slug=region_slug)).one_or_none()
+        if region is None:
+            raise click.BadParameter(f"no region with slug {region_slug!r}", param_hint="--region")
+    user = find_user(email)
+    if user is None:
+        if password_stdin:
+            password = sys.stdin.readline().rstrip("\n")
+        else:
+            password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+        if len(password) < PASSWORD_MIN_LENGTH:
+            raise click.ClickException(
+                f"The password must be at least {PASSWORD_MIN_LENGTH} characters."
+            )
+        user = create_user(email, password, name=name, platform_admin=platform)
+        click.echo(f"Created account {user.email}.")
+    elif platform:
+        user.is_platform_admin = True
+    if region is not None:
+        grant_role(user, region, Role(role))
+        click.echo(f"{user.email} is {role} in {region.name}.")
+    if platform:
+        click.echo(f"{user.email} is a platform admin.")
+    db.session.commit()
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(kick)

@@ -1,0 +1,97 @@
+"""Configuration: defaults, then the environment, then explicit overrides.
+
+Every setting can be given as ``KICK_<NAME>`` in the environment; a few well-known ones
+(``DATABASE_URL``, ``SECRET_KEY``, ``REDIS_URL``) are also read without the prefix.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+DEFAULT_SECRET_KEY = "dev-only-not-secret"  # noqa: S105  refused in production, see check()
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigError(RuntimeError):
+    """The configuration is unsafe or incomplete for the chosen mode."""
+
+
+def defaults(instance_path: str) -> dict[str, Any]:
+    return {
+        "ENV": "development",
+        "SECRET_KEY": DEFAULT_SECRET_KEY,
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(instance_path) / 'kick_forms.sqlite3'}",
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": False,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        # A staff session ends after this much inactivity (refreshed on each request).
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=8),
+        "SESSION_REFRESH_EACH_REQUEST": True,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "BABEL_DEFAULT_LOCALE": "sv",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Stockholm",
+        "LANGUAGES": ("sv", "en"),
+        "TIMEZONE": "Europe/Stockholm",
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "LOGIN_RATE_LIMIT": "10 per minute;50 per hour",
+        "REDIS_URL": None,
+        "HTMX_FILE": "vendor/htmx-4.0.1.min.js",
+        "HTMX_SRI": "sha384-Qp9rdC8H7EqOoX+nR0P3RPG2Noji+qdwJlGpfzwQJsfOpp3sGwIdSP9xO3+UlEhn",
+        "MAX_CONTENT_LENGTH": 12 * 1024 * 1024,
+    }
+
+
+_UNPREFIXED = {
+    "DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
+    "SECRET_KEY": "SECRET_KEY",
+    "REDIS_URL": "REDIS_URL",
+}
+
+_BOOLEAN = {"SESSION_COOKIE_SECURE", "TESTING", "RATELIMIT_ENABLED"}
+
+
+def from_environment(environ: os._Environ[str] | dict[str, str]) -> dict[str, Any]:
+    """Read settings from the environment: unprefixed well-known names, then KICK_*."""
+    settings: dict[str, Any] = {}
+    for env_name, key in _UNPREFIXED.items():
+        if environ.get(env_name):
+            settings[key] = environ[env_name]
+    for env_name, value in environ.items():
+        if not env_name.startswith("KICK_") or env_name.startswith("KICK_TEST_"):
+            continue
+        key = env_name.removeprefix("KICK_")
+        if key == "DATABASE_URL":
+            key = "SQLALCHEMY_DATABASE_URI"
+        settings[key] = value.lower() in {"1", "true", "yes", "on"} if key in _BOOLEAN else value
+    return settings
+
+
+def normalise_database_url(url: str) -> str:
+    """Let operators write postgres:// or postgresql:// and still get the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url.removeprefix(prefix)
+    return url
+
+
+def finalise(config: dict[str, Any]) -> None:
+    """Derive settings that depend on others, then refuse unsafe production settings."""
+    config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(config["SQLALCHEMY_DATABASE_URI"])
+    if config.get("REDIS_URL") and config.get("RATELIMIT_STORAGE_URI") == "memory://":
+        config["RATELIMIT_STORAGE_URI"] = config["REDIS_URL"]
+    if config["ENV"] == "production":
+        if config["SECRET_KEY"] in (DEFAULT_SECRET_KEY, "", None) or len(config["SECRET_KEY"]) < 32:
+            raise ConfigError(
+                "KICK_ENV=production needs SECRET_KEY: at least 32 random characters, "
+                "e.g. python -c 'import secrets; print(secrets.token_urlsafe(48))'"
+            )
+        config["SESSION_COOKIE_SECURE"] = True
+        config["REMEMBER_COOKIE_SECURE"] = True

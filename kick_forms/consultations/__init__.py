@@ -1,0 +1,5 @@
+from flask import Blueprint
+
+bp = Blueprint("consultations", __name__, url_prefix="/admin")
+
+from kick_forms.consultations import views  # noqa: E402,F401  registers the routes

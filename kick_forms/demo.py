@@ -1,0 +1,225 @@
+"""Demo data: an admin for each KICK/IKA region and an open consultation in Kronoberg."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from sqlalchemy import select
+
+from kick_forms.auth.services import create_user, find_user, grant_role
+from kick_forms.consultations import services as builder
+from kick_forms.extensions import db
+from kick_forms.models import Consultation, ConsultationStatus, QuestionKind, Region, Role
+from kick_forms.timeutil import to_local, utcnow
+
+DEMO_REGIONS = ("uppsala", "jonkoping", "kronoberg", "blekinge", "gavleborg", "stockholm")
+DEMO_SLUG = "kulturplan-2027-2030"
+
+INTRO = """\
+Region Kronoberg tar fram en ny regional kulturplan för 2027–2030. Planen styr hur regionen och
+staten tillsammans fördelar pengar till kulturen i länet inom kultursamverkansmodellen.
+
+Vi vill veta vad **ni i det civila samhällets kulturliv** tycker: föreningar, studieförbund,
+hembygdsföreningar, körer, arrangörer och alla andra som gör kultur i Kronoberg.
+
+- Svara gärna tillsammans i föreningen. Ni kan spara ett utkast och fortsätta senare.
+- Ni kan bifoga ett skriftligt remissvar.
+- Vi sammanställer svaren öppet och berättar vad vi gjorde med dem.
+
+Läs mer om [kultursamverkansmodellen](https://www.kulturradet.se/kultursamverkansmodellen/).
+"""
+
+
+def _q(kind, label, help_text="", required=False, options=(), **extra):  # type: ignore[no-untyped-def]
+    return builder.QuestionData(
+        kind=kind,
+        label=label,
+        help_text=help_text,
+        required=required,
+        options=list(options),
+        allow_other=extra.get("allow_other", False),
+        max_length=extra.get("max_length"),
+        scale_min_label=extra.get("scale_min_label", ""),
+        scale_max_label=extra.get("scale_max_label", ""),
+        number_min=extra.get("number_min"),
+        number_max=extra.get("number_max"),
+    )
+
+
+K = QuestionKind
+SECTIONS = [
+    (
+        "Om er verksamhet",
+        "Några frågor om er förening, så att vi förstår vilka som svarat.",
+        [
+            _q(
+                K.MULTIPLE_CHOICE,
+                "Inom vilka kulturområden är ni verksamma?",
+                "Välj alla som passar.",
+                True,
+                [
+                    "Teater, dans och musik",
+                    "Museer och kulturarv",
+                    "Bibliotek, läsande och litteratur",
+                    "Bild och form",
+                    "Arkiv",
+                    "Film",
+                    "Hemslöjd",
+                ],
+                allow_other=True,
+            ),
+            _q(
+                K.NUMBER,
+                "Ungefär hur många medlemmar har er förening?",
+                "Skriv en uppskattning om ni inte vet exakt.",
+                number_min=0,
+                number_max=1_000_000,
+            ),
+            _q(
+                K.SINGLE_CHOICE,
+                "Hur ofta har ni kontakt med Region Kronobergs kulturverksamhet?",
+                "",
+                False,
+                ["Varje månad", "Några gånger om året", "Mer sällan", "Aldrig"],
+            ),
+        ],
+    ),
+    (
+        "Kulturplanens prioriteringar",
+        "Kulturplanen 2027–2030 bygger på de sju områdena i kultursamverkansmodellen.",
+        [
+            _q(
+                K.SCALE,
+                "Hur väl speglar nuvarande kulturplan behoven i ert område?",
+                "",
+                True,
+                scale_min_label="Inte alls",
+                scale_max_label="Mycket väl",
+            ),
+            _q(
+                K.SINGLE_CHOICE,
+                "Vilket område bör regionen prioritera mest de kommande fyra åren?",
+                "",
+                True,
+                [
+                    "Professionell teater-, dans- och musikverksamhet",
+                    "Museiverksamhet och kulturmiljöarbete",
+                    "Bibliotek och läs- och litteraturfrämjande verksamhet",
+                    "Professionell bild- och formverksamhet",
+                    "Regional enskild arkivverksamhet",
+                    "Filmkulturell verksamhet",
+                    "Främjande av hemslöjd",
+                ],
+            ),
+            _q(
+                K.LONG_TEXT,
+                "Vad saknar ni i dagens kulturplan?",
+                "Beskriv gärna med exempel från er verksamhet.",
+                max_length=3000,
+            ),
+        ],
+    ),
+    (
+        "Samverkan och dialog",
+        "Hur fungerar dialogen mellan regionen och det civila samhället i dag?",
+        [
+            _q(K.YES_NO, "Har er förening blivit tillfrågad om kulturplanen tidigare?", "", True),
+            _q(
+                K.SCALE,
+                "Hur väl har regionen återkopplat vad som hände med era synpunkter?",
+                "",
+                scale_min_label="Inte alls",
+                scale_max_label="Mycket väl",
+            ),
+            _q(
+                K.MULTIPLE_CHOICE,
+                "Hur vill ni helst delta i samrådet?",
+                "Välj alla som passar.",
+                False,
+                [
+                    "Webbformulär som detta",
+                    "Dialogmöten på kvällstid",
+                    "Digitala möten",
+                    "Genom vår regionala kulturallians",
+                ],
+                allow_other=True,
+            ),
+        ],
+    ),
+    (
+        "Framåt",
+        "",
+        [
+            _q(K.SHORT_TEXT, "Beskriv med några ord den viktigaste frågan för er förening.", ""),
+            _q(
+                K.LONG_TEXT,
+                "Har ni förslag på hur regionen kan stödja ideell kultur i hela länet?",
+                "Tänk gärna på landsbygd, tillgänglighet och unga.",
+                max_length=5000,
+            ),
+            _q(K.YES_NO, "Vill ni bli inbjudna till dialogmöten om kulturplanen?"),
+        ],
+    ),
+]
+
+
+def _demo_password(slug: str) -> str:
+    return f"demo-{slug}-2027"
+
+
+def load_demo_data() -> list[tuple[str, str]]:
+    """Create the demo accounts and consultation unless they exist; return (email, password)."""
+    logins = []
+    for slug in DEMO_REGIONS:
+        region = db.session.scalars(select(Region).filter_by(slug=slug)).one()
+        email = f"admin@{slug}.demo.kickforms.se"
+        password = _demo_password(slug)
+        if find_user(email) is None:
+            user = create_user(email, password, name=f"Demo {region.name}")
+            grant_role(user, region, Role.ADMIN)
+        logins.append((email, password))
+    _demo_consultation()
+    db.session.flush()
+    return logins
+
+
+def _demo_consultation() -> None:
+    region = db.session.scalars(select(Region).filter_by(slug="kronoberg")).one()
+    exists = db.session.scalar(
+        select(Consultation.id).filter_by(region_id=region.id, slug=DEMO_SLUG)
+    )
+    if exists:
+        return
+    now = utcnow()
+    local_now = to_local(now)
+    assert local_now is not None
+    closes = datetime.combine(local_now.date() + timedelta(days=90), time(23, 59))
+    opens = local_now.replace(tzinfo=None, second=0, microsecond=0) - timedelta(days=7)
+    consultation = builder.create_consultation(
+        region,
+        builder.Settings(
+            title="Kulturplan för Kronobergs län 2027–2030",
+            slug=DEMO_SLUG,
+            intro=INTRO,
+            plan_start_year=2027,
+            plan_end_year=2030,
+            culture_area_keys=[
+                "performing_arts",
+                "museums",
+                "libraries",
+                "visual_arts",
+                "archives",
+                "film",
+                "crafts",
+            ],
+            opens_at_local=opens,
+            closes_at_local=closes,
+            code_level_key="consultation",
+            code_step_key="drafting",
+        ),
+    )
+    for title, description, questions in SECTIONS:
+        section = builder.add_section(consultation, title, description)
+        for data in questions:
+            builder.add_question(section, data)
+    builder.change_status(consultation, ConsultationStatus.OPEN, now)

@@ -1,0 +1,79 @@
+"""Staff accounts and their roles in regions."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from kick_forms.extensions import db
+from kick_forms.models.reference import Region
+from kick_forms.timeutil import utcnow
+
+
+class Role(enum.StrEnum):
+    ADMIN = "admin"
+    EDITOR = "editor"
+    VIEWER = "viewer"
+
+
+_ROLE_RANK = {Role.VIEWER: 1, Role.EDITOR: 2, Role.ADMIN: 3}
+
+
+class User(UserMixin, db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120), default="")
+    password_hash: Mapped[str] = mapped_column(String(255))
+    is_platform_admin: Mapped[bool] = mapped_column(default=False)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[datetime | None]
+
+    memberships: Mapped[list[RegionMembership]] = relationship(
+        back_populates="user", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
+        return self.active
+
+    def role_in(self, region: Region) -> Role | None:
+        """The user's role in a region; platform admins act as admins everywhere."""
+        if self.is_platform_admin:
+            return Role.ADMIN
+        for membership in self.memberships:
+            if membership.region_id == region.id:
+                return Role(membership.role)
+        return None
+
+    def has_role(self, region: Region, at_least: Role) -> bool:
+        role = self.role_in(region)
+        return role is not None and _ROLE_RANK[role] >= _ROLE_RANK[at_least]
+
+    def can_view(self, region: Region) -> bool:
+        return self.has_role(region, Role.VIEWER)
+
+    def can_edit(self, region: Region) -> bool:
+        return self.has_role(region, Role.EDITOR)
+
+    def __repr__(self) -> str:
+        return f"<User {self.id}>"
+
+
+class RegionMembership(db.Model):
+    __table_args__ = (
+        UniqueConstraint("user_id", "region_id"),
+        CheckConstraint("role IN ('admin', 'editor', 'viewer')", name="role"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id"), index=True)
+    role: Mapped[str] = mapped_column(String(16))
+
+    user: Mapped[User] = relationship(back_populates="memberships")
+    region: Mapped[Region] = relationship()

@@ -1,0 +1,5 @@
+from flask import Blueprint
+
+bp = Blueprint("regions", __name__)
+
+from kick_forms.regions import views  # noqa: E402,F401  registers the routes

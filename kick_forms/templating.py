@@ -1,0 +1,72 @@
+"""Jinja filters and globals shared by every area."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import markdown as markdown_lib
+import nh3
+from flask import Flask, request, url_for
+from flask_babel import format_datetime
+from markupsafe import Markup
+
+from kick_forms.htmx import htmx_request
+from kick_forms.timeutil import to_local
+
+_ALLOWED_TAGS = {
+    "a", "abbr", "blockquote", "br", "code", "em", "h2", "h3", "h4", "hr", "li", "ol", "p",
+    "pre", "strong", "table", "tbody", "td", "th", "thead", "tr", "ul",
+}  # fmt: skip
+
+
+def render_markdown(text: str | None) -> Markup:
+    """Markdown typed by staff, as HTML with everything but plain formatting removed."""
+    html = markdown_lib.markdown(text or "", extensions=["extra", "sane_lists"])
+    # Headings start at h2: the page's own title is the only h1.
+    for level in (3, 2, 1):
+        html = html.replace(f"<h{level}>", f"<h{level + 1}>").replace(
+            f"</h{level}>", f"</h{level + 1}>"
+        )
+    clean = nh3.clean(
+        html,
+        tags=_ALLOWED_TAGS,
+        attributes={"a": {"href", "title"}, "abbr": {"title"}, "td": {"align"}, "th": {"align"}},
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer nofollow",
+    )
+    return Markup(clean)  # noqa: S704  sanitised by nh3 just above
+
+
+def local_datetime(moment: datetime | None, format: str = "medium") -> str:
+    """A stored UTC time in Swedish local time, in the reader's language."""
+    if moment is None:
+        return ""
+    return format_datetime(to_local(moment), format)
+
+
+def url_for_language(code: str) -> str:
+    """This page in another language (the choice is remembered for the visit)."""
+    args = request.args.to_dict()
+    args["lang"] = code
+    endpoint = request.endpoint or "regions.home"
+    return url_for(endpoint, **(request.view_args or {}), **args)
+
+
+def _labels() -> dict[str, object]:
+    from kick_forms.consultations.labels import QUESTION_KIND_LABELS, STATUS_ACTIONS, STATUS_LABELS
+
+    return {
+        "status_labels": STATUS_LABELS,
+        "status_actions": STATUS_ACTIONS,
+        "kind_labels": QUESTION_KIND_LABELS,
+    }
+
+
+def init_app(app: Flask) -> None:
+    app.context_processor(_labels)
+    app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters["local_datetime"] = local_datetime
+    app.jinja_env.globals["url_for_language"] = url_for_language
+    app.jinja_env.globals["htmx_fragment"] = lambda: htmx_request().wants_fragment
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True

@@ -1,0 +1,219 @@
+"""Fixtures: an app on a migrated database (SQLite always, PostgreSQL when configured).
+
+The schema comes from the migrations, as in production. Reference data is loaded once per
+database; rows that tests create are deleted after each test.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from flask import Flask, current_app, has_app_context
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy import text
+
+from kick_forms import create_app
+from kick_forms.auth.services import create_user, grant_role
+from kick_forms.consultations import services as builder
+from kick_forms.extensions import db, limiter, sqlite_begin
+from kick_forms.models import (
+    Consultation,
+    ConsultationStatus,
+    QuestionKind,
+    Region,
+    Role,
+    User,
+)
+from kick_forms.reference import load_reference_data
+from kick_forms.timeutil import utcnow
+
+PASSWORD = "correct horse battery staple"
+REFERENCE_TABLES = {
+    "region", "municipality", "culture_area", "organisation_category", "culture_alliance",
+    "code_level", "code_step", "code_principle", "alembic_version",
+}  # fmt: skip
+
+DATABASES = ["sqlite"] + (["postgresql"] if os.environ.get("KICK_TEST_DATABASE_URL") else [])
+
+
+def _database_url(kind: str, tmp_path_factory: pytest.TempPathFactory) -> str:
+    if kind == "sqlite":
+        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+    return os.environ["KICK_TEST_DATABASE_URL"]
+
+
+def _reset_postgresql(app: Flask) -> None:
+    """Start from an empty schema so that the migrations, not leftovers, make the tables."""
+    with app.app_context(), db.engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+
+
+@pytest.fixture(scope="session", params=DATABASES)
+def database_url(request: pytest.FixtureRequest, tmp_path_factory) -> Iterator[str]:
+    url = _database_url(request.param, tmp_path_factory)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True})
+    if request.param == "postgresql":
+        _reset_postgresql(app)
+    with app.app_context():
+        upgrade()
+        load_reference_data()
+        db.session.commit()
+        db.engine.dispose()
+    yield url
+
+
+class IsolatedClient(FlaskClient):
+    """Each request runs in an application context of its own, as in production.
+
+    Tests hold an app context for their own queries; without this, requests would share it,
+    and with it ``g`` and the database session.
+    """
+
+    def open(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        outer = has_app_context() and current_app._get_current_object() is self.application
+        if outer:
+            db.session.commit()  # end the test's transaction: SQLite would keep its snapshot
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        if outer:
+            db.session.expire_all()
+        return response
+
+
+def make_app(database_url: str, **overrides) -> Flask:
+    config = {
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key-that-is-long-enough-for-tests",
+        "RATELIMIT_ENABLED": False,
+        "SERVER_NAME": None,
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=1),
+    }
+    config.update(overrides)
+    app = create_app(config)
+    app.test_client_class = IsolatedClient
+    return app
+
+
+@pytest.fixture
+def app(database_url: str) -> Iterator[Flask]:
+    app = make_app(database_url)
+    with app.app_context():
+        # The test's own queries only read between requests; they must not hold SQLite's
+        # write lock while a request runs.
+        token = sqlite_begin.set("DEFERRED")
+        yield app
+        sqlite_begin.reset(token)
+        db.session.remove()
+        _delete_test_rows()
+        db.engine.dispose()
+    limiter.reset()
+
+
+def _delete_test_rows() -> None:
+    tables = [t for t in reversed(db.metadata.sorted_tables) if t.name not in REFERENCE_TABLES]
+    with db.engine.begin() as connection:
+        for table in tables:
+            connection.execute(table.delete())
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+def region(slug: str) -> Region:
+    return db.session.scalars(db.select(Region).filter_by(slug=slug)).one()
+
+
+def make_user(region_slug: str | None, role: Role | None, platform: bool = False) -> User:
+    suffix = f"{region_slug or 'platform'}-{role.value if role else 'none'}"
+    user = create_user(f"{suffix}@example.se", PASSWORD, platform_admin=platform)
+    if region_slug and role:
+        grant_role(user, region(region_slug), role)
+    db.session.commit()
+    return user
+
+
+def csrf_token(client: FlaskClient, url: str) -> str:
+    """The CSRF token from a page's form, as a browser would send it back."""
+    html = client.get(url).get_data(as_text=True)
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
+        r'name="csrf_token" value="([^"]+)"', html
+    )
+    assert match, f"no CSRF token on {url}"
+    return match.group(1)
+
+
+def login(client: FlaskClient, user: User) -> None:
+    token = csrf_token(client, "/admin/login")
+    response = client.post(
+        "/admin/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token}
+    )
+    assert response.status_code == 303, response.get_data(as_text=True)
+
+
+def make_consultation(
+    region_slug: str = "kronoberg",
+    slug: str = "kulturplan",
+    with_questions: bool = True,
+    status: ConsultationStatus = ConsultationStatus.DRAFT,
+) -> Consultation:
+    """A consultation with two sections of questions, built through the builder's services."""
+    now = utcnow()
+    consultation = builder.create_consultation(
+        region(region_slug),
+        builder.Settings(
+            title="Kulturplan 2027–2030",
+            slug=slug,
+            intro="Vi vill **höra er**.",
+            plan_start_year=2027,
+            plan_end_year=2030,
+            culture_area_keys=["museums"],
+            opens_at_local=None,
+            closes_at_local=(now + timedelta(days=30)).replace(microsecond=0),
+            code_level_key="consultation",
+            code_step_key="drafting",
+        ),
+    )
+    if with_questions:
+        for title in ("Om er", "Prioriteringar"):
+            section = builder.add_section(consultation, title, "")
+            for label in ("Fråga A", "Fråga B"):
+                builder.add_question(section, question_data(label=f"{title}: {label}"))
+    if status != ConsultationStatus.DRAFT:
+        builder.change_status(consultation, ConsultationStatus.OPEN, now)
+        if status in (ConsultationStatus.CLOSED, ConsultationStatus.PUBLISHED):
+            builder.change_status(consultation, ConsultationStatus.CLOSED, now)
+        if status == ConsultationStatus.PUBLISHED:
+            builder.change_status(consultation, ConsultationStatus.PUBLISHED, now)
+    db.session.commit()
+    return consultation
+
+
+def question_data(**changes) -> builder.QuestionData:
+    values = dict(
+        kind=QuestionKind.SHORT_TEXT,
+        label="Vad tycker ni?",
+        help_text="",
+        required=False,
+        options=[],
+        allow_other=False,
+        max_length=None,
+        scale_min_label="",
+        scale_max_label="",
+        number_min=None,
+        number_max=None,
+    )
+    values.update(changes)
+    return builder.QuestionData(**values)
+
+
+ROOT = Path(__file__).resolve().parent.parent
