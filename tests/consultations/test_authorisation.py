@@ -1,0 +1,115 @@
+"""Every staff route, for every kind of visitor: enumerated from the URL map.
+
+A new route under /admin is picked up here automatically, so it cannot be forgotten.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from kick_forms import create_app
+from kick_forms.extensions import db
+from kick_forms.models import Consultation, Role
+from tests.conftest import csrf_token, login, make_consultation, make_user
+
+PUBLIC_ADMIN_ENDPOINTS = {"auth.login", "auth.logout"}
+
+
+def _staff_rules():
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    rules = [
+        rule
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/admin") and rule.endpoint not in PUBLIC_ADMIN_ENDPOINTS
+    ]
+    return sorted(rules, key=lambda rule: rule.rule)
+
+
+STAFF_ROUTES = [
+    pytest.param(rule.rule, method, id=f"{method} {rule.rule}")
+    for rule in _staff_rules()
+    for method in sorted(rule.methods - {"HEAD", "OPTIONS"})
+]
+REGION_ROUTES = [route for route in STAFF_ROUTES if "<region_slug>" in route.values[0]]
+
+
+def _url(pattern: str, consultation: Consultation) -> str:
+    section = consultation.sections[0]
+    return (
+        pattern.replace("<region_slug>", consultation.region.slug)
+        .replace("<int:consultation_id>", str(consultation.id))
+        .replace("<int:section_id>", str(section.id))
+        .replace("<int:question_id>", str(section.questions[0].id))
+    )
+
+
+def _form_data(token: str) -> dict[str, str]:
+    # Enough for any staff form to pass validation, so a refusal can only come from access.
+    return {
+        "csrf_token": token,
+        "title": "Titel",
+        "label": "Fråga",
+        "kind": "short_text",
+        "direction": "down",
+        "status": "open",
+    }
+
+
+def _snapshot() -> list[tuple]:
+    db.session.expire_all()
+    return [
+        (
+            c.id,
+            c.title,
+            c.status,
+            [(s.id, s.title, [q.label for q in s.questions]) for s in c.sections],
+        )
+        for c in db.session.scalars(db.select(Consultation).order_by(Consultation.id))
+    ]
+
+
+@pytest.mark.parametrize(("pattern", "method"), STAFF_ROUTES)
+def test_anonymous_visitors_are_sent_to_login(client, pattern, method):
+    url = _url(pattern, make_consultation())
+    response = client.open(url, method=method)
+    if method == "GET":
+        assert response.status_code == 302
+        assert response.headers["Location"].startswith("/admin/login?next=")
+    else:
+        # Without a session there is no CSRF token either: refused before anything happens.
+        assert response.status_code in (302, 400)
+
+
+@pytest.mark.parametrize(("pattern", "method"), REGION_ROUTES)
+def test_staff_of_another_region_get_404_on_every_url(client, pattern, method):
+    consultation = make_consultation(region_slug="kronoberg")
+    login(client, make_user("blekinge", Role.EDITOR))
+    token = csrf_token(client, "/admin/")
+    before = _snapshot()
+    response = client.open(_url(pattern, consultation), method=method, data=_form_data(token))
+    assert response.status_code == 404
+    assert _snapshot() == before
+
+
+@pytest.mark.parametrize(("pattern", "method"), REGION_ROUTES)
+def test_a_viewer_can_read_but_not_change_anything(client, pattern, method):
+    consultation = make_consultation(region_slug="kronoberg")
+    login(client, make_user("kronoberg", Role.VIEWER))
+    token = csrf_token(client, "/admin/")
+    before = _snapshot()
+    url = _url(pattern, consultation)
+    response = client.open(url, method=method, data=_form_data(token))
+    changes = method != "GET" or url.endswith(("/edit", "/new", "/settings", "/delete"))
+    assert response.status_code == (403 if changes else 200)
+    assert _snapshot() == before
+    if not changes:
+        assert "Ändra" not in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("pattern", "method"), REGION_ROUTES)
+def test_editors_and_platform_admins_reach_every_url(client, pattern, method):
+    consultation = make_consultation(region_slug="kronoberg")
+    login(client, make_user(None, None, platform=True))
+    token = csrf_token(client, "/admin/")
+    response = client.open(_url(pattern, consultation), method=method, data=_form_data(token))
+    assert response.status_code in (200, 303, 422)
