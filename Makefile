@@ -9,7 +9,7 @@ export FLASK_APP := kick_forms
 run: install translations migrate demo
 	$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
-test: install translations chromium
+test: install translations chromium node_modules/.package-lock.json
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 install: $(VENV)/.installed
@@ -40,6 +40,10 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  echo "Installing Debian's chromium for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+# axe-core for the accessibility checks in the browser tests.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
 
 lint: install
 	$(BIN)/ruff check .

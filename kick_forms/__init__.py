@@ -39,12 +39,19 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from kick_forms import cli, security, templating
+    from kick_forms import cli, errors, security, templating
 
+    errors.init_app(app)
     security.init_app(app)
     templating.init_app(app)
     cli.init_app(app)
     return app
+
+
+def _unauthorised():  # type: ignore[no-untyped-def]
+    from kick_forms.errors import unauthorised
+
+    return unauthorised()
 
 
 def _select_locale() -> str:
@@ -76,6 +83,7 @@ def _init_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"
+    login_manager.unauthorized_handler(_unauthorised)
     login_manager.session_protection = "strong"
 
     with app.app_context():

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, time
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField
 from wtforms.fields import DateTimeLocalField
 from wtforms.validators import Length
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+DISPLAY_FORMAT = "%Y-%m-%d %H:%M"
 
 
 class ActionForm(FlaskForm):
@@ -19,30 +20,46 @@ class ActionForm(FlaskForm):
 
 
 class LocalDateTimeField(DateTimeLocalField):
-    """A date and time typed in Swedish local time; a malformed value says how to write it."""
+    """A date and time typed as text in Swedish local time, e.g. "2027-03-31 23:59".
 
-    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    A text input rather than the browser's date-time picker: a half-filled picker submits
+    nothing, which would silently clear the time. A date alone gets ``default_time``.
+    """
+
+    widget = TextInput()
+
+    def __init__(self, *args, default_time: time | None = None, **kwargs):  # type: ignore[no-untyped-def]
         kwargs.setdefault("format", [DATETIME_FORMAT, "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"])
+        render_kw = kwargs.setdefault("render_kw", {})
+        render_kw.setdefault("autocomplete", "off")
+        render_kw.setdefault("spellcheck", "false")
         super().__init__(*args, **kwargs)
+        self.default_time = default_time
 
     def process_formdata(self, valuelist: list[str]) -> None:
         if not valuelist or not valuelist[0].strip():
             self.data = None
             return
-        text = valuelist[0].strip()
+        text = " ".join(valuelist[0].split()).replace(".", ":")
         for fmt in self.format:
             try:
                 self.data = datetime.strptime(text, fmt)  # noqa: DTZ007  local wall-clock time
                 return
             except ValueError:
                 continue
+        if self.default_time is not None:
+            try:
+                self.data = datetime.combine(date.fromisoformat(text), self.default_time)
+                return
+            except ValueError:
+                pass
         self.data = None
         raise ValueError(_l("Enter a date and time like 2027-03-31 23:59."))
 
     def _value(self) -> str:
         if self.raw_data:
             return " ".join(self.raw_data)
-        return self.data.strftime(DATETIME_FORMAT) if self.data else ""
+        return self.data.strftime(DISPLAY_FORMAT) if self.data else ""
 
 
 class MultiCheckboxField(SelectMultipleField):

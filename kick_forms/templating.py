@@ -7,7 +7,7 @@ from datetime import datetime
 import markdown as markdown_lib
 import nh3
 from flask import Flask, request, url_for
-from flask_babel import format_datetime
+from flask_babel import format_datetime, get_locale
 from markupsafe import Markup
 
 from kick_forms.htmx import htmx_request
@@ -37,11 +37,21 @@ def render_markdown(text: str | None) -> Markup:
     return Markup(clean)  # noqa: S704  sanitised by nh3 just above
 
 
-def local_datetime(moment: datetime | None, format: str = "medium") -> str:
+# Swedish public services write "31 mars 2027 kl. 23.59"; English readers get "31 March 2027, 23:59".
+_DATETIME_PATTERNS = {
+    "sv": {"long": "d MMMM y 'kl.' HH.mm", "short": "d MMM y HH.mm"},
+    "en": {"long": "d MMMM y, HH:mm", "short": "d MMM y HH:mm"},
+}
+
+
+def local_datetime(moment: datetime | None, style: str = "long") -> str:
     """A stored UTC time in Swedish local time, in the reader's language."""
     if moment is None:
         return ""
-    return format_datetime(to_local(moment), format)
+    locale = get_locale()
+    language = locale.language if locale is not None else "sv"
+    pattern = _DATETIME_PATTERNS.get(language, _DATETIME_PATTERNS["sv"])[style]
+    return format_datetime(to_local(moment), pattern)
 
 
 def url_for_language(code: str) -> str:

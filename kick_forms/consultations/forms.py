@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import time
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -77,13 +79,15 @@ class ConsultationForm(FlaskForm):
     culture_areas = MultiCheckboxField(_l("Culture areas"), choices=[])
     opens_at = LocalDateTimeField(
         _l("Opens"),
-        description=_l("Swedish time. Leave empty to open when you publish it."),
+        description=_l("Swedish time, e.g. 2027-01-15 08:00. Empty: opens when you open it."),
         validators=[Optional()],
+        default_time=time(0, 0),
     )
     closes_at = LocalDateTimeField(
         _l("Closes (last time to answer)"),
-        description=_l("Swedish time, e.g. 2027-03-31 23:59."),
+        description=_l("Swedish time, e.g. 2027-03-31 23:59. A date alone means 23:59 that day."),
         validators=[Optional()],
+        default_time=time(23, 59),
     )
     code_level = SelectField(_l("Level of participation"), choices=[], validators=[Optional()])
     code_step = SelectField(_l("Step of the decision process"), choices=[], validators=[Optional()])

@@ -86,6 +86,10 @@ class Settings:
 
 
 def _apply_settings(consultation: Consultation, region: Region, settings: Settings) -> None:
+    if consultation.status not in (None, Status.DRAFT) and settings.closes_at_local is None:
+        raise BuilderError(
+            _l("A consultation that has been opened needs a closing time."), "closes_at"
+        )
     if settings.slug:
         if slug_taken(region, settings.slug, consultation.id):
             raise BuilderError(

@@ -185,8 +185,7 @@ def _builder_context(region: Region, consultation: Consultation, **extra):  # ty
         "region": region,
         "consultation": consultation,
         "can_edit": current_user.can_edit(region),
-        "action_form": ActionForm(),
-        "status_form": StatusForm(),
+        "next_statuses": builder.TRANSITIONS[ConsultationStatus(consultation.status)],
         "now": utcnow(),
         **extra,
     }

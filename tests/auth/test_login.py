@@ -66,10 +66,13 @@ def test_login_is_rate_limited(database_url):
     app = make_app(database_url, RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="3 per minute")
     client = app.test_client()
     with app.app_context():
-        statuses = [_post_login(client, "nobody@example.se", "x").status_code for _ in range(4)]
+        responses = [_post_login(client, "nobody@example.se", "x") for _ in range(4)]
+        statuses = [response.status_code for response in responses]
+        last = responses[-1]
         db.session.remove()
         db.engine.dispose()
     assert statuses == [422, 422, 422, 429]
+    assert "Too many attempts" not in last.get_data(as_text=True)  # Swedish: "För många försök"
 
 
 def test_session_expires_after_inactivity(database_url, app):
@@ -114,3 +117,17 @@ def test_create_admin_command(app):
     )
     assert refused.exit_code != 0
     assert "at least 12" in refused.output
+
+
+def test_htmx_requests_without_a_session_navigate_to_the_login_page(client):
+    response = client.get("/admin/r/kronoberg/", headers={"HX-Request": "true"})
+    assert response.status_code == 401
+    assert response.headers["HX-Redirect"].startswith("/admin/login?next=")
+
+
+def test_an_expired_form_says_what_to_do(client):
+    response = client.post("/admin/login", data={"email": "a@b.se", "password": "x"})
+    assert response.status_code == 400
+    assert "Ladda om" in response.get_data(as_text=True) or "Reload" in response.get_data(
+        as_text=True
+    )

@@ -355,3 +355,27 @@ def test_preview_shows_every_kind_of_question(client):
         assert f"Q {kind}" in html
     assert 'type="radio"' in html and 'type="checkbox"' in html and "<textarea" in html
     assert "<fieldset" in html and "<legend" in html
+
+
+def test_a_closing_date_alone_means_the_end_of_that_day(client):
+    editor_client(client)
+    token = csrf_token(client, f"{BASE}/c/new")
+    response = client.post(
+        f"{BASE}/c/new", data=settings_data(token, opens_at="", closes_at="2030-01-31")
+    )
+    assert response.status_code == 303
+    consultation = db.session.scalars(select(Consultation)).one()
+    assert consultation.closes_at.isoformat() == "2030-01-31T22:59:00"  # 23:59 CET
+    assert consultation.opens_at is None
+
+
+def test_an_open_consultation_keeps_its_closing_time(client):
+    consultation = make_consultation(status=ConsultationStatus.OPEN)
+    closes_at = consultation.closes_at
+    editor_client(client)
+    url = f"{BASE}/c/{consultation.id}/settings"
+    token = csrf_token(client, url)
+    response = client.post(url, data=settings_data(token, slug="kulturplan", closes_at=""))
+    assert response.status_code == 422
+    assert 'href="#closes_at"' in response.get_data(as_text=True)
+    assert fresh(Consultation, consultation.id).closes_at == closes_at

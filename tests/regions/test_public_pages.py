@@ -55,3 +55,16 @@ def test_intro_markdown_is_sanitised(client, app):
     assert "<script>alert(1)" not in html
     assert "javascript:" not in html
     assert "<strong>fet</strong>" in html
+
+
+def test_errors_are_pages_for_people_in_swedish(client):
+    response = client.get("/r/atlantis/")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 404
+    assert "Sidan finns inte" in html or "Page not found" in html
+    assert '<html lang="sv">' in html
+
+    fragment = client.get("/r/atlantis/", headers={"HX-Request": "true"})
+    assert fragment.status_code == 404
+    assert "<html" not in fragment.get_data(as_text=True)
+    assert fragment.headers["HX-Retarget"] == "#main"

@@ -1,0 +1,73 @@
+"""Error pages for people: in their language, inside the site's layout, never a stack trace."""
+
+from __future__ import annotations
+
+from flask import Flask, Response, make_response, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from kick_forms import htmx
+
+_MESSAGES = {
+    400: (_l("The request could not be understood"), _l("Go back, reload the page and try again.")),
+    403: (_l("You may not do this"), _l("Your role in this region does not allow it.")),
+    404: (_l("Page not found"), _l("Check the address, or start from the home page.")),
+    405: (_l("Not allowed"), _l("This page cannot be used like that.")),
+    413: (_l("The file is too large"), _l("Choose a smaller file and try again.")),
+    429: (
+        _l("Too many attempts"),
+        _l("Wait a minute and try again. The limit protects everyone's accounts and answers."),
+    ),
+    500: (
+        _l("Something went wrong on our side"),
+        _l("Nothing you sent was half-saved. Try again in a moment."),
+    ),
+}
+_CSRF_MESSAGE = (
+    _l("The form had expired"),
+    _l("For your security a form is valid only for a while. Reload the page and send it again."),
+)
+
+
+def _error_response(status: int, title: str, message: str) -> Response:
+    template = "errors/_error.html" if htmx.htmx_request().is_htmx else "errors/error.html"
+    response = make_response(
+        render_template(template, status=status, title=title, message=message), status
+    )
+    # htmx swaps error responses too; put the message where the page's content is.
+    return htmx.retarget(htmx.vary_on_htmx(response), "#main", "innerHTML")
+
+
+def _handle_http_error(error: HTTPException) -> Response:
+    status = error.code or 500
+    if status < 400:
+        return error  # type: ignore[return-value]
+    title, message = _MESSAGES.get(status, _MESSAGES[500 if status >= 500 else 400])
+    return _error_response(status, str(title), str(message))
+
+
+def _handle_csrf_error(_error: CSRFError) -> Response:
+    return _error_response(400, str(_CSRF_MESSAGE[0]), str(_CSRF_MESSAGE[1]))
+
+
+def _handle_unexpected(_error: Exception) -> Response:
+    title, message = _MESSAGES[500]
+    return _error_response(500, str(title), str(message))
+
+
+def unauthorised() -> Response:
+    """Not logged in: to the login page, which for htmx means a full navigation."""
+    login_url = url_for("auth.login", next=request.full_path.rstrip("?"))
+    if htmx.htmx_request().is_htmx:
+        response = make_response("", 401)
+        response.headers["HX-Redirect"] = login_url
+        return htmx.vary_on_htmx(response)
+    return htmx.vary_on_htmx(make_response("", 302, {"Location": login_url}))
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(CSRFError, _handle_csrf_error)
+    app.register_error_handler(HTTPException, _handle_http_error)
+    if not app.testing and not app.debug:
+        app.register_error_handler(Exception, _handle_unexpected)

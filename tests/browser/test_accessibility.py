@@ -1,0 +1,79 @@
+"""axe-core on the pages this part of the product has, in the states people see them."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from kick_forms.auth.services import create_user, grant_role
+from kick_forms.consultations import services as builder
+from kick_forms.extensions import db
+from kick_forms.models import ConsultationStatus, QuestionKind, Region, Role
+from kick_forms.timeutil import to_local, utcnow
+from tests.browser.axe import violations
+from tests.conftest import question_data
+
+PASSWORD = "accessibility test password"
+
+
+def _setup(live_app) -> int:
+    with live_app.app_context():
+        region = db.session.scalars(db.select(Region).filter_by(slug="blekinge")).one()
+        user = create_user("a11y@blekinge.example.se", PASSWORD)
+        grant_role(user, region, Role.ADMIN)
+        closes = to_local(utcnow() + timedelta(days=20)).replace(tzinfo=None)
+        consultation = builder.create_consultation(
+            region,
+            builder.Settings("Kulturplan Blekinge", "a11y", "Intro **fet**", 2027, 2030,
+                             ["film"], None, closes, "dialogue", "drafting"),
+        )  # fmt: skip
+        section = builder.add_section(consultation, "Allt", "Alla sorters frågor")
+        for kind in QuestionKind:
+            options = ["Ett", "Två"] if kind.has_options else []
+            builder.add_question(
+                section,
+                question_data(kind=kind, label=f"Fråga {kind}", options=options,
+                              allow_other=kind == QuestionKind.MULTIPLE_CHOICE,
+                              help_text="Hjälptext", required=True),
+            )  # fmt: skip
+        builder.change_status(consultation, ConsultationStatus.OPEN, utcnow())
+        db.session.commit()
+        return consultation.id
+
+
+def test_public_and_staff_pages_have_no_axe_violations(live_app, live_server, page):
+    consultation_id = _setup(live_app)
+    checked = {}
+    for path in ("/", "/r/blekinge/", "/r/blekinge/c/a11y/", "/r/blekinge/c/a11y/?lang=en",
+                 "/admin/login", "/r/nowhere/"):  # fmt: skip
+        page.goto(live_server + path)
+        checked[path] = violations(page)
+
+    page.goto(f"{live_server}/admin/login")
+    page.fill("#email", "a11y@blekinge.example.se")
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    base = f"{live_server}/admin/r/blekinge/c/{consultation_id}"
+    for path in ("/admin/", "/admin/r/blekinge/", f"{base}/", f"{base}/settings",
+                 f"{base}/preview", "/admin/r/blekinge/c/new"):  # fmt: skip
+        page.goto(path if path.startswith("http") else live_server + path)
+        checked[path] = violations(page)
+
+    # States reached through htmx: a question being edited, and a form with errors.
+    page.goto(f"{base}/")
+    page.locator("[id^=edit-question-]").first.click()
+    page.locator("form[id^=question-form-]").wait_for()
+    checked["editing a question"] = violations(page)
+    page.fill("#label", "")
+    page.get_by_role("button", name="Spara frågan").click()
+    page.locator(".error-summary").wait_for()
+    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+    checked["question with errors"] = violations(page)
+
+    page.goto(f"{base}/settings")
+    page.fill("#closes_at", "inte ett datum")
+    page.get_by_role("button", name="Spara inställningar").click()
+    page.locator(".error-summary").wait_for()
+    assert page.title().startswith("Fel:")
+    checked["settings with errors"] = violations(page)
+
+    assert {name: found for name, found in checked.items() if found} == {}
