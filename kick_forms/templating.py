@@ -37,7 +37,7 @@ def render_markdown(text: str | None) -> Markup:
     return Markup(clean)  # noqa: S704  sanitised by nh3 just above
 
 
-# Swedish public services write "31 mars 2027 kl. 23.59"; English readers get "31 March 2027, 23:59".
+# Swedish public services write "31 mars 2027 kl. 23.59"; English: "31 March 2027, 23:59".
 _DATETIME_PATTERNS = {
     "sv": {"long": "d MMMM y 'kl.' HH.mm", "short": "d MMM y HH.mm"},
     "en": {"long": "d MMMM y, HH:mm", "short": "d MMM y HH:mm"},
