@@ -79,3 +79,23 @@ def page(browser):
     yield page
     context.close()
     assert errors == [], f"the browser reported errors: {errors}"
+
+
+PASSWORD = "browser test password"
+
+
+def add_staff(region_slug: str, role, email: str) -> None:  # type: ignore[no-untyped-def]
+    """A staff account in the live database (call inside the live app's context)."""
+    from kick_forms.auth.services import create_user, grant_role
+    from kick_forms.models import Region
+
+    region = db.session.scalars(db.select(Region).filter_by(slug=region_slug)).one()
+    grant_role(create_user(email, PASSWORD), region, role)
+
+
+def log_in(page, live_server: str, email: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{live_server}/admin/login")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server}/admin/")

@@ -4,22 +4,19 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from kick_forms.auth.services import create_user, grant_role
 from kick_forms.consultations import services as builder
 from kick_forms.extensions import db
 from kick_forms.models import ConsultationStatus, QuestionKind, Region, Role
 from kick_forms.timeutil import to_local, utcnow
 from tests.browser.axe import violations
+from tests.browser.conftest import add_staff, log_in
 from tests.conftest import question_data
-
-PASSWORD = "accessibility test password"
 
 
 def _setup(live_app) -> int:
     with live_app.app_context():
+        add_staff("blekinge", Role.ADMIN, "a11y@blekinge.example.se")
         region = db.session.scalars(db.select(Region).filter_by(slug="blekinge")).one()
-        user = create_user("a11y@blekinge.example.se", PASSWORD)
-        grant_role(user, region, Role.ADMIN)
         closes = to_local(utcnow() + timedelta(days=20)).replace(tzinfo=None)
         consultation = builder.create_consultation(
             region,
@@ -48,10 +45,7 @@ def test_public_and_staff_pages_have_no_axe_violations(live_app, live_server, pa
         page.goto(live_server + path)
         checked[path] = violations(page)
 
-    page.goto(f"{live_server}/admin/login")
-    page.fill("#email", "a11y@blekinge.example.se")
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
+    log_in(page, live_server, "a11y@blekinge.example.se")
     base = f"{live_server}/admin/r/blekinge/c/{consultation_id}"
     for path in ("/admin/", "/admin/r/blekinge/", f"{base}/", f"{base}/settings",
                  f"{base}/preview", "/admin/r/blekinge/c/new"):  # fmt: skip

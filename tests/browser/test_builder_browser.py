@@ -6,20 +6,17 @@ import re
 
 from playwright.sync_api import expect
 
-from kick_forms.auth.services import create_user, grant_role
 from kick_forms.consultations import services as builder
 from kick_forms.extensions import db
 from kick_forms.models import Region, Role
+from tests.browser.conftest import add_staff, log_in
 from tests.conftest import question_data
-
-PASSWORD = "browser test password"
 
 
 def _setup(live_app) -> int:
     with live_app.app_context():
+        add_staff("kronoberg", Role.EDITOR, "redaktor@kronoberg.example.se")
         kronoberg = db.session.scalars(db.select(Region).filter_by(slug="kronoberg")).one()
-        user = create_user("redaktor@kronoberg.example.se", PASSWORD)
-        grant_role(user, kronoberg, Role.EDITOR)
         consultation = builder.create_consultation(
             kronoberg,
             builder.Settings(
@@ -42,10 +39,7 @@ def test_build_a_question_reorder_it_by_keyboard_and_see_it_in_the_preview(
     live_app, live_server, page
 ):
     consultation_id = _setup(live_app)
-    page.goto(f"{live_server}/admin/login")
-    page.get_by_label("E-postadress").fill("redaktor@kronoberg.example.se")
-    page.get_by_label("Lösenord").fill(PASSWORD)
-    page.get_by_role("button", name="Logga in").click()
+    log_in(page, live_server, "redaktor@kronoberg.example.se")
     page.goto(f"{live_server}/admin/r/kronoberg/c/{consultation_id}/")
     page.evaluate("window.sameDocument = true")
 
