@@ -9,8 +9,10 @@ threads = int(os.environ.get("KICK_THREADS", "4"))
 timeout = 30
 graceful_timeout = 20
 keepalive = 5
-# Request lines only: no query strings or bodies reach the log, so private links stay private.
+# Paths only (no query strings, no bodies), and private links in them are masked by the logger
+# class below, so a draft's link never reaches a log file.
 accesslog = "-"
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("KICK_FORWARDED_ALLOW_IPS", "127.0.0.1")
+logger_class = "kick_forms.accesslog.RedactingLogger"

@@ -114,7 +114,11 @@ def _register_blueprints(app: Flask) -> None:
     from kick_forms.auth import bp as auth_bp
     from kick_forms.consultations import bp as consultations_bp
     from kick_forms.regions import bp as regions_bp
+    from kick_forms.responses import bp as responses_bp
 
+    # The answering flow works without cookies; see kick_forms/responses/views.py.
+    csrf.exempt(responses_bp)
     app.register_blueprint(regions_bp)
+    app.register_blueprint(responses_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(consultations_bp)

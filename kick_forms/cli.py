@@ -85,4 +85,6 @@ def create_admin(
 
 
 def init_app(app: Flask) -> None:
+    from kick_forms.mail import cli as _mail_cli  # noqa: F401  adds `flask kick outbox`
+
     app.cli.add_command(kick)

@@ -45,7 +45,21 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "REDIS_URL": None,
         "HTMX_FILE": "vendor/htmx-4.0.1.min.js",
         "HTMX_SRI": "sha384-Qp9rdC8H7EqOoX+nR0P3RPG2Noji+qdwJlGpfzwQJsfOpp3sGwIdSP9xO3+UlEhn",
+        # Request bodies above this are cut off; attachments have their own, smaller limit so
+        # that a too-large file gets a clear message rather than a bare 413.
         "MAX_CONTENT_LENGTH": 12 * 1024 * 1024,
+        "MAX_ATTACHMENT_BYTES": 10 * 1000 * 1000,
+        "PUBLIC_WRITE_RATE_LIMIT": "30 per minute;300 per hour",
+        # Outgoing mail, sent by ``flask kick outbox`` from the outbox table.
+        "MAIL_SERVER": "localhost",
+        "MAIL_PORT": 25,
+        "MAIL_USERNAME": None,
+        "MAIL_PASSWORD": None,
+        "MAIL_USE_TLS": False,  # STARTTLS on a plain connection, usually port 587
+        "MAIL_USE_SSL": False,  # TLS from the first byte, usually port 465
+        "MAIL_FROM": "KICK Forms <no-reply@localhost>",
+        "MAIL_TIMEOUT": 10,
+        "MAIL_MAX_ATTEMPTS": 10,
     }
 
 
@@ -55,7 +69,16 @@ _UNPREFIXED = {
     "REDIS_URL": "REDIS_URL",
 }
 
-_BOOLEAN = {"SESSION_COOKIE_SECURE", "TESTING", "RATELIMIT_ENABLED"}
+_BOOLEAN = {
+    "SESSION_COOKIE_SECURE",
+    "TESTING",
+    "RATELIMIT_ENABLED",
+    "MAIL_USE_TLS",
+    "MAIL_USE_SSL",
+}
+
+# The environment gives strings; these settings are whole numbers.
+_INTEGER = ("MAIL_PORT", "MAIL_TIMEOUT", "MAIL_MAX_ATTEMPTS", "MAX_ATTACHMENT_BYTES")
 
 
 def from_environment(environ: os._Environ[str] | dict[str, str]) -> dict[str, Any]:
@@ -87,6 +110,13 @@ def finalise(config: dict[str, Any]) -> None:
     config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(config["SQLALCHEMY_DATABASE_URI"])
     if config.get("REDIS_URL") and config.get("RATELIMIT_STORAGE_URI") == "memory://":
         config["RATELIMIT_STORAGE_URI"] = config["REDIS_URL"]
+    for key in _INTEGER:
+        try:
+            config[key] = int(config[key])
+        except (TypeError, ValueError):
+            raise ConfigError(f"KICK_{key} must be a whole number, not {config[key]!r}.") from None
+    if config["MAIL_USE_TLS"] and config["MAIL_USE_SSL"]:
+        raise ConfigError("Set KICK_MAIL_USE_TLS (STARTTLS) or KICK_MAIL_USE_SSL, not both.")
     if config["ENV"] == "production":
         if config["SECRET_KEY"] in (DEFAULT_SECRET_KEY, "", None) or len(config["SECRET_KEY"]) < 32:
             raise ConfigError(

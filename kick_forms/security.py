@@ -31,7 +31,8 @@ def _set_headers(response: Response) -> Response:
     headers = response.headers
     headers.setdefault("Content-Security-Policy", _CSP.format(nonce=csp_nonce()))
     headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("Referrer-Policy", "same-origin")
+    # A private link must not travel in a Referer header, not even to our own pages' assets.
+    headers.setdefault("Referrer-Policy", "no-referrer" if _is_private_link() else "same-origin")
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
@@ -46,8 +47,12 @@ def _production() -> bool:
     return current_app.config["ENV"] == "production"
 
 
+def _is_private_link() -> bool:
+    return request.path.startswith("/respond/")
+
+
 def _is_private_page() -> bool:
-    return request.path.startswith("/admin")
+    return request.path.startswith("/admin") or _is_private_link()
 
 
 def init_app(app: Flask) -> None:

@@ -11,6 +11,7 @@ from flask_babel import format_datetime, get_locale
 from markupsafe import Markup
 
 from kick_forms.htmx import htmx_request
+from kick_forms.responses.answers import typed_from
 from kick_forms.timeutil import to_local
 
 _ALLOWED_TAGS = {
@@ -54,6 +55,15 @@ def local_datetime(moment: datetime | None, style: str = "long") -> str:
     return format_datetime(to_local(moment), pattern)
 
 
+def local_time(moment: datetime | None) -> str:
+    """Just the clock, as in "Sparat 14.32"."""
+    if moment is None:
+        return ""
+    locale = get_locale()
+    pattern = "HH:mm" if locale is not None and locale.language == "en" else "HH.mm"
+    return format_datetime(to_local(moment), pattern)
+
+
 def url_for_language(code: str) -> str:
     """This page in another language (the choice is remembered for the visit)."""
     args = request.args.to_dict()
@@ -76,6 +86,8 @@ def init_app(app: Flask) -> None:
     app.context_processor(_labels)
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["local_datetime"] = local_datetime
+    app.jinja_env.filters["local_time"] = local_time
+    app.jinja_env.globals["typed_answer"] = typed_from
     app.jinja_env.globals["url_for_language"] = url_for_language
     app.jinja_env.globals["htmx_fragment"] = lambda: htmx_request().wants_fragment
     app.jinja_env.trim_blocks = True

@@ -216,4 +216,42 @@ def question_data(**changes) -> builder.QuestionData:
     return builder.QuestionData(**values)
 
 
+@pytest.fixture
+def consultation(app):
+    """An open consultation in Kronoberg with every kind of question, in two sections."""
+    consultation = make_consultation(with_questions=False, status=ConsultationStatus.DRAFT)
+    first = builder.add_section(consultation, "Om er", "")
+    builder.add_question(
+        first, question_data(kind=QuestionKind.SHORT_TEXT, label="Ort", required=True)
+    )
+    builder.add_question(
+        first,
+        question_data(kind=QuestionKind.NUMBER, label="Medlemmar", number_min=0, number_max=5000),
+    )
+    builder.add_question(
+        first,
+        question_data(
+            kind=QuestionKind.MULTIPLE_CHOICE,
+            label="Områden",
+            options=["Museer", "Film"],
+            allow_other=True,
+        ),
+    )
+    second = builder.add_section(consultation, "Tankar", "")
+    builder.add_question(
+        second, question_data(kind=QuestionKind.LONG_TEXT, label="Vad saknas?", max_length=100)
+    )
+    builder.add_question(
+        second, question_data(kind=QuestionKind.SCALE, label="Hur väl?", required=True)
+    )
+    builder.add_question(second, question_data(kind=QuestionKind.YES_NO, label="Tillfrågade?"))
+    builder.add_question(
+        second,
+        question_data(kind=QuestionKind.SINGLE_CHOICE, label="Viktigast", options=["A", "B"]),
+    )
+    builder.change_status(consultation, ConsultationStatus.OPEN, consultation.created_at)
+    db.session.commit()
+    return consultation
+
+
 ROOT = Path(__file__).resolve().parent.parent

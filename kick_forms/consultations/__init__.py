@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("consultations", __name__, url_prefix="/admin")
 
-from kick_forms.consultations import views  # noqa: E402,F401  registers the routes
+from kick_forms.consultations import response_views, views  # noqa: E402,F401  registers the routes

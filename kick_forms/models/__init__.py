@@ -8,6 +8,7 @@ from kick_forms.models.consultation import (
     QuestionOption,
     Section,
 )
+from kick_forms.models.outbox import OutboxMessage
 from kick_forms.models.reference import (
     CodeLevel,
     CodePrinciple,
@@ -18,10 +19,25 @@ from kick_forms.models.reference import (
     OrganisationCategory,
     Region,
 )
-from kick_forms.models.response import Response
+from kick_forms.models.response import (
+    Answer,
+    AnswerOption,
+    Attachment,
+    Response,
+    ResponseContact,
+    ResponseStatus,
+    ResponseVersion,
+)
 from kick_forms.models.user import RegionMembership, Role, User
 
 __all__ = [
+    "Answer",
+    "AnswerOption",
+    "Attachment",
+    "OutboxMessage",
+    "ResponseContact",
+    "ResponseStatus",
+    "ResponseVersion",
     "CodeLevel",
     "CodePrinciple",
     "CodeStep",

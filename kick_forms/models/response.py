@@ -1,17 +1,51 @@
-"""An organisation's answer to a consultation."""
+"""An organisation's answer to a consultation: a draft, its submitted versions, its files."""
 
 from __future__ import annotations
 
+import enum
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kick_forms.extensions import db
+from kick_forms.models.reference import Municipality, OrganisationCategory
 from kick_forms.timeutil import utcnow
 
 
+class ResponseStatus(enum.StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    WITHDRAWN = "withdrawn"
+
+
+ORGANISATION_NAME_MAX = 200
+CONTACT_NAME_MAX = 120
+EMAIL_MAX = 254
+OTHER_TEXT_MAX = 200
+
+response_category = Table(
+    "response_category",
+    db.Model.metadata,
+    Column("response_id", ForeignKey("response.id", ondelete="CASCADE"), primary_key=True),
+    Column("category_key", ForeignKey("organisation_category.key"), primary_key=True),
+)
+
+
 class Response(db.Model):
+    """One organisation's response. Reached by its private link, of which only a hash is kept."""
+
     __table_args__ = (
         CheckConstraint("status IN ('draft', 'submitted', 'withdrawn')", name="status"),
     )
@@ -20,6 +54,143 @@ class Response(db.Model):
     consultation_id: Mapped[int] = mapped_column(
         ForeignKey("consultation.id", ondelete="CASCADE"), index=True
     )
-    status: Mapped[str] = mapped_column(String(16), default="draft")
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # Sent with the start form, so a double click or a retry starts one draft, not two.
+    start_nonce: Mapped[str | None] = mapped_column(String(64), unique=True)
+    status: Mapped[str] = mapped_column(String(16), default=ResponseStatus.DRAFT)
+    organisation_name: Mapped[str] = mapped_column(String(ORGANISATION_NAME_MAX), default="")
+    organisation_number: Mapped[str | None] = mapped_column(String(11))
+    municipality_code: Mapped[str | None] = mapped_column(ForeignKey("municipality.code"))
+    may_publish_name: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    saved_at: Mapped[datetime] = mapped_column(default=utcnow)
     submitted_at: Mapped[datetime | None]
+    amended_at: Mapped[datetime | None]
+    withdrawn_at: Mapped[datetime | None]
+    current_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("response_version.id", use_alter=True, ondelete="SET NULL")
+    )
+
+    consultation = relationship("Consultation")
+    municipality: Mapped[Municipality | None] = relationship()
+    categories: Mapped[list[OrganisationCategory]] = relationship(
+        secondary=response_category, order_by=OrganisationCategory.position
+    )
+    contact: Mapped[ResponseContact | None] = relationship(
+        back_populates="response", cascade="all, delete-orphan", uselist=False
+    )
+    versions: Mapped[list[ResponseVersion]] = relationship(
+        back_populates="response",
+        foreign_keys="ResponseVersion.response_id",
+        order_by="ResponseVersion.number",
+        cascade="all, delete-orphan",
+    )
+    current_version: Mapped[ResponseVersion | None] = relationship(
+        foreign_keys=[current_version_id], post_update=True
+    )
+    attachments: Mapped[list[Attachment]] = relationship(
+        back_populates="response", order_by="Attachment.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def reference(self) -> str:
+        """The number an organisation quotes when it contacts the region."""
+        return f"KF-{self.id:06d}"
+
+    def __repr__(self) -> str:
+        return f"<Response {self.id} {self.status}>"
+
+
+class ResponseContact(db.Model):
+    """The contact person behind a response: personal data, never published, kept apart."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(
+        ForeignKey("response.id", ondelete="CASCADE"), unique=True
+    )
+    name: Mapped[str] = mapped_column(String(CONTACT_NAME_MAX))
+    email: Mapped[str] = mapped_column(String(EMAIL_MAX))
+
+    response: Mapped[Response] = relationship(back_populates="contact")
+
+
+class ResponseVersion(db.Model):
+    """One submission of a response. The nonce makes a repeated submit a no-op."""
+
+    __table_args__ = (UniqueConstraint("response_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(
+        ForeignKey("response.id", ondelete="CASCADE"), index=True
+    )
+    number: Mapped[int]
+    submit_nonce: Mapped[str] = mapped_column(String(64), unique=True)
+    submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    response: Mapped[Response] = relationship(back_populates="versions", foreign_keys=[response_id])
+
+
+class Answer(db.Model):
+    """The answer to one question: in the working draft (no version) or in a submitted version."""
+
+    __table_args__ = (
+        Index(
+            "uq_answer_draft",
+            "response_id",
+            "question_id",
+            unique=True,
+            sqlite_where=text("version_id IS NULL"),
+            postgresql_where=text("version_id IS NULL"),
+        ),
+        UniqueConstraint("version_id", "question_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(
+        ForeignKey("response.id", ondelete="CASCADE"), index=True
+    )
+    version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("response_version.id", ondelete="CASCADE"), index=True
+    )
+    question_id: Mapped[int] = mapped_column(
+        ForeignKey("question.id", ondelete="CASCADE"), index=True
+    )
+    text_value: Mapped[str | None] = mapped_column(Text)
+    number_value: Mapped[int | None]
+    choice_value: Mapped[str | None] = mapped_column(String(16))
+    other_text: Mapped[str | None] = mapped_column(String(OTHER_TEXT_MAX))
+
+    options: Mapped[list[AnswerOption]] = relationship(
+        back_populates="answer", cascade="all, delete-orphan"
+    )
+
+
+class AnswerOption(db.Model):
+    """A chosen option: one row each, so the board counts with GROUP BY."""
+
+    answer_id: Mapped[int] = mapped_column(
+        ForeignKey("answer.id", ondelete="CASCADE"), primary_key=True
+    )
+    option_id: Mapped[int] = mapped_column(
+        ForeignKey("question_option.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+    answer: Mapped[Answer] = relationship(back_populates="options")
+
+
+class Attachment(db.Model):
+    """A written statement attached to a response, stored in the database so every app server
+    sees it."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(
+        ForeignKey("response.id", ondelete="CASCADE"), index=True
+    )
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    response: Mapped[Response] = relationship(back_populates="attachments")

@@ -12,7 +12,45 @@
     });
   }
 
+  // "123 characters left" under limited texts; the count is read out only when nearly full.
+  function updateCounter(counter) {
+    var field = document.getElementById(counter.getAttribute("data-counter-for"));
+    if (!field) return;
+    var limit = parseInt(field.getAttribute("data-limit"), 10);
+    var left = limit - field.value.length;
+    var template = counter.getAttribute(left < 0 ? "data-over-template" : "data-template");
+    counter.textContent = template.replace("{count}", String(Math.abs(left)));
+    counter.classList.toggle("counter--over", left < 0);
+    counter.setAttribute("aria-live", left < 50 ? "polite" : "off");
+  }
+
+  function enhanceCounters(root) {
+    root.querySelectorAll("[data-counter-for]").forEach(function (counter) {
+      updateCounter(counter);
+      var field = document.getElementById(counter.getAttribute("data-counter-for"));
+      if (field && !field.dataset.counted) {
+        field.dataset.counted = "1";
+        field.addEventListener("input", function () { updateCounter(counter); });
+      }
+    });
+  }
+
+  function enhanceCopyButtons(root) {
+    root.querySelectorAll("[data-copy]").forEach(function (button) {
+      if (!navigator.clipboard) return;
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        var field = document.getElementById(button.getAttribute("data-copy"));
+        navigator.clipboard.writeText(field.value).then(function () {
+          var status = document.querySelector("[data-copy-status]");
+          if (status) status.textContent = button.getAttribute("data-copied");
+        });
+      });
+    });
+  }
+
   function enhance(root) {
+    enhanceCounters(root);
     root.querySelectorAll("[data-question-form]").forEach(function (form) {
       syncQuestionKind(form);
       var select = form.querySelector("[data-question-kind]");
@@ -25,6 +63,7 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     enhance(document);
+    enhanceCopyButtons(document);
     var summary = document.querySelector(".error-summary");
     if (summary) summary.focus();
   });

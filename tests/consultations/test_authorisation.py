@@ -9,7 +9,7 @@ import pytest
 
 from kick_forms import create_app
 from kick_forms.extensions import db
-from kick_forms.models import Consultation, Role
+from kick_forms.models import Attachment, Consultation, Response, Role
 from tests.conftest import csrf_token, login, make_consultation, make_user
 
 PUBLIC_ADMIN_ENDPOINTS = {"auth.login", "auth.logout"}
@@ -35,12 +35,31 @@ REGION_ROUTES = [route for route in STAFF_ROUTES if "<region_slug>" in route.val
 
 def _url(pattern: str, consultation: Consultation) -> str:
     section = consultation.sections[0]
+    response = _answered(consultation)
     return (
         pattern.replace("<region_slug>", consultation.region.slug)
         .replace("<int:consultation_id>", str(consultation.id))
         .replace("<int:section_id>", str(section.id))
         .replace("<int:question_id>", str(section.questions[0].id))
+        .replace("<int:response_id>", str(response.id))
+        .replace("<int:attachment_id>", str(response.attachments[0].id))
     )
+
+
+def _answered(consultation: Consultation) -> Response:
+    """A response with a file, so that the staff pages for responses have something to show."""
+    response = db.session.scalars(
+        db.select(Response).filter_by(consultation_id=consultation.id)
+    ).first()
+    if response is None:
+        response = Response(consultation_id=consultation.id, organisation_name="Kören")
+        response.attachments = [
+            Attachment(filename="svar.pdf", content_type="application/pdf", size=5,
+                       sha256="0" * 64, data=b"%PDF-")
+        ]  # fmt: skip
+        db.session.add(response)
+        db.session.commit()
+    return response
 
 
 def _form_data(token: str) -> dict[str, str]:
@@ -103,7 +122,8 @@ def test_a_viewer_can_read_but_not_change_anything(client, pattern, method):
     assert response.status_code == (403 if changes else 200)
     assert _snapshot() == before
     if not changes:
-        assert "Ändra" not in response.get_data(as_text=True)
+        html = response.get_data(as_text=True)
+        assert "/edit" not in html and "/delete" not in html and "/move" not in html
 
 
 @pytest.mark.parametrize(("pattern", "method"), REGION_ROUTES)

@@ -1,0 +1,69 @@
+"""What staff see of the answers to their region's consultations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import selectinload
+
+from kick_forms.extensions import db
+from kick_forms.models import Consultation, Response, ResponseStatus
+from kick_forms.models.response import response_category
+
+
+@dataclass
+class ResponseFilter:
+    status: str = ""
+    category: str = ""
+    municipality: str = ""
+    search: str = ""
+
+    @property
+    def active(self) -> bool:
+        return any((self.status, self.category, self.municipality, self.search))
+
+
+def _filtered(consultation: Consultation, chosen: ResponseFilter) -> Select:
+    query = select(Response).where(Response.consultation_id == consultation.id)
+    if chosen.status in set(ResponseStatus):
+        query = query.where(Response.status == chosen.status)
+    if chosen.category:
+        query = query.where(
+            Response.id.in_(
+                select(response_category.c.response_id).where(
+                    response_category.c.category_key == chosen.category
+                )
+            )
+        )
+    if chosen.municipality:
+        query = query.where(Response.municipality_code == chosen.municipality)
+    if chosen.search.strip():
+        words = chosen.search.strip().lower()
+        query = query.where(func.lower(Response.organisation_name).contains(words, autoescape=True))
+    return query
+
+
+def list_responses(consultation: Consultation, chosen: ResponseFilter) -> list[Response]:
+    """The consultation's responses that match the filter, the latest activity first."""
+    query = (
+        _filtered(consultation, chosen)
+        .options(selectinload(Response.categories), selectinload(Response.municipality))
+        .order_by(Response.saved_at.desc(), Response.id.desc())
+    )
+    return list(db.session.scalars(query))
+
+
+def status_counts(consultation: Consultation) -> dict[str, int]:
+    query = (
+        select(Response.status, func.count())
+        .where(Response.consultation_id == consultation.id)
+        .group_by(Response.status)
+    )
+    return dict(db.session.execute(query).tuples().all())
+
+
+def consultation_response(consultation: Consultation, response_id: int) -> Response | None:
+    return db.session.scalars(
+        select(Response).filter_by(id=response_id, consultation_id=consultation.id)
+    ).one_or_none()

@@ -1,0 +1,1 @@
+"""Outgoing mail: an outbox table written with the event, and a worker that sends it."""

@@ -1,0 +1,94 @@
+"""Who is answering: the only fixed form of the answering flow."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, HiddenField, RadioField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Email, InputRequired, ValidationError
+
+from kick_forms.forms import MultiCheckboxField, length_limit
+from kick_forms.models.response import CONTACT_NAME_MAX, EMAIL_MAX, ORGANISATION_NAME_MAX
+from kick_forms.responses.orgnr import PersonalNumberError, normalise_organisation_number
+
+
+class RespondentForm(FlaskForm):
+    """Posted without a CSRF cookie: the private link or an origin check protects it."""
+
+    class Meta:
+        csrf = False
+
+    nonce = HiddenField()
+    organisation_name = StringField(
+        _l("Name of the organisation"),
+        validators=[
+            DataRequired(_l("Enter the name of your organisation.")),
+            length_limit(ORGANISATION_NAME_MAX),
+        ],
+        render_kw={"autocomplete": "organization"},
+    )
+    organisation_number = StringField(
+        _l("Organisation number (optional)"),
+        description=_l("Ten digits, e.g. 802455-1239. Many associations have none."),
+        render_kw={"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"},
+    )
+    municipality = SelectField(
+        _l("Municipality"),
+        description=_l("Where the organisation is based."),
+        choices=[],
+        validators=[DataRequired(_l("Choose the municipality where you are based."))],
+    )
+    categories = MultiCheckboxField(
+        _l("What kind of organisation are you?"),
+        description=_l("Choose one or more."),
+        choices=[],
+        validators=[DataRequired(_l("Choose at least one kind."))],
+    )
+    contact_name = StringField(
+        _l("Contact person's name"),
+        description=_l("Never published. The region may contact you about your answer."),
+        validators=[
+            DataRequired(_l("Enter the contact person's name.")),
+            length_limit(CONTACT_NAME_MAX),
+        ],
+        render_kw={"autocomplete": "name"},
+    )
+    contact_email = EmailField(
+        _l("Contact person's email"),
+        description=_l("We send the private link to the draft and a receipt here."),
+        validators=[
+            DataRequired(_l("Enter an email address.")),
+            Email(_l("Enter an email address like name@example.se."), check_deliverability=False),
+            length_limit(EMAIL_MAX),
+        ],
+        render_kw={"autocomplete": "email", "spellcheck": "false"},
+    )
+    may_publish_name = RadioField(
+        _l("May the answers be published under the organisation's name?"),
+        description=_l(
+            "If not, the summary says “an organisation in <category>”. "
+            "The contact person is never published."
+        ),
+        choices=[SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))],
+        validators=[InputRequired(_l("Choose yes or no."))],
+    )
+
+    def validate_organisation_number(self, field) -> None:  # type: ignore[no-untyped-def]
+        value = (field.data or "").strip()
+        if not value:
+            field.data = None
+            return
+        try:
+            field.data = normalise_organisation_number(value)
+        except PersonalNumberError:
+            raise ValidationError(
+                _l(
+                    "This looks like a personal identity number. Leave the field empty: "
+                    "we do not collect personal identity numbers."
+                )
+            ) from None
+        except ValueError:
+            raise ValidationError(
+                _l("Check the number: ten digits, e.g. 802455-1239, or leave it empty.")
+            ) from None

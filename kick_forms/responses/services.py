@@ -1,0 +1,252 @@
+"""The answering flow: start a draft, save answers, attach files, submit, amend, withdraw.
+
+Services flush and never commit; the view commits once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from flask import render_template
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
+
+from kick_forms.extensions import db
+from kick_forms.mail.services import enqueue_mail
+from kick_forms.models import (
+    Answer,
+    Consultation,
+    Municipality,
+    OrganisationCategory,
+    Question,
+    Response,
+    ResponseContact,
+    ResponseStatus,
+    ResponseVersion,
+)
+from kick_forms.responses import answers as answer_rules
+from kick_forms.responses.tokens import hash_token, new_token
+
+
+class AnsweringError(Exception):
+    """A step the answering flow refuses, with a message for the organisation."""
+
+    def __init__(self, message: Any) -> None:
+        super().__init__(str(message))
+        self.message = message
+
+
+@dataclass
+class Respondent:
+    organisation_name: str
+    organisation_number: str | None
+    municipality_code: str
+    category_keys: list[str]
+    contact_name: str
+    contact_email: str
+    may_publish_name: bool
+
+
+def find_response(token: str) -> Response | None:
+    """The response behind a private link; withdrawn responses have no link any more."""
+    return db.session.scalars(
+        select(Response).where(Response.token_hash == hash_token(token))
+    ).one_or_none()
+
+
+def _apply_respondent(response: Response, who: Respondent) -> None:
+    response.organisation_name = who.organisation_name.strip()
+    response.organisation_number = who.organisation_number
+    response.municipality = db.session.get(Municipality, who.municipality_code)
+    response.may_publish_name = who.may_publish_name
+    response.categories = list(
+        db.session.scalars(
+            select(OrganisationCategory).where(OrganisationCategory.key.in_(who.category_keys))
+        )
+    )
+    if response.contact is None:
+        response.contact = ResponseContact(name="", email="")
+    response.contact.name = who.contact_name.strip()
+    response.contact.email = who.contact_email.strip()
+
+
+def start_response(
+    consultation: Consultation, who: Respondent, nonce: str, now: datetime, link_for: Any
+) -> tuple[Response, str | None]:
+    """A new draft and its private link, mailed to the contact person.
+
+    The same start nonce twice (a double click) gives the first draft back, without a token:
+    the link was shown and mailed the first time.
+    """
+    existing = db.session.scalars(select(Response).filter_by(start_nonce=nonce)).one_or_none()
+    if existing is not None and existing.consultation_id == consultation.id:
+        return existing, None
+    if not consultation.accepts_answers(now):
+        raise AnsweringError(_l("The consultation does not take answers now."))
+    token = new_token()
+    response = Response(
+        consultation=consultation,
+        token_hash=hash_token(token),
+        start_nonce=nonce,
+        status=ResponseStatus.DRAFT,
+        created_at=now,
+        saved_at=now,
+    )
+    _apply_respondent(response, who)
+    db.session.add(response)
+    db.session.flush()
+    link = link_for(token)
+    enqueue_mail(
+        response.contact.email,
+        str(_l("Your draft answer to %(title)s", title=consultation.title)),
+        render_template("responses/mail/started.txt", response=response, link=link),
+        now=now,
+    )
+    return response, token
+
+
+def update_respondent(response: Response, who: Respondent, now: datetime) -> None:
+    _apply_respondent(response, who)
+    response.saved_at = now
+    db.session.flush()
+
+
+def draft_answers(response: Response) -> dict[int, Answer]:
+    """The working copy's answers by question id."""
+    rows = db.session.scalars(
+        select(Answer).where(Answer.response_id == response.id, Answer.version_id.is_(None))
+    )
+    return {answer.question_id: answer for answer in rows}
+
+
+def save_answers(
+    response: Response, questions: list[Question], form: MultiDict, now: datetime
+) -> dict[int, Any]:
+    """Store what the form says about these questions; return the problems found, by question.
+
+    Everything is kept as typed, problems or not: a draft loses nothing.
+    """
+    existing = draft_answers(response)
+    problems: dict[int, Any] = {}
+    for question in questions:
+        typed = answer_rules.read_answer(question, form)
+        answer = existing.get(question.id)
+        if typed.is_empty and answer is None:
+            continue
+        if answer is None:
+            answer = Answer(response_id=response.id, question_id=question.id)
+            db.session.add(answer)
+        answer_rules.apply_answer(answer, typed, question)
+        found = answer_rules.problem(question, typed, final=False)
+        if found:
+            problems[question.id] = found
+    response.saved_at = now
+    db.session.flush()
+    return problems
+
+
+def answer_problems(response: Response, final: bool = True) -> dict[int, Any]:
+    """Every problem in the working copy that stops it being submitted, by question id."""
+    answers = draft_answers(response)
+    problems = {}
+    for question in response.consultation.questions:
+        typed = answer_rules.typed_from(answers.get(question.id))
+        found = answer_rules.problem(question, typed, final=final)
+        if found:
+            problems[question.id] = found
+    return problems
+
+
+def has_unsent_changes(response: Response) -> bool:
+    version = response.current_version
+    return version is not None and response.saved_at > version.submitted_at
+
+
+def submit_response(
+    response: Response, nonce: str, now: datetime, link: str
+) -> tuple[ResponseVersion, bool]:
+    """Submit the working copy as a new version; the same nonce again returns that version.
+
+    Returns the version and whether it was made now. The caller treats an IntegrityError on the
+    nonce (a concurrent duplicate) like a repeat: roll back and look the version up.
+    """
+    repeat = version_for_nonce(nonce)
+    if repeat is not None and repeat.response_id == response.id:
+        return repeat, False
+    # Lock the response row so that two tabs submitting at once number their versions in turn.
+    db.session.execute(
+        select(Response.id).where(Response.id == response.id).with_for_update()
+    ).all()
+    consultation = response.consultation
+    if not consultation.accepts_answers(now):
+        raise AnsweringError(_l("The last day to answer has passed; the answer was not sent."))
+    if response.status == ResponseStatus.WITHDRAWN:
+        raise AnsweringError(_l("The answer has been withdrawn."))
+    problems = answer_problems(response)
+    if problems:
+        raise AnsweringError(_l("Some answers need attention before you can send them."))
+    number = len(response.versions) + 1
+    version = ResponseVersion(
+        response=response, number=number, submit_nonce=nonce, submitted_at=now
+    )
+    db.session.add(version)
+    db.session.flush()
+    for answer in draft_answers(response).values():
+        copy = Answer(
+            response_id=response.id, version_id=version.id, question_id=answer.question_id
+        )
+        answer_rules.apply_answer(copy, answer_rules.typed_from(answer), _question(answer))
+        db.session.add(copy)
+    response.current_version = version
+    response.status = ResponseStatus.SUBMITTED
+    if number == 1:
+        response.submitted_at = now
+    else:
+        response.amended_at = now
+    response.saved_at = now
+    db.session.flush()
+    _mail_receipt(response, version, link, now)
+    return version, True
+
+
+def _question(answer: Answer) -> Question:
+    return db.session.get(Question, answer.question_id)  # type: ignore[return-value]
+
+
+def version_for_nonce(nonce: str) -> ResponseVersion | None:
+    return db.session.scalars(select(ResponseVersion).filter_by(submit_nonce=nonce)).one_or_none()
+
+
+def _mail_receipt(response: Response, version: ResponseVersion, link: str, now: datetime) -> None:
+    answers = draft_answers(response)
+    subject = (
+        _l("Receipt: your answer to %(title)s", title=response.consultation.title)
+        if version.number == 1
+        else _l("Receipt: your changed answer to %(title)s", title=response.consultation.title)
+    )
+    enqueue_mail(
+        response.contact.email,
+        str(subject),
+        render_template(
+            "responses/mail/receipt.txt",
+            response=response,
+            version=version,
+            answers=answers,
+            link=link,
+        ),
+        now=now,
+    )
+
+
+def withdraw_response(response: Response, now: datetime) -> None:
+    """Withdraw an answer before the deadline; its private link stops working."""
+    if not response.consultation.accepts_answers(now):
+        raise AnsweringError(_l("The last day to answer has passed; the answer stays as sent."))
+    response.status = ResponseStatus.WITHDRAWN
+    response.withdrawn_at = now
+    response.token_hash = None
+    response.current_version = None
+    db.session.flush()

@@ -1,0 +1,382 @@
+"""The answering flow, reached by a consultation's public URL and then by a private link.
+
+These routes work without a session cookie, so they also work in a cross-site iframe where
+third-party cookies are blocked. Their protection against cross-site request forgery is the
+private link itself (an attacker cannot know it) and, for starting a draft, the origin check
+in ``_refuse_cross_site_writes``.
+"""
+
+from __future__ import annotations
+
+from flask import abort, current_app, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from wtforms.fields.choices import SelectChoice
+
+from kick_forms import htmx
+from kick_forms.extensions import db, limiter
+from kick_forms.models import (
+    Attachment,
+    Consultation,
+    Municipality,
+    OrganisationCategory,
+    Region,
+    Response,
+    ResponseStatus,
+)
+from kick_forms.regions.services import public_consultation
+from kick_forms.responses import answers as answer_rules
+from kick_forms.responses import attachments as files
+from kick_forms.responses import bp
+from kick_forms.responses import services as answering
+from kick_forms.responses.forms import RespondentForm
+from kick_forms.responses.tokens import looks_like_token, new_nonce
+from kick_forms.timeutil import utcnow
+
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+@bp.before_request
+def _refuse_cross_site_writes() -> None:
+    """Writes must come from our own pages (our origin, or a frame of ours on a region's site)."""
+    if request.method not in UNSAFE_METHODS:
+        return
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    if fetch_site is not None and fetch_site not in ("same-origin", "none"):
+        abort(403)
+    origin = request.headers.get("Origin")
+    if origin is not None and origin != request.host_url.rstrip("/"):
+        abort(403)
+
+
+def _start_url_args(consultation: Consultation) -> dict[str, str]:
+    return {"region_slug": consultation.region.slug, "consultation_slug": consultation.slug}
+
+
+def _link_for(token: str) -> str:
+    return url_for("responses.overview", token=token, _external=True)
+
+
+def _public_consultation(region_slug: str, consultation_slug: str) -> Consultation:
+    region = db.session.scalars(select(Region).filter_by(slug=region_slug)).one_or_none()
+    consultation = public_consultation(region, consultation_slug) if region else None
+    if consultation is None:
+        abort(404)
+    return consultation
+
+
+def _respondent_form(
+    consultation: Consultation, response: Response | None = None
+) -> RespondentForm:
+    form = RespondentForm()
+    region_id = consultation.region_id
+    municipalities = db.session.scalars(select(Municipality).order_by(Municipality.name)).all()
+    own = [m for m in municipalities if m.region_id == region_id]
+    others = [m for m in municipalities if m.region_id != region_id]
+    form.municipality.choices = (
+        [SelectChoice("", _("Choose a municipality"))]
+        + [SelectChoice(m.code, m.name, optgroup=consultation.region.county) for m in own]
+        + [SelectChoice(m.code, m.name, optgroup=_("Other municipalities")) for m in others]
+    )
+    form.categories.choices = [
+        SelectChoice(category.key, category.name)
+        for category in db.session.scalars(
+            select(OrganisationCategory).order_by(OrganisationCategory.position)
+        )
+    ]
+    if request.method == "GET" and response is not None:
+        form.organisation_name.data = response.organisation_name
+        form.organisation_number.data = response.organisation_number
+        form.municipality.data = response.municipality_code
+        form.categories.data = [category.key for category in response.categories]
+        form.contact_name.data = response.contact.name if response.contact else ""
+        form.contact_email.data = response.contact.email if response.contact else ""
+        form.may_publish_name.data = "yes" if response.may_publish_name else "no"
+    return form
+
+
+def _respondent(form: RespondentForm) -> answering.Respondent:
+    return answering.Respondent(
+        organisation_name=form.organisation_name.data,
+        organisation_number=form.organisation_number.data,
+        municipality_code=form.municipality.data,
+        category_keys=form.categories.data or [],
+        contact_name=form.contact_name.data,
+        contact_email=form.contact_email.data,
+        may_publish_name=form.may_publish_name.data == "yes",
+    )
+
+
+def _public_write_limit() -> str:
+    return current_app.config["PUBLIC_WRITE_RATE_LIMIT"]
+
+
+@bp.route("/r/<region_slug>/c/<consultation_slug>/respond", methods=["GET", "POST"])
+@limiter.limit(_public_write_limit, methods=["POST"])
+def start(region_slug: str, consultation_slug: str):
+    consultation = _public_consultation(region_slug, consultation_slug)
+    now = utcnow()
+    if not consultation.accepts_answers(now):
+        status = 409 if request.method == "POST" else 200
+        return render_template("responses/closed.html", consultation=consultation, now=now), status
+    form = _respondent_form(consultation)
+    if request.method == "GET":
+        form.nonce.data = new_nonce()
+    elif form.validate_on_submit():
+        response, token = answering.start_response(
+            consultation, _respondent(form), form.nonce.data or new_nonce(), now, _link_for
+        )
+        db.session.commit()
+        if token is None:
+            return render_template("responses/already_started.html", consultation=consultation)
+        return redirect(url_for(".overview", token=token, started=1), code=303)
+    status = 422 if form.is_submitted() else 200
+    return render_template("responses/start.html", consultation=consultation, form=form), status
+
+
+def _load(token: str) -> Response:
+    """The response behind a private link, or 404: a wrong link learns nothing."""
+    response = answering.find_response(token) if looks_like_token(token) else None
+    if response is None:
+        abort(404)
+    return response
+
+
+def _context(token: str, response: Response, **extra):  # type: ignore[no-untyped-def]
+    consultation = response.consultation
+    now = utcnow()
+    return {
+        "token": token,
+        "response": response,
+        "consultation": consultation,
+        "region": consultation.region,
+        "now": now,
+        "editable": consultation.accepts_answers(now),
+        "unsent_changes": answering.has_unsent_changes(response),
+        **extra,
+    }
+
+
+def _progress(response: Response) -> dict[int, int]:
+    """Answered questions per section id."""
+    answers = answering.draft_answers(response)
+    return {
+        section.id: sum(
+            1
+            for question in section.questions
+            if not answer_rules.typed_from(answers.get(question.id)).is_empty
+        )
+        for section in response.consultation.sections
+    }
+
+
+@bp.route("/respond/<token>")
+def overview(token: str):
+    response = _load(token)
+    return render_template(
+        "responses/overview.html",
+        **_context(
+            token, response, progress=_progress(response), started="started" in request.args
+        ),
+    )
+
+
+@bp.route("/respond/<token>/about", methods=["GET", "POST"])
+def about(token: str):
+    response = _load(token)
+    form = _respondent_form(response.consultation, response)
+    if form.validate_on_submit():
+        answering.update_respondent(response, _respondent(form), utcnow())
+        db.session.commit()
+        return redirect(url_for(".overview", token=token), code=303)
+    status = 422 if form.is_submitted() else 200
+    return render_template("responses/about.html", **_context(token, response, form=form)), status
+
+
+def _section(response: Response, number: int):  # type: ignore[no-untyped-def]
+    sections = response.consultation.sections
+    if not 1 <= number <= len(sections):
+        abort(404)
+    return sections[number - 1]
+
+
+@bp.route("/respond/<token>/s/<int:number>", methods=["GET", "POST"])
+def section(token: str, number: int):
+    response = _load(token)
+    current = _section(response, number)
+    problems = {}
+    saved = False
+    if request.method == "POST":
+        now = utcnow()
+        problems = answering.save_answers(response, current.questions, request.form, now)
+        db.session.commit()
+        saved = True
+        action = request.form.get("action", "save")
+        count = len(response.consultation.sections)
+        if not problems and action == "next" and number < count:
+            return redirect(url_for(".section", token=token, number=number + 1), code=303)
+        if not problems and action == "previous" and number > 1:
+            return redirect(url_for(".section", token=token, number=number - 1), code=303)
+        if not problems and action in ("check", "next"):
+            return redirect(url_for(".check", token=token), code=303)
+    answers = answering.draft_answers(response)
+    typed = {q.id: answer_rules.typed_from(answers.get(q.id)) for q in current.questions}
+    return render_template(
+        "responses/section.html",
+        **_context(token, response, section=current, number=number, typed=typed,
+                   problems=problems, saved=saved),
+    ), (422 if problems else 200)  # fmt: skip
+
+
+@bp.route("/respond/<token>/s/<int:number>/autosave", methods=["POST"])
+def autosave(token: str, number: int):
+    response = _load(token)
+    current = _section(response, number)
+    answering.save_answers(response, current.questions, request.form, utcnow())
+    db.session.commit()
+    return htmx.render(
+        "responses/section.html", "responses/_autosave_status.html", **_context(token, response)
+    )
+
+
+@bp.route("/respond/<token>/s/<int:number>/validate/<int:question_id>", methods=["POST"])
+def validate(token: str, number: int, question_id: int):
+    response = _load(token)
+    question = next((q for q in _section(response, number).questions if q.id == question_id), None)
+    if question is None:
+        abort(404)
+    typed = answer_rules.read_answer(question, request.form)
+    return htmx.render(
+        "responses/section.html",
+        "responses/_field_error.html",
+        question=question,
+        error=answer_rules.problem(question, typed, final=False),
+    )
+
+
+@bp.route("/respond/<token>/attachments", methods=["POST"])
+def attachment_add(token: str):
+    response = _load(token)
+    upload = request.files.get("file")
+    try:
+        if upload is None or not upload.filename:
+            raise answering.AnsweringError(_("Choose a file to attach."))
+        files.add_attachment(response, upload, current_app.config["MAX_ATTACHMENT_BYTES"], utcnow())
+    except answering.AnsweringError as error:
+        db.session.rollback()
+        return render_template(
+            "responses/overview.html",
+            **_context(token, response, progress=_progress(response), upload_error=error.message),
+        ), 422
+    db.session.commit()
+    return redirect(url_for(".overview", token=token, _anchor="attachments"), code=303)
+
+
+def _attachment(response: Response, attachment_id: int) -> Attachment:
+    attachment = db.session.scalars(
+        select(Attachment).filter_by(id=attachment_id, response_id=response.id)
+    ).one_or_none()
+    if attachment is None:
+        abort(404)
+    return attachment
+
+
+@bp.route("/respond/<token>/attachments/<int:attachment_id>")
+def attachment_download(token: str, attachment_id: int):
+    attachment = _attachment(_load(token), attachment_id)
+    return send_attachment(attachment)
+
+
+def send_attachment(attachment: Attachment):  # type: ignore[no-untyped-def]
+    """A stored file as a download, never shown inline."""
+    import io
+
+    return send_file(
+        io.BytesIO(attachment.data),
+        mimetype=attachment.content_type,
+        as_attachment=True,
+        download_name=attachment.filename,
+        max_age=0,
+    )
+
+
+@bp.route("/respond/<token>/attachments/<int:attachment_id>/delete", methods=["POST"])
+def attachment_delete(token: str, attachment_id: int):
+    response = _load(token)
+    files.remove_attachment(response, _attachment(response, attachment_id), utcnow())
+    db.session.commit()
+    return redirect(url_for(".overview", token=token, _anchor="attachments"), code=303)
+
+
+def _check_page(token: str, response: Response, status: int = 200, error=None):  # type: ignore[no-untyped-def]
+    return render_template(
+        "responses/check.html",
+        **_context(
+            token,
+            response,
+            answers=answering.draft_answers(response),
+            problems=answering.answer_problems(response),
+            nonce=new_nonce(),
+            submit_error=error,
+        ),
+    ), status
+
+
+@bp.route("/respond/<token>/check")
+def check(token: str):
+    return _check_page(token, _load(token))
+
+
+@bp.route("/respond/<token>/submit", methods=["POST"])
+def submit(token: str):
+    response = _load(token)
+    nonce = request.form.get("nonce", "")
+    if not 16 <= len(nonce) <= 64:
+        abort(400)
+    try:
+        version, _created = answering.submit_response(response, nonce, utcnow(), _link_for(token))
+        db.session.commit()
+    except answering.AnsweringError as error:
+        db.session.rollback()
+        return _check_page(token, response, 409, error.message)
+    except IntegrityError:
+        # The same nonce committed by a concurrent request: that submission stands.
+        db.session.rollback()
+        version = answering.version_for_nonce(nonce)
+        if version is None or version.response_id != response.id:
+            raise
+    return redirect(url_for(".confirmation", token=token, number=version.number), code=303)
+
+
+@bp.route("/respond/<token>/confirmation/<int:number>")
+def confirmation(token: str, number: int):
+    response = _load(token)
+    version = next((v for v in response.versions if v.number == number), None)
+    if version is None:
+        abort(404)
+    return render_template(
+        "responses/confirmation.html", **_context(token, response, version=version)
+    )
+
+
+@bp.route("/respond/<token>/withdraw", methods=["GET", "POST"])
+def withdraw(token: str):
+    response = _load(token)
+    if request.method == "POST":
+        consultation = response.consultation
+        try:
+            answering.withdraw_response(response, utcnow())
+        except answering.AnsweringError as error:
+            db.session.rollback()
+            return render_template(
+                "responses/withdraw.html", **_context(token, response, error=error.message)
+            ), 409
+        db.session.commit()
+        return render_template(
+            "responses/withdrawn.html", consultation=consultation, region=consultation.region,
+            reference=response.reference,
+        )  # fmt: skip
+    if response.status == ResponseStatus.WITHDRAWN:
+        abort(404)
+    return render_template("responses/withdraw.html", **_context(token, response))

@@ -1,0 +1,33 @@
+"""Helpers to answer the open consultation of the ``consultation`` fixture."""
+
+from __future__ import annotations
+
+import re
+
+START = "/r/kronoberg/c/kulturplan/respond"
+ORGANISATION = {
+    "organisation_name": "Hembygdsföreningen Linnés Råshult",
+    "organisation_number": "802455-1239",
+    "municipality": "0764",
+    "categories": ["local_heritage"],
+    "contact_name": "Karin Andersson",
+    "contact_email": "karin@example.se",
+    "may_publish_name": "yes",
+}
+
+
+def start(client, **changes) -> str:
+    """Start a draft through the form; return its private link's token."""
+    page = client.get(START).get_data(as_text=True)
+    nonce = re.search(r'name="nonce" type="hidden" value="([^"]+)"', page).group(1)
+    response = client.post(START, data={**ORGANISATION, "nonce": nonce, **changes})
+    assert response.status_code == 303, response.get_data(as_text=True)
+    return token_of(response.headers["Location"])
+
+
+def token_of(location: str) -> str:
+    return re.search(r"/respond/([A-Za-z0-9_-]{43})", location).group(1)
+
+
+def nonce_on(html: str) -> str:
+    return re.search(r'name="nonce" value="([^"]+)"', html).group(1)
