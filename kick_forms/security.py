@@ -31,8 +31,8 @@ def _set_headers(response: Response) -> Response:
     headers = response.headers
     headers.setdefault("Content-Security-Policy", _CSP.format(nonce=csp_nonce()))
     headers.setdefault("X-Content-Type-Options", "nosniff")
-    # A private link must not travel in a Referer header, not even to our own pages' assets.
-    headers.setdefault("Referrer-Policy", "no-referrer" if _is_private_link() else "same-origin")
+    # same-origin: a private link in the address never travels to another site in a Referer.
+    headers.setdefault("Referrer-Policy", "same-origin")
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")

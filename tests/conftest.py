@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import os
 import re
+import socket
 from collections.abc import Iterator
 from datetime import timedelta
+from email import message_from_bytes, policy
+from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
+from aiosmtpd.controller import Controller
 from flask import Flask, current_app, has_app_context
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
@@ -252,6 +256,44 @@ def consultation(app):
     builder.change_status(consultation, ConsultationStatus.OPEN, consultation.created_at)
     db.session.commit()
     return consultation
+
+
+class Collector:
+    """An SMTP handler that keeps what it receives."""
+
+    def __init__(self) -> None:
+        self.received: list[tuple[list[str], EmailMessage]] = []
+
+    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
+        parsed = message_from_bytes(envelope.content, policy=policy.default)
+        self.received.append((list(envelope.rcpt_tos), parsed))
+        return "250 Message accepted"
+
+
+def free_port() -> int:
+    """A port nothing listens on (until someone binds it)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def smtp(app: Flask) -> Iterator[Collector]:
+    collector = Collector()
+    controller = Controller(
+        collector, hostname="127.0.0.1", port=free_port(), server_hostname="smtp.test"
+    )
+    controller.start()
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port)
+    try:
+        yield collector
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def smtp_down(app: Flask) -> None:
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port(), MAIL_TIMEOUT=2)
 
 
 ROOT = Path(__file__).resolve().parent.parent

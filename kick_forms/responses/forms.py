@@ -67,7 +67,7 @@ class RespondentForm(FlaskForm):
     may_publish_name = RadioField(
         _l("May the answers be published under the organisation's name?"),
         description=_l(
-            "If not, the summary says “an organisation in <category>”. "
+            "If not, the summary names only your kind of organisation. "
             "The contact person is never published."
         ),
         choices=[SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))],

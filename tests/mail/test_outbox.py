@@ -5,65 +5,23 @@ from __future__ import annotations
 import logging
 import os
 import signal
-import socket
 import threading
-from collections.abc import Iterator
 from datetime import timedelta
-from email import message_from_bytes, policy
-from email.message import EmailMessage
 
 import pytest
 from aiosmtpd.controller import Controller
-from flask import Flask
 from sqlalchemy import select
 
 from kick_forms.extensions import db
 from kick_forms.mail.services import LEASE, enqueue_mail, retry_delay, send_due
 from kick_forms.models import OutboxMessage
 from kick_forms.timeutil import utcnow
+from tests.conftest import Collector, free_port
 
 ADDRESS = "kassör@förening.example.se"
 SUBJECT = "Tack för ert svar på kulturplanen – Region Kronoberg"
 BODY = "Hej!\n\nVi har tagit emot ert svar. Här är länken: https://example.se/respond/x\n\nÅÄÖ åäö"
 HTML = "<p>Hej! Vi har tagit emot ert svar. <strong>Åäö</strong></p>"
-
-
-class Collector:
-    """An SMTP handler that keeps what it receives."""
-
-    def __init__(self) -> None:
-        self.received: list[tuple[list[str], EmailMessage]] = []
-
-    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
-        parsed = message_from_bytes(envelope.content, policy=policy.default)
-        self.received.append((list(envelope.rcpt_tos), parsed))
-        return "250 Message accepted"
-
-
-def free_port() -> int:
-    """A port nothing listens on (until someone binds it)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def smtp(app: Flask) -> Iterator[Collector]:
-    collector = Collector()
-    controller = Controller(
-        collector, hostname="127.0.0.1", port=free_port(), server_hostname="smtp.test"
-    )
-    controller.start()
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port)
-    try:
-        yield collector
-    finally:
-        controller.stop()
-
-
-@pytest.fixture
-def smtp_down(app: Flask) -> None:
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port(), MAIL_TIMEOUT=2)
 
 
 def queue(to_address: str = ADDRESS, body_html: str | None = None, **kwargs) -> int:  # type: ignore[no-untyped-def]
