@@ -49,7 +49,38 @@
     });
   }
 
+  // A long select (290 municipalities) gets a search box that narrows its options.
+  function enhanceSearchableSelects(root) {
+    root.querySelectorAll("select[data-searchable]").forEach(function (select) {
+      if (select.dataset.enhanced) return;
+      select.dataset.enhanced = "1";
+      var id = select.id + "-search";
+      var label = document.createElement("label");
+      label.className = "hint";
+      label.htmlFor = id;
+      label.textContent = select.getAttribute("data-searchable");
+      var input = document.createElement("input");
+      input.type = "search";
+      input.id = id;
+      input.className = "input input--search";
+      input.setAttribute("autocomplete", "off");
+      select.parentNode.insertBefore(label, select);
+      select.parentNode.insertBefore(input, select);
+      input.addEventListener("input", function () {
+        var words = input.value.trim().toLowerCase();
+        var matches = [];
+        select.querySelectorAll("option").forEach(function (option) {
+          var show = !option.value || option.textContent.toLowerCase().indexOf(words) !== -1;
+          option.hidden = !show;
+          if (show && option.value) matches.push(option);
+        });
+        if (matches.length === 1) select.value = matches[0].value;
+      });
+    });
+  }
+
   function enhance(root) {
+    enhanceSearchableSelects(root);
     enhanceCounters(root);
     root.querySelectorAll("[data-question-form]").forEach(function (form) {
       syncQuestionKind(form);
