@@ -194,11 +194,13 @@ def submit_response(
     )
     db.session.add(version)
     db.session.flush()
+    questions = {question.id: question for question in consultation.questions}
     for answer in draft_answers(response).values():
         copy = Answer(
             response_id=response.id, version_id=version.id, question_id=answer.question_id
         )
-        answer_rules.apply_answer(copy, answer_rules.typed_from(answer), _question(answer))
+        typed = answer_rules.typed_from(answer)
+        answer_rules.apply_answer(copy, typed, questions[answer.question_id])
         db.session.add(copy)
     response.current_version = version
     response.status = ResponseStatus.SUBMITTED
@@ -210,10 +212,6 @@ def submit_response(
     db.session.flush()
     _mail_receipt(response, version, link, now)
     return version, True
-
-
-def _question(answer: Answer) -> Question:
-    return db.session.get(Question, answer.question_id)  # type: ignore[return-value]
 
 
 def version_for_nonce(nonce: str) -> ResponseVersion | None:
