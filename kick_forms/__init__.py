@@ -112,6 +112,7 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from kick_forms.auth import bp as auth_bp
+    from kick_forms.board import bp as board_bp
     from kick_forms.consultations import bp as consultations_bp
     from kick_forms.regions import bp as regions_bp
     from kick_forms.responses import bp as responses_bp
@@ -120,5 +121,6 @@ def _register_blueprints(app: Flask) -> None:
     csrf.exempt(responses_bp)
     app.register_blueprint(regions_bp)
     app.register_blueprint(responses_bp)
+    app.register_blueprint(board_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(consultations_bp)

@@ -7,7 +7,7 @@ from datetime import datetime
 import markdown as markdown_lib
 import nh3
 from flask import Flask, request, url_for
-from flask_babel import format_datetime, get_locale
+from flask_babel import format_datetime, format_decimal, get_locale
 from markupsafe import Markup
 
 from kick_forms.htmx import htmx_request
@@ -87,6 +87,9 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["local_datetime"] = local_datetime
     app.jinja_env.filters["local_time"] = local_time
+    app.jinja_env.filters["format_number"] = lambda value: (
+        "" if value is None else format_decimal(value, format="#,##0.#")
+    )
     app.jinja_env.globals["typed_answer"] = typed_from
     app.jinja_env.globals["url_for_language"] = url_for_language
     app.jinja_env.globals["htmx_fragment"] = lambda: htmx_request().wants_fragment

@@ -10,6 +10,7 @@ from wtforms import (
     BooleanField,
     HiddenField,
     IntegerField,
+    RadioField,
     SelectField,
     StringField,
     TextAreaField,
@@ -91,6 +92,16 @@ class ConsultationForm(FlaskForm):
     )
     code_level = SelectField(_l("Level of participation"), choices=[], validators=[Optional()])
     code_step = SelectField(_l("Step of the decision process"), choices=[], validators=[Optional()])
+    board_visibility = RadioField(
+        _l("Who may see the summary of the answers?"),
+        choices=[
+            SelectChoice("while_open", _l("Everyone, already while the consultation is open")),
+            SelectChoice("after_closing", _l("Everyone, once the consultation has closed")),
+            SelectChoice("when_published", _l("Everyone, once you publish it")),
+        ],
+        default="when_published",
+    )
+    board_live = BooleanField(_l("While open, the summary updates itself for its readers"))
 
     def validate(self, extra_validators=None) -> bool:  # type: ignore[no-untyped-def]
         valid = super().validate(extra_validators)

@@ -83,6 +83,8 @@ class Settings:
     closes_at_local: datetime | None
     code_level_key: str | None
     code_step_key: str | None
+    board_visibility: str = "when_published"
+    board_live: bool = False
 
 
 def _apply_settings(consultation: Consultation, region: Region, settings: Settings) -> None:
@@ -106,6 +108,8 @@ def _apply_settings(consultation: Consultation, region: Region, settings: Settin
     consultation.closes_at = from_local(settings.closes_at_local)
     consultation.code_level_key = settings.code_level_key or None
     consultation.code_step_key = settings.code_step_key or None
+    consultation.board_visibility = settings.board_visibility
+    consultation.board_live = settings.board_live
     consultation.culture_areas = list(
         db.session.scalars(
             select(CultureArea).where(CultureArea.key.in_(settings.culture_area_keys))

@@ -108,6 +108,8 @@ def _settings_from(form: ConsultationForm) -> builder.Settings:
         closes_at_local=form.closes_at.data,
         code_level_key=form.code_level.data or None,
         code_step_key=form.code_step.data or None,
+        board_visibility=form.board_visibility.data or "when_published",
+        board_live=bool(form.board_live.data),
     )
 
 

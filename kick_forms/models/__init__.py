@@ -1,6 +1,7 @@
 """All models, imported here so that Alembic and the app see every table."""
 
 from kick_forms.models.consultation import (
+    BoardVisibility,
     Consultation,
     ConsultationStatus,
     Question,
@@ -31,6 +32,7 @@ from kick_forms.models.response import (
 from kick_forms.models.user import RegionMembership, Role, User
 
 __all__ = [
+    "BoardVisibility",
     "Answer",
     "AnswerOption",
     "Attachment",

@@ -6,6 +6,7 @@ import enum
 from datetime import datetime
 
 from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint, select
+from sqlalchemy import false as sa_false
 from sqlalchemy.ext.orderinglist import ordering_list
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -20,6 +21,14 @@ class ConsultationStatus(enum.StrEnum):
     OPEN = "open"
     CLOSED = "closed"
     PUBLISHED = "published"
+
+
+class BoardVisibility(enum.StrEnum):
+    """When the public may see the summary board; staff of the region always may."""
+
+    WHILE_OPEN = "while_open"
+    AFTER_CLOSING = "after_closing"
+    WHEN_PUBLISHED = "when_published"
 
 
 class QuestionKind(enum.StrEnum):
@@ -77,6 +86,10 @@ class Consultation(db.Model):
     status: Mapped[str] = mapped_column(String(16), default=ConsultationStatus.DRAFT)
     code_level_key: Mapped[str | None] = mapped_column(ForeignKey("code_level.key"))
     code_step_key: Mapped[str | None] = mapped_column(ForeignKey("code_step.key"))
+    board_visibility: Mapped[str] = mapped_column(
+        String(20), default=BoardVisibility.WHEN_PUBLISHED, server_default="when_published"
+    )
+    board_live: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -106,6 +119,19 @@ class Consultation(db.Model):
     @property
     def is_public(self) -> bool:
         return self.status != ConsultationStatus.DRAFT
+
+    def board_is_public(self, now: datetime) -> bool:
+        """Whether anyone may see the summary board now, by the region's choice."""
+        if self.status == ConsultationStatus.DRAFT:
+            return False
+        if self.status == ConsultationStatus.PUBLISHED:
+            return True
+        if self.board_visibility == BoardVisibility.WHILE_OPEN:
+            return True
+        closed = self.status == ConsultationStatus.CLOSED or (
+            self.closes_at is not None and self.closes_at <= now
+        )
+        return self.board_visibility == BoardVisibility.AFTER_CLOSING and closed
 
     def accepts_answers(self, now: datetime) -> bool:
         return (

@@ -71,3 +71,43 @@ def test_public_and_staff_pages_have_no_axe_violations(live_app, live_server, pa
     checked["settings with errors"] = violations(page)
 
     assert {name: found for name, found in checked.items() if found} == {}
+
+
+def test_the_board_has_no_axe_violations_and_keeps_focus_when_filtered(live_app, live_server, page):
+    from kick_forms.demo import DEMO_SLUG, load_demo_data
+    from kick_forms.models import Consultation
+    from tests.board.test_board import add_response
+
+    with live_app.app_context():
+        load_demo_data()
+        consultation = db.session.scalars(db.select(Consultation).filter_by(slug=DEMO_SLUG)).one()
+        consultation.board_visibility = "while_open"
+        questions = consultation.questions
+        for index, (municipality, category) in enumerate(
+            [("0780", "choir"), ("0764", "local_heritage"), ("0780", "study_association")]
+        ):
+            answers = {}
+            for question in questions:
+                if question.kind == "scale":
+                    answers[question] = str(index + 2)
+                elif question.kind == "yes_no":
+                    answers[question] = "yes"
+                elif question.kind in ("single_choice", "multiple_choice"):
+                    answers[question] = ([question.options[index].id], None)
+                elif question.kind == "number":
+                    answers[question] = 10 * (index + 1)
+                else:
+                    answers[question] = f"Synpunkt {index}"
+            add_response(consultation, name=f"Förening {index}", municipality=municipality,
+                         categories=[category], named=index != 1, answers=answers)  # fmt: skip
+        db.session.commit()
+
+    page.goto(f"{live_server}/r/kronoberg/c/{DEMO_SLUG}/board")
+    assert page.locator(".totals dd").first.inner_text() == "3"
+    assert violations(page) == []
+    page.focus("#category")
+    page.keyboard.press("ArrowDown")  # the first kind: study associations
+    page.wait_for_url("**category=study_association**")
+    assert page.locator(".totals dd").first.inner_text() == "1"
+    assert page.evaluate("document.activeElement.id") == "category"
+    assert violations(page) == []

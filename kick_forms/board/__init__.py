@@ -1,0 +1,5 @@
+from flask import Blueprint
+
+bp = Blueprint("board", __name__)
+
+from kick_forms.board import views  # noqa: E402,F401  registers the routes

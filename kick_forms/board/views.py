@@ -1,0 +1,88 @@
+"""The public summary board of a consultation."""
+
+from __future__ import annotations
+
+from flask import abort, request
+from flask_login import current_user
+from sqlalchemy import select
+
+from kick_forms import htmx
+from kick_forms.board import bp
+from kick_forms.board import services as board
+from kick_forms.extensions import db
+from kick_forms.models import Attachment, Consultation, Municipality, OrganisationCategory, Region
+from kick_forms.regions.services import PUBLIC_STATUSES
+from kick_forms.responses.views import send_attachment
+from kick_forms.timeutil import utcnow
+
+
+def _visible_consultation(region_slug: str, consultation_slug: str) -> Consultation:
+    """The consultation if its board may be seen by this visitor; 404 otherwise."""
+    region = db.session.scalars(select(Region).filter_by(slug=region_slug)).one_or_none()
+    consultation = (
+        db.session.scalars(
+            select(Consultation).filter_by(region_id=region.id, slug=consultation_slug)
+        ).one_or_none()
+        if region
+        else None
+    )
+    if consultation is None:
+        abort(404)
+    staff = current_user.is_authenticated and current_user.can_view(region)
+    if not staff and (
+        consultation.status not in PUBLIC_STATUSES or not consultation.board_is_public(utcnow())
+    ):
+        abort(404)
+    return consultation
+
+
+def _filter() -> board.BoardFilter:
+    return board.BoardFilter(
+        category=request.args.get("category", "")[:40],
+        municipality=request.args.get("municipality", "")[:4],
+    )
+
+
+@bp.route("/r/<region_slug>/c/<consultation_slug>/board")
+def board_page(region_slug: str, consultation_slug: str):
+    consultation = _visible_consultation(region_slug, consultation_slug)
+    chosen = _filter()
+    now = utcnow()
+    return htmx.render(
+        "board/board.html",
+        "board/_results.html",
+        consultation=consultation,
+        region=consultation.region,
+        chosen=chosen,
+        now=now,
+        public=consultation.board_is_public(now),
+        live=consultation.board_live and consultation.accepts_answers(now),
+        totals=board.totals(consultation, chosen),
+        categories=board.by_category(consultation, chosen),
+        municipalities=board.by_municipality(consultation, chosen),
+        summaries={
+            question.id: board.summarise(question, consultation, chosen)
+            for question in consultation.questions
+        },
+        attachments=board.public_attachments(consultation, chosen),
+        all_categories=db.session.scalars(
+            select(OrganisationCategory).order_by(OrganisationCategory.position)
+        ).all(),
+        region_municipalities=db.session.scalars(
+            select(Municipality)
+            .filter_by(region_id=consultation.region_id)
+            .order_by(Municipality.name)
+        ).all(),
+    )
+
+
+@bp.route("/r/<region_slug>/c/<consultation_slug>/board/files/<int:attachment_id>")
+def board_attachment(region_slug: str, consultation_slug: str, attachment_id: int):
+    consultation = _visible_consultation(region_slug, consultation_slug)
+    published = {
+        attachment.id
+        for attachment, _ in board.public_attachments(consultation, board.BoardFilter())
+    }
+    if attachment_id not in published:
+        abort(404)
+    return send_attachment(db.session.get_one(Attachment, attachment_id))
