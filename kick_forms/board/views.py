@@ -7,7 +7,9 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from kick_forms import htmx
-from kick_forms.board import bp
+
+# The staff pages for feedback live on the staff blueprint; importing registers them.
+from kick_forms.board import bp, feedback, feedback_views
 from kick_forms.board import services as board
 from kick_forms.extensions import db
 from kick_forms.models import Attachment, Consultation, Municipality, OrganisationCategory, Region
@@ -48,6 +50,8 @@ def board_page(region_slug: str, consultation_slug: str):
     consultation = _visible_consultation(region_slug, consultation_slug)
     chosen = _filter()
     now = utcnow()
+    staff = current_user.is_authenticated and current_user.can_view(consultation.region)
+    show_feedback = consultation.feedback_published_at is not None or staff
     return htmx.render(
         "board/board.html",
         "board/_results.html",
@@ -65,6 +69,9 @@ def board_page(region_slug: str, consultation_slug: str):
             for question in consultation.questions
         },
         attachments=board.public_attachments(consultation, chosen),
+        outcomes=feedback.outcomes_of(consultation) if show_feedback else {},
+        outcome_labels=feedback_views.OUTCOME_LABELS,
+        feedback_published=consultation.feedback_published_at is not None,
         all_categories=db.session.scalars(
             select(OrganisationCategory).order_by(OrganisationCategory.position)
         ).all(),

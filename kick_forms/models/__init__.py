@@ -10,6 +10,7 @@ from kick_forms.models.consultation import (
     Section,
 )
 from kick_forms.models.outbox import OutboxMessage
+from kick_forms.models.outcome import Outcome, OutcomeStatus
 from kick_forms.models.reference import (
     CodeLevel,
     CodePrinciple,
@@ -37,6 +38,8 @@ __all__ = [
     "AnswerOption",
     "Attachment",
     "OutboxMessage",
+    "Outcome",
+    "OutcomeStatus",
     "ResponseContact",
     "ResponseStatus",
     "ResponseVersion",

@@ -90,6 +90,7 @@ class Consultation(db.Model):
         String(20), default=BoardVisibility.WHEN_PUBLISHED, server_default="when_published"
     )
     board_live: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
+    feedback_published_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

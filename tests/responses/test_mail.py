@@ -34,6 +34,7 @@ def test_the_receipt_arrives_once_with_the_answers_and_the_link(app, client, con
     recipients, receipt = smtp.received[1]
     assert recipients == ["karin@example.se"]
     text = receipt.get_body(("plain",)).get_content()
+    assert text.startswith("Hej Karin Andersson!")
     assert "Uppvidinge" in text and "4 av 5" in text
     assert f"/respond/{token}" in text
     assert "KF-" in text
