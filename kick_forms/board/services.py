@@ -305,3 +305,71 @@ def public_attachments(
         .order_by(Response.organisation_name, Attachment.id)
     ).all()
     return [(attachment, name) for attachment, name in rows]
+
+
+@dataclass
+class RegionFigures:
+    region_id: int
+    consultations: int = 0
+    responses: int = 0
+    organisations: int = 0
+    with_feedback: int = 0
+
+
+def overview_by_region() -> dict[int, RegionFigures]:
+    """Public consultations, submitted responses and published feedback, per region."""
+    public = Consultation.status != "draft"
+    figures: dict[int, RegionFigures] = {}
+    for region_id, consultations, with_feedback in db.session.execute(
+        select(
+            Consultation.region_id,
+            func.count(Consultation.id),
+            func.count(Consultation.feedback_published_at),
+        )
+        .where(public)
+        .group_by(Consultation.region_id)
+    ):
+        figures[region_id] = RegionFigures(region_id, consultations, 0, 0, with_feedback)
+    organisation_key = func.coalesce(
+        Response.organisation_number, func.lower(Response.organisation_name)
+    )
+    for region_id, responses, organisations in db.session.execute(
+        select(
+            Consultation.region_id, func.count(Response.id), func.count(distinct(organisation_key))
+        )
+        .join(Response, Response.consultation_id == Consultation.id)
+        .where(public, Response.status == ResponseStatus.SUBMITTED)
+        .group_by(Consultation.region_id)
+    ):
+        entry = figures.setdefault(region_id, RegionFigures(region_id))
+        entry.responses, entry.organisations = responses, organisations
+    return figures
+
+
+def overview_by_year() -> list[tuple[int, int, int, int]]:
+    """(year the consultation closed, consultations, submitted responses, with feedback)."""
+    year = func.extract("year", Consultation.closes_at)
+    consultations = {
+        int(row[0]): (row[1], row[2])
+        for row in db.session.execute(
+            select(
+                year, func.count(Consultation.id), func.count(Consultation.feedback_published_at)
+            )
+            .where(Consultation.status != "draft", Consultation.closes_at.is_not(None))
+            .group_by(year)
+        )
+    }
+    responses = {
+        int(row[0]): row[1]
+        for row in db.session.execute(
+            select(year, func.count(Response.id))
+            .join(Response, Response.consultation_id == Consultation.id)
+            .where(Consultation.status != "draft", Response.status == ResponseStatus.SUBMITTED)
+            .where(Consultation.closes_at.is_not(None))
+            .group_by(year)
+        )
+    }
+    return [
+        (y, consultations[y][0], responses.get(y, 0), consultations[y][1])
+        for y in sorted(consultations)
+    ]

@@ -93,3 +93,16 @@ def board_attachment(region_slug: str, consultation_slug: str, attachment_id: in
     if attachment_id not in published:
         abort(404)
     return send_attachment(db.session.get_one(Attachment, attachment_id))
+
+
+@bp.route("/board")
+def overview():
+    """KICK's overview: every region side by side, and the years."""
+    regions = db.session.scalars(select(Region).order_by(Region.name)).all()
+    return htmx.render(
+        "board/overview.html",
+        regions=regions,
+        figures=board.overview_by_region(),
+        years=board.overview_by_year(),
+        empty=board.RegionFigures(0),
+    )

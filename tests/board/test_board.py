@@ -211,3 +211,19 @@ def test_staff_always_see_the_board(client, consultation):
     login(client, make_user("kronoberg", Role.VIEWER))
     response = client.get("/r/kronoberg/c/kulturplan/board")
     assert response.status_code == 200
+
+
+def test_the_kick_overview_counts_per_region(client, consultation):
+    q = _questions(consultation)
+    add_response(consultation, name="Kör", municipality="0780", categories=["choir"], named=True,
+                 answers={q["Hur väl?"]: "4"})  # fmt: skip
+    add_response(consultation, name="Kör", municipality="0780", categories=["choir"], named=True,
+                 answers={}, status="withdrawn")  # fmt: skip
+    db.session.commit()
+    figures = board.overview_by_region()
+    kronoberg = figures[consultation.region_id]
+    assert (kronoberg.consultations, kronoberg.responses, kronoberg.organisations) == (1, 1, 1)
+    html = client.get("/board").get_data(as_text=True)
+    assert "Region Kronoberg" in html and "Region Norrbotten" in html
+    year = consultation.closes_at.year
+    assert board.overview_by_year() == [(year, 1, 1, 0)]

@@ -40,7 +40,7 @@ def _setup(live_app) -> int:
 def test_public_and_staff_pages_have_no_axe_violations(live_app, live_server, page):
     consultation_id = _setup(live_app)
     checked = {}
-    for path in ("/", "/r/blekinge/", "/r/blekinge/c/a11y/", "/r/blekinge/c/a11y/?lang=en",
+    for path in ("/", "/board", "/r/blekinge/", "/r/blekinge/c/a11y/", "/r/blekinge/c/a11y/?lang=en",
                  "/admin/login", "/r/nowhere/"):  # fmt: skip
         page.goto(live_server + path)
         checked[path] = violations(page)
