@@ -111,6 +111,7 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from kick_forms.api import bp as api_bp
     from kick_forms.auth import bp as auth_bp
     from kick_forms.board import bp as board_bp
     from kick_forms.consultations import bp as consultations_bp
@@ -124,3 +125,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(board_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(consultations_bp)
+    app.register_blueprint(api_bp)
