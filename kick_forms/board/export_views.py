@@ -1,0 +1,110 @@
+"""Downloads: the board printable and as PDF for everyone who may see it; responses for staff."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from flask import Response as HttpResponse
+from flask import current_app, render_template, request, send_file
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from kick_forms.board import bp, exports, feedback, feedback_views
+from kick_forms.board import services as board
+from kick_forms.board.views import _visible_consultation
+from kick_forms.consultations import bp as staff_bp
+from kick_forms.consultations.permissions import region_consultation, staff_region
+from kick_forms.models import Consultation
+from kick_forms.timeutil import utcnow
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _download(data: bytes, mimetype: str, name: str) -> HttpResponse:
+    response = send_file(
+        io.BytesIO(data),
+        mimetype=mimetype,
+        as_attachment=True,
+        download_name=name,
+        etag=False,
+        last_modified=None,
+        conditional=False,
+    )
+    # Responses are personal to the region and the summary changes while a consultation is open.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _staff_consultation(region_slug: str, consultation_id: int) -> Consultation:
+    return region_consultation(staff_region(region_slug), consultation_id)
+
+
+@staff_bp.route("/r/<region_slug>/c/<int:consultation_id>/export.csv")
+def export_csv(region_slug: str, consultation_id: int):
+    consultation = _staff_consultation(region_slug, consultation_id)
+    data = exports.to_csv(exports.response_table(consultation))
+    name = exports.download_name(consultation, _("Responses"), "csv")
+    return _download(data, "text/csv", name)
+
+
+@staff_bp.route("/r/<region_slug>/c/<int:consultation_id>/export.xlsx")
+def export_xlsx(region_slug: str, consultation_id: int):
+    consultation = _staff_consultation(region_slug, consultation_id)
+    data = exports.to_xlsx(exports.response_table(consultation), _("Responses"))
+    name = exports.download_name(consultation, _("Responses"), "xlsx")
+    return _download(data, XLSX_TYPE, name)
+
+
+@staff_bp.route("/r/<region_slug>/c/<int:consultation_id>/attachments.zip")
+def export_attachments(region_slug: str, consultation_id: int):
+    consultation = _staff_consultation(region_slug, consultation_id)
+    name = exports.download_name(consultation, _("Written statements"), "zip")
+    return _download(exports.attachments_zip(consultation), "application/zip", name)
+
+
+def _summary(consultation: Consultation) -> dict[str, Any]:
+    """What the printed summary shows: the whole board, unfiltered, with the region's feedback."""
+    everything = board.BoardFilter()
+    now = utcnow()
+    staff = current_user.is_authenticated and current_user.can_view(consultation.region)
+    feedback_published = consultation.feedback_published_at is not None
+    return dict(
+        consultation=consultation,
+        region=consultation.region,
+        chosen=everything,
+        now=now,
+        public=consultation.board_is_public(now),
+        live=False,
+        totals=board.totals(consultation, everything),
+        categories=board.by_category(consultation, everything),
+        municipalities=board.by_municipality(consultation, everything),
+        summaries={
+            question.id: board.summarise(question, consultation, everything)
+            for question in consultation.questions
+        },
+        attachments=board.public_attachments(consultation, everything),
+        outcomes=feedback.outcomes_of(consultation) if feedback_published or staff else {},
+        outcome_labels=feedback_views.OUTCOME_LABELS,
+        feedback_published=feedback_published,
+    )
+
+
+@bp.route("/r/<region_slug>/c/<consultation_slug>/board/print")
+def board_print(region_slug: str, consultation_slug: str):
+    consultation = _visible_consultation(region_slug, consultation_slug)
+    return render_template("board/print.html", **_summary(consultation))
+
+
+@bp.route("/r/<region_slug>/c/<consultation_slug>/board.pdf")
+def board_pdf(region_slug: str, consultation_slug: str):
+    consultation = _visible_consultation(region_slug, consultation_slug)
+    html = render_template("board/print.html", pdf=True, **_summary(consultation))
+    data = exports.render_pdf(
+        html,
+        base_url=request.host_url,
+        static_folder=current_app.static_folder or "",
+        static_url_path=current_app.static_url_path or "/static",
+    )
+    name = exports.download_name(consultation, _("Summary"), "pdf")
+    return _download(data, "application/pdf", name)
