@@ -50,6 +50,8 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "MAX_CONTENT_LENGTH": 12 * 1024 * 1024,
         "MAX_ATTACHMENT_BYTES": 10 * 1000 * 1000,
         "PUBLIC_WRITE_RATE_LIMIT": "30 per minute;300 per hour",
+        # How often an open consultation's live board asks for fresh numbers.
+        "BOARD_REFRESH_SECONDS": 30,
         # Outgoing mail, sent by ``flask kick outbox`` from the outbox table.
         "MAIL_SERVER": "localhost",
         "MAIL_PORT": 25,
@@ -78,7 +80,13 @@ _BOOLEAN = {
 }
 
 # The environment gives strings; these settings are whole numbers.
-_INTEGER = ("MAIL_PORT", "MAIL_TIMEOUT", "MAIL_MAX_ATTEMPTS", "MAX_ATTACHMENT_BYTES")
+_INTEGER = (
+    "MAIL_PORT",
+    "MAIL_TIMEOUT",
+    "MAIL_MAX_ATTEMPTS",
+    "MAX_ATTACHMENT_BYTES",
+    "BOARD_REFRESH_SECONDS",
+)
 
 
 def from_environment(environ: os._Environ[str] | dict[str, str]) -> dict[str, Any]:

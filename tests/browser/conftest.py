@@ -34,6 +34,7 @@ def live_app(tmp_path_factory):
             "SQLALCHEMY_DATABASE_URI": url,
             "SECRET_KEY": "browser-test-secret-key-long-enough-for-tests",
             "RATELIMIT_ENABLED": False,
+            "BOARD_REFRESH_SECONDS": 1,
         }
     )
     with app.app_context():

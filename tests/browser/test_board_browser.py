@@ -1,0 +1,99 @@
+"""The board in Chromium: it refreshes itself without moving the reader, and feedback is mailed."""
+
+from __future__ import annotations
+
+from aiosmtpd.controller import Controller
+from playwright.sync_api import expect
+
+from kick_forms.consultations import services as builder
+from kick_forms.extensions import db
+from kick_forms.mail.services import send_due
+from kick_forms.models import (
+    ConsultationStatus,
+    QuestionKind,
+    Region,
+    ResponseContact,
+    Role,
+)
+from kick_forms.timeutil import utcnow
+from tests.board.test_board import add_response
+from tests.browser.conftest import add_staff, log_in
+from tests.conftest import Collector, free_port, question_data
+
+
+def _consultation(slug: str):  # type: ignore[no-untyped-def]
+    region = db.session.scalars(db.select(Region).filter_by(slug="gavleborg")).one()
+    closes = (utcnow().replace(microsecond=0)).replace(year=utcnow().year + 1)
+    consultation = builder.create_consultation(
+        region,
+        builder.Settings("Kulturplan Gävleborg", slug, "", 2027, 2030, [], None, closes, None,
+                         None, board_visibility="while_open", board_live=True),
+    )  # fmt: skip
+    section = builder.add_section(consultation, "Frågor", "")
+    builder.add_question(section, question_data(kind=QuestionKind.SCALE, label="Hur väl?"))
+    builder.change_status(consultation, ConsultationStatus.OPEN, utcnow())
+    return consultation
+
+
+def _answer(consultation, name: str, email: str) -> None:  # type: ignore[no-untyped-def]
+    question = consultation.questions[0]
+    response = add_response(consultation, name=name, municipality="2180", categories=["choir"],
+                            named=True, answers={question: "4"})  # fmt: skip
+    db.session.add(ResponseContact(response_id=response.id, name=name, email=email))
+
+
+def test_the_live_board_refreshes_without_moving_focus(live_app, live_server, page):
+    with live_app.app_context():
+        consultation = _consultation("live")
+        _answer(consultation, "Gävle kammarkör", "a@example.se")
+        db.session.commit()
+    page.goto(f"{live_server}/r/gavleborg/c/live/board")
+    expect(page.locator(".totals dd").first).to_have_text("1")
+    page.focus("#municipality")
+    with live_app.app_context():
+        consultation = db.session.scalars(
+            db.select(type(consultation)).filter_by(slug="live")
+        ).one()
+        _answer(consultation, "Sandvikens spelmän", "b@example.se")
+        db.session.commit()
+    expect(page.locator(".totals dd").first).to_have_text("2", timeout=10_000)
+    assert page.evaluate("document.activeElement.id") == "municipality"
+
+
+def test_publishing_feedback_in_the_browser_mails_each_organisation_once(
+    live_app, live_server, page
+):
+    with live_app.app_context():
+        consultation = _consultation("feedback")
+        for index in range(3):
+            _answer(consultation, f"Förening {index}", f"forening{index}@example.se")
+        consultation.status = ConsultationStatus.CLOSED
+        add_staff("gavleborg", Role.EDITOR, "redaktor@gavleborg.example.se")
+        db.session.commit()
+        consultation_id = consultation.id
+        section_id = consultation.sections[0].id
+
+    log_in(page, live_server, "redaktor@gavleborg.example.se")
+    page.goto(f"{live_server}/admin/r/gavleborg/c/{consultation_id}/feedback")
+    page.check(f"#s{section_id}-status-1")
+    page.fill(f"#s{section_id}-explanation", "Körerna får ett eget stöd i planen.")
+    page.get_by_role("button", name="Spara återkopplingen").first.click()
+    expect(page.locator(f"#outcome-s{section_id} [role=status]")).to_have_text("Sparat.")
+    page.get_by_role("button", name="Publicera återkopplingen och meddela organisationerna").click()
+    expect(page.locator(".flash")).to_contain_text("3 organisationer")
+
+    collector = Collector()
+    controller = Controller(collector, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        with live_app.app_context():
+            live_app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port)
+            while send_due().handled:
+                pass
+    finally:
+        controller.stop()
+    recipients = sorted(rcpt for rcpts, _ in collector.received for rcpt in rcpts)
+    assert recipients == [f"forening{index}@example.se" for index in range(3)]
+
+    page.goto(f"{live_server}/r/gavleborg/c/feedback/board")
+    expect(page.locator(".outcome")).to_contain_text("Körerna får ett eget stöd i planen.")
