@@ -92,7 +92,13 @@ def test_publishing_feedback_in_the_browser_mails_each_organisation_once(
                 pass
     finally:
         controller.stop()
-    recipients = sorted(rcpt for rcpts, _ in collector.received for rcpt in rcpts)
+    # Other tests share the live database and may have left their own mail in the outbox.
+    recipients = sorted(
+        rcpt
+        for rcpts, message in collector.received
+        if message["Subject"].startswith("Vad Region Gävleborg gjorde")
+        for rcpt in rcpts
+    )
     assert recipients == [f"forening{index}@example.se" for index in range(3)]
 
     page.goto(f"{live_server}/r/gavleborg/c/feedback/board")
