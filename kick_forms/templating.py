@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 import markdown as markdown_lib
 import nh3
@@ -82,11 +84,17 @@ def _labels() -> dict[str, object]:
     }
 
 
+def pairs(items: Iterable[Any], value: str, label: str) -> list[tuple[Any, Any]]:
+    """Objects as (value, label) pairs for a select."""
+    return [(getattr(item, value), getattr(item, label)) for item in items]
+
+
 def init_app(app: Flask) -> None:
     app.context_processor(_labels)
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["local_datetime"] = local_datetime
     app.jinja_env.filters["local_time"] = local_time
+    app.jinja_env.filters["pairs"] = pairs
     app.jinja_env.filters["format_number"] = lambda value: (
         "" if value is None else format_decimal(value, format="#,##0.#")
     )

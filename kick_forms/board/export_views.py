@@ -8,15 +8,13 @@ from typing import Any
 from flask import Response as HttpResponse
 from flask import current_app, render_template, request, send_file
 from flask_babel import gettext as _
-from flask_login import current_user
 
-from kick_forms.board import bp, exports, feedback, feedback_views
+from kick_forms.board import bp, exports
 from kick_forms.board import services as board
-from kick_forms.board.views import _visible_consultation
+from kick_forms.board.views import _visible_consultation, board_context
 from kick_forms.consultations import bp as staff_bp
 from kick_forms.consultations.permissions import region_consultation, staff_region
 from kick_forms.models import Consultation
-from kick_forms.timeutil import utcnow
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -64,30 +62,8 @@ def export_attachments(region_slug: str, consultation_id: int):
 
 
 def _summary(consultation: Consultation) -> dict[str, Any]:
-    """What the printed summary shows: the whole board, unfiltered, with the region's feedback."""
-    everything = board.BoardFilter()
-    now = utcnow()
-    staff = current_user.is_authenticated and current_user.can_view(consultation.region)
-    feedback_published = consultation.feedback_published_at is not None
-    return dict(
-        consultation=consultation,
-        region=consultation.region,
-        chosen=everything,
-        now=now,
-        public=consultation.board_is_public(now),
-        live=False,
-        totals=board.totals(consultation, everything),
-        categories=board.by_category(consultation, everything),
-        municipalities=board.by_municipality(consultation, everything),
-        summaries={
-            question.id: board.summarise(question, consultation, everything)
-            for question in consultation.questions
-        },
-        attachments=board.public_attachments(consultation, everything),
-        outcomes=feedback.outcomes_of(consultation) if feedback_published or staff else {},
-        outcome_labels=feedback_views.OUTCOME_LABELS,
-        feedback_published=feedback_published,
-    )
+    """What the printed summary shows: the whole board, unfiltered, never refreshing itself."""
+    return {**board_context(consultation, board.BoardFilter()), "live": False}
 
 
 @bp.route("/r/<region_slug>/c/<consultation_slug>/board/print")

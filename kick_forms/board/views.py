@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import abort, request
 from flask_login import current_user
 from sqlalchemy import select
@@ -45,33 +47,39 @@ def _filter() -> board.BoardFilter:
     )
 
 
-@bp.route("/r/<region_slug>/c/<consultation_slug>/board")
-def board_page(region_slug: str, consultation_slug: str):
-    consultation = _visible_consultation(region_slug, consultation_slug)
-    chosen = _filter()
+def board_context(consultation: Consultation, chosen: board.BoardFilter) -> dict[str, Any]:
+    """Everything the board shows for this filter; the print view and the PDF use it too."""
     now = utcnow()
     staff = current_user.is_authenticated and current_user.can_view(consultation.region)
-    show_feedback = consultation.feedback_published_at is not None or staff
-    return htmx.render(
-        "board/board.html",
-        "board/_results.html",
-        consultation=consultation,
-        region=consultation.region,
-        chosen=chosen,
-        now=now,
-        public=consultation.board_is_public(now),
-        live=consultation.board_live and consultation.accepts_answers(now),
-        totals=board.totals(consultation, chosen),
-        categories=board.by_category(consultation, chosen),
-        municipalities=board.by_municipality(consultation, chosen),
-        summaries={
+    feedback_published = consultation.feedback_published_at is not None
+    return {
+        "consultation": consultation,
+        "region": consultation.region,
+        "chosen": chosen,
+        "now": now,
+        "public": consultation.board_is_public(now),
+        "live": consultation.board_live and consultation.accepts_answers(now),
+        "totals": board.totals(consultation, chosen),
+        "categories": board.by_category(consultation, chosen),
+        "municipalities": board.by_municipality(consultation, chosen),
+        "summaries": {
             question.id: board.summarise(question, consultation, chosen)
             for question in consultation.questions
         },
-        attachments=board.public_attachments(consultation, chosen),
-        outcomes=feedback.outcomes_of(consultation) if show_feedback else {},
-        outcome_labels=feedback_views.OUTCOME_LABELS,
-        feedback_published=consultation.feedback_published_at is not None,
+        "attachments": board.public_attachments(consultation, chosen),
+        "outcomes": feedback.outcomes_of(consultation) if feedback_published or staff else {},
+        "outcome_labels": feedback_views.OUTCOME_LABELS,
+        "feedback_published": feedback_published,
+    }
+
+
+@bp.route("/r/<region_slug>/c/<consultation_slug>/board")
+def board_page(region_slug: str, consultation_slug: str):
+    consultation = _visible_consultation(region_slug, consultation_slug)
+    return htmx.render(
+        "board/board.html",
+        "board/_results.html",
+        **board_context(consultation, _filter()),
         all_categories=db.session.scalars(
             select(OrganisationCategory).order_by(OrganisationCategory.position)
         ).all(),
