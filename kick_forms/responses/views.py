@@ -8,6 +8,8 @@ in ``_refuse_cross_site_writes``.
 
 from __future__ import annotations
 
+import io
+
 from flask import abort, current_app, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -293,8 +295,6 @@ def attachment_download(token: str, attachment_id: int):
 
 def send_attachment(attachment: Attachment):  # type: ignore[no-untyped-def]
     """A stored file as a download, never shown inline."""
-    import io
-
     return send_file(
         io.BytesIO(attachment.data),
         mimetype=attachment.content_type,
