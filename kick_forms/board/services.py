@@ -26,7 +26,7 @@ from kick_forms.models import (
     Response,
     ResponseStatus,
 )
-from kick_forms.models.response import response_category
+from kick_forms.models.response import response_category, where_from
 
 FREE_TEXT_SHOWN = 50
 
@@ -78,17 +78,7 @@ def counted(consultation: Consultation, chosen: BoardFilter) -> Select:
         Response.status == ResponseStatus.SUBMITTED,
         Response.current_version_id.is_not(None),
     )
-    if chosen.category:
-        query = query.where(
-            Response.id.in_(
-                select(response_category.c.response_id).where(
-                    response_category.c.category_key == chosen.category
-                )
-            )
-        )
-    if chosen.municipality:
-        query = query.where(Response.municipality_code == chosen.municipality)
-    return query
+    return where_from(query, chosen.category, chosen.municipality)
 
 
 def totals(consultation: Consultation, chosen: BoardFilter) -> Totals:

@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from kick_forms.extensions import db
 from kick_forms.models import Consultation, Response, ResponseStatus
-from kick_forms.models.response import response_category
+from kick_forms.models.response import where_from
 
 
 @dataclass
@@ -28,16 +28,7 @@ def _filtered(consultation: Consultation, chosen: ResponseFilter) -> Select:
     query = select(Response).where(Response.consultation_id == consultation.id)
     if chosen.status in set(ResponseStatus):
         query = query.where(Response.status == chosen.status)
-    if chosen.category:
-        query = query.where(
-            Response.id.in_(
-                select(response_category.c.response_id).where(
-                    response_category.c.category_key == chosen.category
-                )
-            )
-        )
-    if chosen.municipality:
-        query = query.where(Response.municipality_code == chosen.municipality)
+    query = where_from(query, chosen.category, chosen.municipality)
     if chosen.search.strip():
         words = chosen.search.strip().lower()
         query = query.where(func.lower(Response.organisation_name).contains(words, autoescape=True))

@@ -11,10 +11,12 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     LargeBinary,
+    Select,
     String,
     Table,
     Text,
     UniqueConstraint,
+    select,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -194,3 +196,18 @@ class Attachment(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     response: Mapped[Response] = relationship(back_populates="attachments")
+
+
+def where_from(query: Select, category: str, municipality: str) -> Select:
+    """Narrow a query over responses to one kind of organisation and one municipality, if given."""
+    if category:
+        query = query.where(
+            Response.id.in_(
+                select(response_category.c.response_id).where(
+                    response_category.c.category_key == category
+                )
+            )
+        )
+    if municipality:
+        query = query.where(Response.municipality_code == municipality)
+    return query
