@@ -62,12 +62,6 @@ def redirect(location: str) -> Response:
     return vary_on_htmx(flask_redirect(location, code=303))
 
 
-def trigger(response: Response, event: str, detail: Any = None) -> Response:
-    """Ask htmx to fire a client-side event once the response is swapped."""
-    response.headers["HX-Trigger"] = json.dumps({event: detail if detail is not None else {}})
-    return response
-
-
 def retarget(response: Response, selector: str, swap: str = "outerHTML") -> Response:
     """Swap this response somewhere else than the element asked for (e.g. a form with errors)."""
     if htmx_request().is_htmx:

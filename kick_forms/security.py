@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import secrets
-
-from flask import Flask, Response, current_app, g, request
+from flask import Flask, Response, current_app, request
 
 _CSP = (
     "default-src 'self'; "
-    "script-src 'self' 'nonce-{nonce}'; "
+    "script-src 'self'; "
     "style-src 'self'; "
     "img-src 'self' data:; "
     "font-src 'self'; "
@@ -20,16 +18,9 @@ _CSP = (
 )
 
 
-def csp_nonce() -> str:
-    """A per-response nonce for the rare script tag that must be inline."""
-    if "csp_nonce" not in g:
-        g.csp_nonce = secrets.token_urlsafe(16)
-    return g.csp_nonce
-
-
 def _set_headers(response: Response) -> Response:
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", _CSP.format(nonce=csp_nonce()))
+    headers.setdefault("Content-Security-Policy", _CSP)
     headers.setdefault("X-Content-Type-Options", "nosniff")
     # same-origin: a private link in the address never travels to another site in a Referer.
     headers.setdefault("Referrer-Policy", "same-origin")
@@ -57,4 +48,3 @@ def _is_private_page() -> bool:
 
 def init_app(app: Flask) -> None:
     app.after_request(_set_headers)
-    app.jinja_env.globals["csp_nonce"] = csp_nonce

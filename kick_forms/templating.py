@@ -12,6 +12,7 @@ from flask import Flask, request, url_for
 from flask_babel import format_datetime, format_decimal, get_locale
 from markupsafe import Markup
 
+from kick_forms.consultations.labels import QUESTION_KIND_LABELS, STATUS_ACTIONS, STATUS_LABELS
 from kick_forms.htmx import htmx_request
 from kick_forms.responses.answers import typed_from
 from kick_forms.timeutil import to_local
@@ -75,8 +76,6 @@ def url_for_language(code: str) -> str:
 
 
 def _labels() -> dict[str, object]:
-    from kick_forms.consultations.labels import QUESTION_KIND_LABELS, STATUS_ACTIONS, STATUS_LABELS
-
     return {
         "status_labels": STATUS_LABELS,
         "status_actions": STATUS_ACTIONS,

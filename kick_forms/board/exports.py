@@ -40,6 +40,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload, selectinload, undefer
 from werkzeug.security import safe_join
 
+from kick_forms.board.services import BoardFilter, counted
 from kick_forms.extensions import db
 from kick_forms.models import (
     Answer,
@@ -49,7 +50,6 @@ from kick_forms.models import (
     Question,
     QuestionKind,
     Response,
-    ResponseStatus,
     Section,
 )
 from kick_forms.timeutil import to_local
@@ -88,11 +88,8 @@ class Table:
 
 
 def _submitted(consultation: Consultation) -> Select:
-    return select(Response.id).where(
-        Response.consultation_id == consultation.id,
-        Response.status == ResponseStatus.SUBMITTED,
-        Response.current_version_id.is_not(None),
-    )
+    """The ids of the responses the board counts, unfiltered: the same set as the exports."""
+    return select(counted(consultation, BoardFilter()).subquery().c.response_id)
 
 
 def response_table(consultation: Consultation) -> Table:

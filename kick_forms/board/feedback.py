@@ -63,11 +63,6 @@ def save_outcome(
     return outcome
 
 
-def remove_outcome(outcome: Outcome) -> None:
-    db.session.delete(outcome)
-    db.session.flush()
-
-
 def publish_feedback(consultation: Consultation, now: datetime, board_url: str) -> int:
     """Show the feedback on the board and mail every organisation that answered, once.
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, and_, func, not_, select
 from sqlalchemy.orm import selectinload
 
 from kick_forms.extensions import db
@@ -21,17 +21,21 @@ def open_consultations(now: datetime, region: Region | None = None) -> list[Cons
     """Consultations that take answers now, the closing soonest first."""
     query = (
         select(Consultation)
-        .where(
-            Consultation.status == ConsultationStatus.OPEN,
-            Consultation.opens_at <= now,
-            Consultation.closes_at > now,
-        )
+        .where(_taking_answers(now))
         .options(selectinload(Consultation.region))
         .order_by(Consultation.closes_at)
     )
     if region is not None:
         query = query.where(Consultation.region_id == region.id)
     return list(db.session.scalars(query))
+
+
+def _taking_answers(now: datetime) -> ColumnElement[bool]:
+    return and_(
+        Consultation.status == ConsultationStatus.OPEN,
+        Consultation.opens_at <= now,
+        Consultation.closes_at > now,
+    )
 
 
 def recent_consultations(region: Region, now: datetime, limit: int = 10) -> list[Consultation]:
@@ -41,20 +45,18 @@ def recent_consultations(region: Region, now: datetime, limit: int = 10) -> list
         .where(
             Consultation.region_id == region.id,
             Consultation.status.in_(PUBLIC_STATUSES),
+            not_(_taking_answers(now)),
         )
         .order_by(Consultation.closes_at.desc())
+        .limit(limit)
     )
-    return [c for c in db.session.scalars(query) if not c.accepts_answers(now)][:limit]
+    return list(db.session.scalars(query))
 
 
 def open_counts_by_region(now: datetime) -> dict[int, int]:
     query = (
         select(Consultation.region_id, func.count())
-        .where(
-            Consultation.status == ConsultationStatus.OPEN,
-            Consultation.opens_at <= now,
-            Consultation.closes_at > now,
-        )
+        .where(_taking_answers(now))
         .group_by(Consultation.region_id)
     )
     return dict(db.session.execute(query).tuples().all())

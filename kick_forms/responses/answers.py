@@ -12,7 +12,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
-from kick_forms.models import Answer, Question, QuestionKind
+from kick_forms.models import Answer, AnswerOption, Question, QuestionKind
 from kick_forms.models.response import OTHER_TEXT_MAX
 
 YES_NO_VALUES = ("yes", "no", "dont_know")
@@ -81,9 +81,7 @@ def parse_number(text: str) -> int:
 
 
 def apply_answer(answer: Answer, typed: TypedAnswer, question: Question) -> None:
-    """Store a typed answer in a draft answer row."""
-    from kick_forms.models import AnswerOption
-
+    """Store a typed answer in an answer row."""
     answer.text_value = typed.text
     answer.choice_value = typed.choice
     answer.other_text = typed.other_text

@@ -16,7 +16,14 @@ from sqlalchemy import delete
 from kick_forms.board import services as board
 from kick_forms.extensions import db
 from kick_forms.models import ConsultationStatus, Response, ResponseContact
-from tests.board.test_board import CATEGORIES, MUNICIPALITIES, add_response, response_data
+from tests.board.generated import (
+    CATEGORIES,
+    MUNICIPALITIES,
+    add_response,
+    counted,
+    response_data,
+    store,
+)
 from tests.conftest import make_consultation
 
 OPENAPI_URL = "/api/v1/openapi.json"
@@ -238,22 +245,9 @@ def test_summary_numbers_equal_the_boards_and_numbers_recomputed_from_the_answer
 ):
     _make_board_public(consultation)
     db.session.execute(delete(Response).where(Response.consultation_id == consultation.id))
+    store(consultation, rows)
     q = _questions(consultation)
     options = [option.id for option in q["Områden"].options]
-    for index, row in enumerate(rows):
-        answers = {}
-        if row["scale"]:
-            answers[q["Hur väl?"]] = row["scale"]
-        if row["yes_no"]:
-            answers[q["Tillfrågade?"]] = row["yes_no"]
-        if row["members"] is not None:
-            answers[q["Medlemmar"]] = row["members"]
-        if row["areas"] or row["other"]:
-            answers[q["Områden"]] = ([options[i] for i in row["areas"]], row["other"])
-        add_response(consultation, name=f"Förening {index}", municipality=row["municipality"],
-                     categories=row["categories"], named=row["named"], answers=answers,
-                     status=row["status"])  # fmt: skip
-    db.session.commit()
 
     response = client.get(_summary_url(consultation, category=category, municipality=municipality))
     assert response.status_code == 200
@@ -291,13 +285,7 @@ def test_summary_numbers_equal_the_boards_and_numbers_recomputed_from_the_answer
             )  # fmt: skip
 
     # And the numbers recomputed from the generated rows.
-    kept = [
-        row
-        for row in rows
-        if row["status"] == "submitted"
-        and (not category or category in row["categories"])
-        and (not municipality or row["municipality"] == municipality)
-    ]
+    kept = counted(rows, category, municipality)
     assert body["totals"]["responses"] == body["totals"]["organisations"] == len(kept)
     assert body["totals"]["municipalities"] == len({row["municipality"] for row in kept})
     assert body["totals"]["categories"] == len({c for row in kept for c in row["categories"]})

@@ -12,75 +12,22 @@ from sqlalchemy import delete
 from kick_forms.board import services as board
 from kick_forms.extensions import db
 from kick_forms.models import (
-    Answer,
-    AnswerOption,
     ConsultationStatus,
     Response,
-    ResponseVersion,
 )
 from kick_forms.timeutil import utcnow
-
-CATEGORIES = ["choir", "local_heritage", "study_association"]
-MUNICIPALITIES = ["0764", "0780", "0765"]
+from tests.board.generated import (
+    CATEGORIES,
+    MUNICIPALITIES,
+    add_response,
+    counted,
+    response_data,
+    store,
+)
 
 
 def _questions(consultation):
     return {q.label: q for q in consultation.questions}
-
-
-def add_response(
-    consultation, *, name, municipality, categories, named, answers, status="submitted"
-):
-    """A submitted response written straight to the tables, as the submit service leaves it."""
-    from kick_forms.models import OrganisationCategory
-
-    response = Response(
-        consultation_id=consultation.id,
-        organisation_name=name,
-        municipality_code=municipality,
-        may_publish_name=named,
-        status=status,
-        submitted_at=utcnow(),
-    )
-    response.categories = [db.session.get(OrganisationCategory, key) for key in categories]
-    db.session.add(response)
-    db.session.flush()
-    version = ResponseVersion(
-        response_id=response.id, number=1, submit_nonce=f"n{response.id}-{name}"
-    )
-    db.session.add(version)
-    db.session.flush()
-    response.current_version_id = version.id
-    for question, value in answers.items():
-        answer = Answer(response_id=response.id, version_id=version.id, question_id=question.id)
-        if question.kind in ("short_text", "long_text"):
-            answer.text_value = value
-        elif question.kind == "number":
-            answer.text_value, answer.number_value = str(value), value
-        elif question.kind in ("scale", "yes_no"):
-            answer.choice_value = value
-        else:
-            option_ids, other = value
-            answer.options = [AnswerOption(option_id=option_id) for option_id in option_ids]
-            answer.other_text = other
-        db.session.add(answer)
-    db.session.flush()
-    return response
-
-
-response_data = st.fixed_dictionaries(
-    {
-        "municipality": st.sampled_from(MUNICIPALITIES),
-        "categories": st.lists(st.sampled_from(CATEGORIES), min_size=1, max_size=3, unique=True),
-        "named": st.booleans(),
-        "scale": st.one_of(st.none(), st.sampled_from(["1", "2", "3", "4", "5"])),
-        "yes_no": st.one_of(st.none(), st.sampled_from(["yes", "no", "dont_know"])),
-        "members": st.one_of(st.none(), st.integers(0, 5000)),
-        "areas": st.lists(st.sampled_from([0, 1]), unique=True),
-        "other": st.one_of(st.none(), st.just("Dans")),
-        "status": st.sampled_from(["submitted", "submitted", "submitted", "draft", "withdrawn"]),
-    }
-)
 
 
 @settings(
@@ -95,31 +42,11 @@ def test_board_numbers_equal_numbers_recomputed_from_the_answers(
     consultation, rows, category, municipality
 ):
     db.session.execute(delete(Response).where(Response.consultation_id == consultation.id))
+    store(consultation, rows)
     q = _questions(consultation)
-    options = [option.id for option in q["Områden"].options]
-    for index, row in enumerate(rows):
-        answers = {}
-        if row["scale"]:
-            answers[q["Hur väl?"]] = row["scale"]
-        if row["yes_no"]:
-            answers[q["Tillfrågade?"]] = row["yes_no"]
-        if row["members"] is not None:
-            answers[q["Medlemmar"]] = row["members"]
-        if row["areas"] or row["other"]:
-            answers[q["Områden"]] = ([options[i] for i in row["areas"]], row["other"])
-        add_response(consultation, name=f"Förening {index}", municipality=row["municipality"],
-                     categories=row["categories"], named=row["named"], answers=answers,
-                     status=row["status"])  # fmt: skip
-    db.session.commit()
 
     chosen = board.BoardFilter(category=category, municipality=municipality)
-    kept = [
-        row
-        for row in rows
-        if row["status"] == "submitted"
-        and (not category or category in row["categories"])
-        and (not municipality or row["municipality"] == municipality)
-    ]
+    kept = counted(rows, category, municipality)
     totals = board.totals(consultation, chosen)
     assert totals.responses == len(kept)
     assert totals.municipalities == len({row["municipality"] for row in kept})

@@ -18,7 +18,7 @@ from kick_forms.board import exports
 from kick_forms.extensions import db
 from kick_forms.models import Attachment, ResponseContact, Role
 from kick_forms.timeutil import to_local
-from tests.board.test_board import add_response
+from tests.board.generated import add_response
 from tests.conftest import login, make_user
 
 STAFF_EXPORTS = ["export.csv", "export.xlsx", "attachments.zip"]

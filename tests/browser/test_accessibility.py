@@ -77,7 +77,7 @@ def test_public_and_staff_pages_have_no_axe_violations(live_app, live_server, pa
 def test_the_board_has_no_axe_violations_and_keeps_focus_when_filtered(live_app, live_server, page):
     from kick_forms.demo import DEMO_SLUG, load_demo_data
     from kick_forms.models import Consultation
-    from tests.board.test_board import add_response
+    from tests.board.generated import add_response
 
     with live_app.app_context():
         load_demo_data()

@@ -16,7 +16,7 @@ from kick_forms.models import (
     Role,
 )
 from kick_forms.timeutil import utcnow
-from tests.board.test_board import add_response
+from tests.board.generated import add_response
 from tests.browser.conftest import add_staff, log_in
 from tests.conftest import Collector, free_port, question_data
 

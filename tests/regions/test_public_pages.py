@@ -68,3 +68,14 @@ def test_errors_are_pages_for_people_in_swedish(client):
     assert fragment.status_code == 404
     assert "<html" not in fragment.get_data(as_text=True)
     assert fragment.headers["HX-Retarget"] == "#main"
+
+
+def test_region_page_separates_open_from_earlier_consultations(client):
+    make_consultation(slug="nu", status=ConsultationStatus.OPEN)
+    make_consultation(slug="forr", status=ConsultationStatus.CLOSED)
+    make_consultation(slug="utkast")
+    html = client.get("/r/kronoberg/").get_data(as_text=True)
+    open_part, earlier_part = html.split('id="recent-heading"')
+    assert "/c/nu/" in open_part and "/c/forr/" not in open_part
+    assert "/c/forr/" in earlier_part and "/c/nu/" not in earlier_part
+    assert "/c/utkast/" not in html
