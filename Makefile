@@ -33,7 +33,7 @@ migrate: install
 
 demo: install
 	$(BIN)/flask kick load-reference
-	$(BIN)/flask kick load-demo
+	$(BIN)/flask kick load-demo --with-answers
 
 # Browser tests drive Debian's Chromium (Playwright cannot download browsers here).
 chromium:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from flask import Flask, current_app, g, request, session
+from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import get_locale
 
 from kick_forms import config as config_module
@@ -56,6 +56,8 @@ def _unauthorised():  # type: ignore[no-untyped-def]
 
 def _select_locale() -> str:
     languages = current_languages()
+    if not has_request_context():
+        return languages[0]  # commands and workers speak the default language
     chosen = request.args.get("lang")
     if chosen in languages:
         session["lang"] = chosen

@@ -26,13 +26,14 @@ def load_reference() -> None:
 
 
 @kick.command("load-demo")
-def load_demo() -> None:
+@click.option("--with-answers", is_flag=True, help="Also let a few organisations answer.")
+def load_demo(with_answers: bool) -> None:
     """Create demo accounts and a demo consultation (never in production)."""
     from kick_forms.demo import load_demo_data
 
     if current_app.config["ENV"] == "production":
         raise click.ClickException("Demo data is not loaded in production.")
-    logins = load_demo_data()
+    logins = load_demo_data(with_answers=with_answers)
     db.session.commit()
     click.echo("Demo logins (email / password):")
     for email, password in logins:

@@ -5,11 +5,20 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 
 from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
 
 from kick_forms.auth.services import create_user, find_user, grant_role
 from kick_forms.consultations import services as builder
 from kick_forms.extensions import db
-from kick_forms.models import Consultation, ConsultationStatus, QuestionKind, Region, Role
+from kick_forms.models import (
+    BoardVisibility,
+    Consultation,
+    ConsultationStatus,
+    QuestionKind,
+    Region,
+    Role,
+)
+from kick_forms.responses.services import Respondent, save_answers, start_response, submit_response
 from kick_forms.timeutil import to_local, utcnow
 
 DEMO_REGIONS = ("uppsala", "jonkoping", "kronoberg", "blekinge", "gavleborg", "stockholm")
@@ -167,8 +176,12 @@ def _demo_password(slug: str) -> str:
     return f"demo-{slug}-2027"
 
 
-def load_demo_data() -> list[tuple[str, str]]:
-    """Create the demo accounts and consultation unless they exist; return (email, password)."""
+def load_demo_data(with_answers: bool = False) -> list[tuple[str, str]]:
+    """Create the demo accounts and consultation unless they exist; return (email, password).
+
+    ``with_answers`` also sends a few organisations' answers, so the demo board has something to
+    show; tests and benchmarks leave it off and count their own.
+    """
     logins = []
     for slug in DEMO_REGIONS:
         region = db.session.scalars(select(Region).filter_by(slug=slug)).one()
@@ -178,18 +191,21 @@ def load_demo_data() -> list[tuple[str, str]]:
             user = create_user(email, password, name=f"Demo {region.name}")
             grant_role(user, region, Role.ADMIN)
         logins.append((email, password))
-    _demo_consultation()
+    consultation = _demo_consultation()
+    if with_answers and consultation is not None:
+        _demo_answers(consultation)
     db.session.flush()
     return logins
 
 
-def _demo_consultation() -> None:
+def _demo_consultation() -> Consultation | None:
+    """The demo consultation when it is created now; None when it already existed."""
     region = db.session.scalars(select(Region).filter_by(slug="kronoberg")).one()
     exists = db.session.scalar(
         select(Consultation.id).filter_by(region_id=region.id, slug=DEMO_SLUG)
     )
     if exists:
-        return
+        return None
     now = utcnow()
     local_now = to_local(now)
     assert local_now is not None
@@ -223,3 +239,51 @@ def _demo_consultation() -> None:
         for data in questions:
             builder.add_question(section, data)
     builder.change_status(consultation, ConsultationStatus.OPEN, now)
+    consultation.board_visibility = BoardVisibility.WHILE_OPEN
+    consultation.board_live = True
+    return consultation
+
+
+DEMO_ORGANISATIONS = [
+    ("Växjö kammarkör", "0780", ["choir"], True, 0, "4", "yes"),
+    ("Ljungby hembygdsförening", "0781", ["local_heritage"], True, 1, "2", "no"),
+    ("Studieförbundet i Kronoberg", "0780", ["study_association"], False, 2, "3", "yes"),
+    ("Tingsryds spelmanslag", "0763", ["folk_music_dance"], True, 0, "5", "dont_know"),
+    ("Markaryds konstförening", "0767", ["art_society"], False, 3, "2", "no"),
+]
+
+
+DEMO_TEXTS = [
+    "Fler scener för körer utanför Växjö, och stöd till resor för unga sångare.",
+    "Hembygdsgårdarna behöver stöd till underhåll; de är länets mötesplatser.",
+    "Studiecirklar i kulturpolitik, så att föreningarna kan delta som jämlikar.",
+    "Spelmanslagen saknar lokaler och pengar till att lära upp nya spelare.",
+    "Konstföreningarna vill ha en länsgemensam visningsplats för lokala konstnärer.",
+]
+
+
+def _demo_answers(consultation: Consultation) -> None:
+    """A few organisations answer the demo consultation through the answering services."""
+    now = utcnow()
+    for index, (name, municipality, categories, named, choice, scale, yes_no) in enumerate(
+        DEMO_ORGANISATIONS
+    ):
+        who = Respondent(name, None, municipality, categories, f"Kontakt {index + 1}",
+                         f"kontakt{index + 1}@demo.kickforms.se", named)  # fmt: skip
+        response, _token = start_response(consultation, who, f"demo-{index}", now, lambda t: "")
+        form = MultiDict()
+        for question in consultation.questions:
+            field = f"q-{question.id}"
+            kind = QuestionKind(question.kind)
+            if kind.has_options:
+                form.add(field, str(question.options[choice % len(question.options)].id))
+            elif kind == QuestionKind.SCALE:
+                form.add(field, scale)
+            elif kind == QuestionKind.YES_NO:
+                form.add(field, yes_no)
+            elif kind == QuestionKind.NUMBER:
+                form.add(field, str(25 * (index + 1)))
+            else:
+                form.add(field, DEMO_TEXTS[index])
+        save_answers(response, consultation.questions, form, now)
+        submit_response(response, f"demo-submit-{index}", now, "")

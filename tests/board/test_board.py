@@ -154,3 +154,15 @@ def test_the_kick_overview_counts_per_region(client, consultation):
     assert "Region Kronoberg" in html and "Region Norrbotten" in html
     year = consultation.closes_at.year
     assert board.overview_by_year() == [(year, 1, 1, 0)]
+
+
+def test_the_demo_answers_go_through_the_answering_services(app, client):
+    from kick_forms.demo import DEMO_SLUG, load_demo_data
+
+    load_demo_data(with_answers=True)
+    db.session.commit()
+    load_demo_data(with_answers=True)  # running it again adds nothing
+    db.session.commit()
+    html = client.get(f"/r/kronoberg/c/{DEMO_SLUG}/board").get_data(as_text=True)
+    assert "<dd>5</dd>" in html
+    assert "Växjö kammarkör" in html and "Studieförbundet i Kronoberg" not in html
