@@ -314,6 +314,9 @@ def print_table(run: Run) -> None:
         )
         for seconds, statement in largest.board.slowest:
             print(f"  {seconds * 1000:8.1f} ms  {_one_line(statement)}")
+        print(f"filtered by {CATEGORY}, the slowest statements (medians):")
+        for seconds, statement in largest.filtered.slowest:
+            print(f"  {seconds * 1000:8.1f} ms  {_one_line(statement)}")
 
 
 def _ratio(value: float, reference: float) -> str:

@@ -3,8 +3,9 @@
 The answering flow takes a few requests per response; 100 000 of them that way would take
 hours. Here the rows are made as ``submit_response`` leaves them (a submitted response, its
 categories, version 1, one answer per answered question with its chosen options) and inserted
-with SQLAlchemy Core in large executemany batches. What the board never reads is left out: the
-draft working copy, the contact person and attachments.
+with SQLAlchemy Core in large executemany batches; the board's counters are then recounted by
+the database (``tally.recount``), as the submit transactions would have kept them. What the
+board never reads is left out: the draft working copy, the contact person and attachments.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, func, select, text, update
 
+from kick_forms.board import tally
 from kick_forms.models import (
     Answer,
     AnswerOption,
@@ -33,7 +35,7 @@ from kick_forms.models import (
     ResponseVersion,
     Section,
 )
-from kick_forms.models.response import response_category
+from kick_forms.models.response import organisation_key, response_category
 from kick_forms.timeutil import utcnow
 
 RESPONSES: Table = Response.__table__  # type: ignore[assignment]
@@ -204,6 +206,7 @@ def add_responses(engine: Engine, demo: Demo, count: int, seed: int) -> None:
         )
         if connection.dialect.name == "postgresql":
             _move_sequences(connection)
+        tally.recount(connection, demo.consultation_id)
 
 
 _GENERATED_IDS = (RESPONSES, VERSIONS, ANSWERS)
@@ -292,14 +295,16 @@ def _response_row(
     demo: Demo, response_id: int, submitted_at: datetime, rng: random.Random
 ) -> dict[str, Any]:
     created_at = submitted_at - timedelta(seconds=rng.randrange(300, 3 * 24 * 3600))
+    name = f"{rng.choice(_ORGANISATION_KINDS)} {response_id}"
     return {
         "id": response_id,
         "consultation_id": demo.consultation_id,
         "token_hash": f"{rng.getrandbits(256):064x}",
         "start_nonce": f"{rng.getrandbits(128):032x}",
         "status": ResponseStatus.SUBMITTED.value,
-        "organisation_name": f"{rng.choice(_ORGANISATION_KINDS)} {response_id}",
+        "organisation_name": name,
         "organisation_number": None,
+        "organisation_key": organisation_key(name, None),
         "municipality_code": rng.choice(demo.municipalities),
         "may_publish_name": rng.random() < PUBLISH_NAME_SHARE,
         "created_at": created_at,

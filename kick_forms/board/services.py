@@ -1,8 +1,8 @@
-"""The summary board's numbers, all counted by the database.
+"""The summary board's numbers, read from the counters the submit transactions keep.
 
-Every figure comes from a GROUP BY or an aggregate over the submitted versions that match the
-filter; no query loads all responses into Python, and the number of statements does not grow
-with the responses. Each statement still reads every matching answer, so the time does grow:
+Each filter of the board is one cell of counters (see ``tally``), so a figure is a lookup of a
+few rows by key, the median a walk over one question's histogram of values, and the free texts
+the newest fifty: neither the statements nor the rows they read grow with the responses.
 bench/board.py measures it.
 """
 
@@ -11,13 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, distinct, func, select
+from sqlalchemy import Select, case, distinct, func, literal, select
 
+from kick_forms.board import tally
 from kick_forms.extensions import db
 from kick_forms.models import (
     Answer,
-    AnswerOption,
     Attachment,
+    BoardCount,
     Consultation,
     Municipality,
     OrganisationCategory,
@@ -26,6 +27,7 @@ from kick_forms.models import (
     Response,
     ResponseStatus,
 )
+from kick_forms.models.board_count import ALL, RESPONSE_LEVEL
 from kick_forms.models.response import response_category, where_from
 
 FREE_TEXT_SHOWN = 50
@@ -81,186 +83,161 @@ def counted(consultation: Consultation, chosen: BoardFilter) -> Select:
     return where_from(query, chosen.category, chosen.municipality)
 
 
+def _cell(consultation: Consultation, chosen: BoardFilter) -> tuple[Any, ...]:
+    """The counters of the filter's cell."""
+    return (
+        BoardCount.consultation_id == consultation.id,
+        BoardCount.municipality_code == (chosen.municipality or ALL),
+        BoardCount.category_key == (chosen.category or ALL),
+        BoardCount.total > 0,
+    )
+
+
+def _counts(consultation: Consultation, chosen: BoardFilter, question_id: int) -> dict[str, int]:
+    """One question's counters (or the responses') in the filter's cell, by key."""
+    query = select(BoardCount.key, BoardCount.total).where(
+        *_cell(consultation, chosen),
+        BoardCount.question_id == question_id,
+        BoardCount.number.is_(None),
+    )
+    return dict(db.session.execute(query).tuples().all())
+
+
 def totals(consultation: Consultation, chosen: BoardFilter) -> Totals:
-    base = counted(consultation, chosen).subquery()
-    organisation_key = func.coalesce(
-        Response.organisation_number, func.lower(Response.organisation_name)
+    counts = _counts(consultation, chosen, RESPONSE_LEVEL)
+    prefix = tally.category_key("")
+    return Totals(
+        responses=counts.get(tally.RESPONSES, 0),
+        organisations=counts.get(tally.ORGANISATIONS, 0),
+        municipalities=len(by_municipality(consultation, chosen)),
+        categories=sum(1 for key in counts if key.startswith(prefix)),
     )
-    row = db.session.execute(
-        select(
-            func.count(Response.id),
-            func.count(distinct(organisation_key)),
-            func.count(distinct(Response.municipality_code)),
-        ).where(Response.id.in_(select(base.c.response_id)))
-    ).one()
-    categories = db.session.scalar(
-        select(func.count(distinct(response_category.c.category_key))).where(
-            response_category.c.response_id.in_(select(base.c.response_id))
-        )
-    )
-    return Totals(row[0], row[1], row[2], categories or 0)
 
 
 def by_category(
     consultation: Consultation, chosen: BoardFilter
 ) -> list[tuple[OrganisationCategory, int]]:
-    base = counted(consultation, chosen).subquery()
     rows = db.session.execute(
-        select(OrganisationCategory, func.count(response_category.c.response_id))
-        .join(response_category, response_category.c.category_key == OrganisationCategory.key)
-        .where(response_category.c.response_id.in_(select(base.c.response_id)))
-        .group_by(OrganisationCategory.key)
-        .order_by(func.count(response_category.c.response_id).desc(), OrganisationCategory.position)
+        select(OrganisationCategory, BoardCount.total)
+        .join(
+            BoardCount,
+            BoardCount.key == literal(tally.category_key("")) + OrganisationCategory.key,
+        )
+        .where(*_cell(consultation, chosen), BoardCount.question_id == RESPONSE_LEVEL)
+        .order_by(BoardCount.total.desc(), OrganisationCategory.position)
     ).all()
-    return [(category, count) for category, count in rows]
+    return [(category, total) for category, total in rows]
 
 
 def by_municipality(
     consultation: Consultation, chosen: BoardFilter
 ) -> list[tuple[Municipality, int]]:
-    base = counted(consultation, chosen).subquery()
-    rows = db.session.execute(
-        select(Municipality, func.count(Response.id))
-        .join(Response, Response.municipality_code == Municipality.code)
-        .where(Response.id.in_(select(base.c.response_id)))
-        .group_by(Municipality.code)
-        .order_by(func.count(Response.id).desc(), Municipality.name)
-    ).all()
-    return [(municipality, count) for municipality, count in rows]
-
-
-def _answers(question: Question, versions: Any) -> Select:
-    return select(Answer).where(Answer.question_id == question.id, Answer.version_id.in_(versions))
+    query = (
+        select(Municipality, BoardCount.total)
+        .join(BoardCount, BoardCount.municipality_code == Municipality.code)
+        .where(
+            BoardCount.consultation_id == consultation.id,
+            BoardCount.category_key == (chosen.category or ALL),
+            BoardCount.question_id == RESPONSE_LEVEL,
+            BoardCount.key == tally.RESPONSES,
+            BoardCount.total > 0,
+        )
+        .order_by(BoardCount.total.desc(), Municipality.name)
+    )
+    if chosen.municipality:
+        query = query.where(BoardCount.municipality_code == chosen.municipality)
+    return [(municipality, total) for municipality, total in db.session.execute(query)]
 
 
 def summarise(
     question: Question, consultation: Consultation, chosen: BoardFilter
 ) -> QuestionSummary:
-    """One question's figures over the filtered, submitted versions."""
-    versions = select(counted(consultation, chosen).subquery().c.version_id)
-    answered_query = select(func.count(Answer.id)).where(
-        Answer.question_id == question.id, Answer.version_id.in_(versions)
-    )
+    """One question's figures over the filtered, submitted responses, from the counters."""
+    counts = _counts(consultation, chosen, question.id)
+    summary = QuestionSummary(question=question, answered=counts.get(tally.ANSWERED, 0))
     kind = QuestionKind(question.kind)
-    if kind in (QuestionKind.SHORT_TEXT, QuestionKind.LONG_TEXT, QuestionKind.NUMBER):
-        answered_query = answered_query.where(Answer.text_value.is_not(None))
-    elif kind in (QuestionKind.SCALE, QuestionKind.YES_NO):
-        answered_query = answered_query.where(Answer.choice_value.is_not(None))
-    summary = QuestionSummary(question=question, answered=db.session.scalar(answered_query) or 0)
     if kind.has_options:
-        counts = dict(
-            db.session.execute(
-                select(AnswerOption.option_id, func.count())
-                .join(Answer, Answer.id == AnswerOption.answer_id)
-                .where(Answer.question_id == question.id, Answer.version_id.in_(versions))
-                .group_by(AnswerOption.option_id)
-            )
-            .tuples()
-            .all()
-        )
-        summary.other_count = (
-            db.session.scalar(
-                select(func.count(Answer.id)).where(
-                    Answer.question_id == question.id,
-                    Answer.version_id.in_(versions),
-                    Answer.other_text.is_not(None),
-                )
-            )
-            or 0
-        )
-        # EXISTS looks each answer up by key; an uncorrelated IN inside the OR made PostgreSQL
-        # scan every chosen option once per answer.
-        chosen_option = select(AnswerOption.answer_id).where(AnswerOption.answer_id == Answer.id)
-        chose_any = (
-            db.session.scalar(
-                select(func.count(Answer.id)).where(
-                    Answer.question_id == question.id,
-                    Answer.version_id.in_(versions),
-                    chosen_option.exists() | Answer.other_text.is_not(None),
-                )
-            )
-            or 0
-        )
-        summary.answered = chose_any
+        summary.other_count = counts.get(tally.OTHER, 0)
         summary.bars = [
-            Bar(
-                str(option.id),
-                option.label,
-                counts.get(option.id, 0),
-                _share(counts.get(option.id, 0), chose_any),
-            )
+            _bar(str(option.id), option.label, counts.get(tally.option_key(option.id), 0), summary)
             for option in question.options
         ]
     elif kind in (QuestionKind.SCALE, QuestionKind.YES_NO):
-        counts = dict(
-            db.session.execute(
-                select(Answer.choice_value, func.count())
-                .where(Answer.question_id == question.id, Answer.version_id.in_(versions))
-                .where(Answer.choice_value.is_not(None))
-                .group_by(Answer.choice_value)
-            )
-            .tuples()
-            .all()
-        )
         keys = (
             ["1", "2", "3", "4", "5"] if kind == QuestionKind.SCALE else ["yes", "no", "dont_know"]
         )
         summary.bars = [
-            Bar(key, key, counts.get(key, 0), _share(counts.get(key, 0), summary.answered))
-            for key in keys
+            _bar(key, key, counts.get(tally.choice_key(key), 0), summary) for key in keys
         ]
     elif kind == QuestionKind.NUMBER:
-        _number_summary(summary, question, versions)
-    else:
-        summary.texts = _free_texts(question, versions)
+        _number_summary(summary, consultation, chosen)
+    elif summary.answered:
+        summary.texts = _free_texts(question, consultation, chosen)
     return summary
 
 
-def _share(count: int, total: int) -> float:
-    return count / total if total else 0.0
+def _bar(key: str, label: str, count: int, summary: QuestionSummary) -> Bar:
+    return Bar(key, label, count, count / summary.answered if summary.answered else 0.0)
 
 
-def _number_summary(summary: QuestionSummary, question: Question, versions: Any) -> None:
-    numbers = select(Answer.number_value).where(
-        Answer.question_id == question.id,
-        Answer.version_id.in_(versions),
-        Answer.number_value.is_not(None),
-    )
-    count, low, high = db.session.execute(
-        select(func.count(), func.min(Answer.number_value), func.max(Answer.number_value)).where(
-            Answer.question_id == question.id,
-            Answer.version_id.in_(versions),
-            Answer.number_value.is_not(None),
-        )
-    ).one()
-    summary.answered = count
+def _number_summary(
+    summary: QuestionSummary, consultation: Consultation, chosen: BoardFilter
+) -> None:
+    """Range and median from the counted values: the database walks the running total of the
+    histogram to the middle one or two values, whatever the number of answers."""
+    count = summary.answered
     if not count:
         return
-    summary.minimum, summary.maximum = low, high
-    # The median by the database: the middle one or two values in order, whatever the count.
-    middle = list(
-        db.session.scalars(
-            numbers.order_by(Answer.number_value).offset((count - 1) // 2).limit(2 - count % 2)
+    histogram = (
+        select(
+            BoardCount.number,
+            func.sum(BoardCount.total).over(order_by=BoardCount.number).label("running"),
         )
+        .where(
+            *_cell(consultation, chosen),
+            BoardCount.question_id == summary.question.id,
+            BoardCount.number.is_not(None),
+        )
+        .subquery()
     )
-    summary.median = sum(middle) / len(middle)
+    low, high, lower_middle, upper_middle = db.session.execute(
+        select(
+            func.min(histogram.c.number),
+            func.max(histogram.c.number),
+            func.min(case((histogram.c.running > (count - 1) // 2, histogram.c.number))),
+            func.min(case((histogram.c.running > count // 2, histogram.c.number))),
+        )
+    ).one()
+    summary.minimum, summary.maximum = low, high
+    summary.median = (lower_middle + upper_middle) / 2
 
 
-def _free_texts(question: Question, versions: Any) -> list[tuple[str, str]]:
-    """Recent free-text answers with who wrote them: the name if it may be published."""
-    rows = db.session.execute(
+def _free_texts(
+    question: Question, consultation: Consultation, chosen: BoardFilter
+) -> list[tuple[str, str]]:
+    """The newest free-text answers with who wrote them: the name if it may be published.
+
+    The database walks the consultation's submitted responses newest first and stops at the
+    fiftieth answer, so the time does not grow with the responses.
+    """
+    query = (
         select(
             Answer.text_value, Response.organisation_name, Response.may_publish_name, Response.id
         )
-        .join(Response, Response.id == Answer.response_id)
+        .join(
+            Answer,
+            (Answer.version_id == Response.current_version_id)
+            & (Answer.question_id == question.id),
+        )
         .where(
-            Answer.question_id == question.id,
-            Answer.version_id.in_(versions),
+            Response.consultation_id == consultation.id,
+            Response.status == ResponseStatus.SUBMITTED,
             Answer.text_value.is_not(None),
         )
         .order_by(Response.submitted_at.desc(), Response.id.desc())
         .limit(FREE_TEXT_SHOWN)
-    ).all()
+    )
+    rows = db.session.execute(where_from(query, chosen.category, chosen.municipality)).all()
     anonymous = _first_categories([row[3] for row in rows if not row[2]])
     return [
         (text, name if named else anonymous.get(response_id, ""))
@@ -287,15 +264,39 @@ def _first_categories(response_ids: list[int]) -> dict[int, str]:
 def public_attachments(
     consultation: Consultation, chosen: BoardFilter
 ) -> list[tuple[Attachment, str]]:
-    """Statements from organisations that agreed to be named, with that name."""
-    base = counted(consultation, chosen).subquery()
-    rows = db.session.execute(
-        select(Attachment, Response.organisation_name)
-        .join(Response, Response.id == Attachment.response_id)
-        .where(Response.id.in_(select(base.c.response_id)), Response.may_publish_name.is_(True))
-        .order_by(Response.organisation_name, Attachment.id)
+    """Statements from organisations that agreed to be named, with that name.
+
+    The query starts from the attachments, which are few, and looks each one's response up;
+    joined the other way round the database would read every response to find them.
+    """
+    named = where_from(
+        select(Response.id).where(
+            Response.id == Attachment.response_id,
+            Response.consultation_id == consultation.id,
+            Response.status == ResponseStatus.SUBMITTED,
+            Response.may_publish_name.is_(True),
+        ),
+        chosen.category,
+        chosen.municipality,
+    )
+    attachments = db.session.scalars(
+        select(Attachment).where(named.exists()).order_by(Attachment.id)
     ).all()
-    return [(attachment, name) for attachment, name in rows]
+    if not attachments:
+        return []
+    names = dict(
+        db.session.execute(
+            select(Response.id, Response.organisation_name).where(
+                Response.id.in_({attachment.response_id for attachment in attachments})
+            )
+        )
+        .tuples()
+        .all()
+    )
+    return sorted(
+        ((attachment, names[attachment.response_id]) for attachment in attachments),
+        key=lambda pair: (pair[1], pair[0].id),
+    )
 
 
 @dataclass
@@ -321,12 +322,11 @@ def overview_by_region() -> dict[int, RegionFigures]:
         .group_by(Consultation.region_id)
     ):
         figures[region_id] = RegionFigures(region_id, consultations, 0, 0, with_feedback)
-    organisation_key = func.coalesce(
-        Response.organisation_number, func.lower(Response.organisation_name)
-    )
     for region_id, responses, organisations in db.session.execute(
         select(
-            Consultation.region_id, func.count(Response.id), func.count(distinct(organisation_key))
+            Consultation.region_id,
+            func.count(Response.id),
+            func.count(distinct(Response.organisation_key)),
         )
         .join(Response, Response.consultation_id == Consultation.id)
         .where(public, Response.status == ResponseStatus.SUBMITTED)

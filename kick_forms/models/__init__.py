@@ -1,5 +1,6 @@
 """All models, imported here so that Alembic and the app see every table."""
 
+from kick_forms.models.board_count import BoardCount
 from kick_forms.models.consultation import (
     BoardVisibility,
     Consultation,
@@ -33,6 +34,7 @@ from kick_forms.models.response import (
 from kick_forms.models.user import RegionMembership, Role, User
 
 __all__ = [
+    "BoardCount",
     "BoardVisibility",
     "Answer",
     "AnswerOption",

@@ -19,7 +19,7 @@ from sqlalchemy import (
     select,
     text,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from kick_forms.extensions import db
 from kick_forms.models.reference import Municipality, OrganisationCategory
@@ -45,11 +45,20 @@ response_category = Table(
 )
 
 
+def organisation_key(name: str, number: str | None) -> str:
+    """Who an organisation is, for counting organisations rather than responses: its
+    organisation number, or else its name without case or extra spaces."""
+    return number or " ".join(name.split()).casefold()
+
+
 class Response(db.Model):
     """One organisation's response. Reached by its private link, of which only a hash is kept."""
 
     __table_args__ = (
         CheckConstraint("status IN ('draft', 'submitted', 'withdrawn')", name="status"),
+        # The board's newest free-text answers, and an organisation's other responses.
+        Index("ix_response_submitted", "consultation_id", "status", "submitted_at"),
+        Index("ix_response_organisation", "consultation_id", "organisation_key"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -62,6 +71,8 @@ class Response(db.Model):
     status: Mapped[str] = mapped_column(String(16), default=ResponseStatus.DRAFT)
     organisation_name: Mapped[str] = mapped_column(String(ORGANISATION_NAME_MAX), default="")
     organisation_number: Mapped[str | None] = mapped_column(String(11))
+    # Who the organisation is when counting organisations; kept by ``_identify``.
+    organisation_key: Mapped[str] = mapped_column(String(ORGANISATION_NAME_MAX), default="")
     municipality_code: Mapped[str | None] = mapped_column(ForeignKey("municipality.code"))
     may_publish_name: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -93,6 +104,13 @@ class Response(db.Model):
     attachments: Mapped[list[Attachment]] = relationship(
         back_populates="response", order_by="Attachment.id", cascade="all, delete-orphan"
     )
+
+    @validates("organisation_name", "organisation_number")
+    def _identify(self, attribute: str, value: str | None) -> str | None:
+        name = value if attribute == "organisation_name" else self.organisation_name
+        number = value if attribute == "organisation_number" else self.organisation_number
+        self.organisation_key = organisation_key(name or "", number)
+        return value
 
     @property
     def reference(self) -> str:
@@ -199,14 +217,19 @@ class Attachment(db.Model):
 
 
 def where_from(query: Select, category: str, municipality: str) -> Select:
-    """Narrow a query over responses to one kind of organisation and one municipality, if given."""
+    """Narrow a query over responses to one kind of organisation and one municipality, if given.
+
+    The kind is an EXISTS looked up by key for each response the query reaches, so that a query
+    that stops early (newest first, LIMIT) reads only as far as it needs.
+    """
     if category:
         query = query.where(
-            Response.id.in_(
-                select(response_category.c.response_id).where(
-                    response_category.c.category_key == category
-                )
+            select(response_category.c.response_id)
+            .where(
+                response_category.c.response_id == Response.id,
+                response_category.c.category_key == category,
             )
+            .exists()
         )
     if municipality:
         query = query.where(Response.municipality_code == municipality)

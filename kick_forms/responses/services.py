@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
+from kick_forms.board import tally
 from kick_forms.extensions import db
 from kick_forms.mail.services import enqueue_mail
 from kick_forms.models import (
@@ -109,9 +110,10 @@ def start_response(
 
 
 def update_respondent(response: Response, who: Respondent, now: datetime) -> None:
-    _apply_respondent(response, who)
-    response.saved_at = now
-    db.session.flush()
+    """Change who is answering; a submitted answer moves on the board at once."""
+    with tally.kept_for(response):
+        _apply_respondent(response, who)
+        response.saved_at = now
 
 
 def draft_answers(response: Response) -> dict[int, Answer]:
@@ -176,10 +178,15 @@ def submit_response(
     repeat = version_for_nonce(nonce)
     if repeat is not None and repeat.response_id == response.id:
         return repeat, False
-    # Lock the response row so that two tabs submitting at once number their versions in turn.
-    db.session.execute(
-        select(Response.id).where(Response.id == response.id).with_for_update()
-    ).all()
+    # The response's row is locked for the board's counters, so two tabs submitting at once
+    # also number their versions in turn.
+    with tally.kept_for(response):
+        version = _new_version(response, nonce, now)
+    _mail_receipt(response, version, link, now)
+    return version, True
+
+
+def _new_version(response: Response, nonce: str, now: datetime) -> ResponseVersion:
     consultation = response.consultation
     if not consultation.accepts_answers(now):
         raise AnsweringError(_l("The last day to answer has passed; the answer was not sent."))
@@ -209,9 +216,7 @@ def submit_response(
     else:
         response.amended_at = now
     response.saved_at = now
-    db.session.flush()
-    _mail_receipt(response, version, link, now)
-    return version, True
+    return version
 
 
 def version_for_nonce(nonce: str) -> ResponseVersion | None:
@@ -243,8 +248,8 @@ def withdraw_response(response: Response, now: datetime) -> None:
     """Withdraw an answer before the deadline; its private link stops working."""
     if not response.consultation.accepts_answers(now):
         raise AnsweringError(_l("The last day to answer has passed; the answer stays as sent."))
-    response.status = ResponseStatus.WITHDRAWN
-    response.withdrawn_at = now
-    response.token_hash = None
-    response.current_version = None
-    db.session.flush()
+    with tally.kept_for(response):
+        response.status = ResponseStatus.WITHDRAWN
+        response.withdrawn_at = now
+        response.token_hash = None
+        response.current_version = None

@@ -11,16 +11,17 @@ from urllib.parse import urlsplit
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import delete
 
 from kick_forms.board import services as board
 from kick_forms.extensions import db
-from kick_forms.models import ConsultationStatus, Response, ResponseContact
+from kick_forms.models import ConsultationStatus, ResponseContact
 from tests.board.generated import (
     CATEGORIES,
     MUNICIPALITIES,
     add_response,
     counted,
+    forget_responses,
+    organisations,
     response_data,
     store,
 )
@@ -244,7 +245,7 @@ def test_summary_numbers_equal_the_boards_and_numbers_recomputed_from_the_answer
     client, consultation, rows, category, municipality
 ):
     _make_board_public(consultation)
-    db.session.execute(delete(Response).where(Response.consultation_id == consultation.id))
+    forget_responses(consultation)
     store(consultation, rows)
     q = _questions(consultation)
     options = [option.id for option in q["Områden"].options]
@@ -286,7 +287,8 @@ def test_summary_numbers_equal_the_boards_and_numbers_recomputed_from_the_answer
 
     # And the numbers recomputed from the generated rows.
     kept = counted(rows, category, municipality)
-    assert body["totals"]["responses"] == body["totals"]["organisations"] == len(kept)
+    assert body["totals"]["responses"] == len(kept)
+    assert body["totals"]["organisations"] == organisations(kept)
     assert body["totals"]["municipalities"] == len({row["municipality"] for row in kept})
     assert body["totals"]["categories"] == len({c for row in kept for c in row["categories"]})
     assert {c["key"]: c["count"] for c in body["by_category"]} == {

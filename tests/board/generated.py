@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from hypothesis import strategies as st
+from sqlalchemy import delete
 
+from kick_forms.board import tally
 from kick_forms.extensions import db
 from kick_forms.models import (
     Answer,
     AnswerOption,
+    BoardCount,
     OrganisationCategory,
     Response,
     ResponseVersion,
@@ -21,7 +24,8 @@ MUNICIPALITIES = ["0764", "0780", "0765"]
 def add_response(
     consultation, *, name, municipality, categories, named, answers, status="submitted"
 ):
-    """A submitted response written straight to the tables, as the submit service leaves it."""
+    """A submitted response written straight to the tables, as the submit service leaves it,
+    with the board's counters kept as the service keeps them."""
     response = Response(
         consultation_id=consultation.id,
         organisation_name=name,
@@ -33,6 +37,12 @@ def add_response(
     response.categories = [db.session.get(OrganisationCategory, key) for key in categories]
     db.session.add(response)
     db.session.flush()
+    with tally.kept_for(response):
+        _add_version(response, name, answers)
+    return response
+
+
+def _add_version(response, name, answers):
     version = ResponseVersion(
         response_id=response.id, number=1, submit_nonce=f"n{response.id}-{name}"
     )
@@ -52,12 +62,12 @@ def add_response(
             answer.options = [AnswerOption(option_id=option_id) for option_id in option_ids]
             answer.other_text = other
         db.session.add(answer)
-    db.session.flush()
-    return response
 
 
 response_data = st.fixed_dictionaries(
     {
+        # Some names repeat, in other case, as one organisation sending several answers.
+        "name": st.sampled_from(["Kören", "KÖREN", "Hembygdsföreningen", "Spelmanslaget"]),
         "municipality": st.sampled_from(MUNICIPALITIES),
         "categories": st.lists(st.sampled_from(CATEGORIES), min_size=1, max_size=3, unique=True),
         "named": st.booleans(),
@@ -71,11 +81,22 @@ response_data = st.fixed_dictionaries(
 )
 
 
+def forget_responses(consultation) -> None:
+    """Remove every response to the consultation, and so its board's counters."""
+    db.session.execute(delete(Response).where(Response.consultation_id == consultation.id))
+    db.session.execute(delete(BoardCount).where(BoardCount.consultation_id == consultation.id))
+
+
+def organisations(rows: list[dict]) -> int:
+    """How many organisations sent the rows: one name in any case is one organisation."""
+    return len({row["name"].casefold() for row in rows})
+
+
 def store(consultation, rows: list[dict]) -> None:
     """Write generated rows (see ``response_data``) as responses to the ``consultation`` fixture."""
     q = {question.label: question for question in consultation.questions}
     options = [option.id for option in q["Områden"].options]
-    for index, row in enumerate(rows):
+    for row in rows:
         answers = {}
         if row["scale"]:
             answers[q["Hur väl?"]] = row["scale"]
@@ -85,7 +106,7 @@ def store(consultation, rows: list[dict]) -> None:
             answers[q["Medlemmar"]] = row["members"]
         if row["areas"] or row["other"]:
             answers[q["Områden"]] = ([options[i] for i in row["areas"]], row["other"])
-        add_response(consultation, name=f"Förening {index}", municipality=row["municipality"],
+        add_response(consultation, name=row["name"], municipality=row["municipality"],
                      categories=row["categories"], named=row["named"], answers=answers,
                      status=row["status"])  # fmt: skip
     db.session.commit()

@@ -7,13 +7,11 @@ from datetime import timedelta
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import delete
 
 from kick_forms.board import services as board
 from kick_forms.extensions import db
 from kick_forms.models import (
     ConsultationStatus,
-    Response,
 )
 from kick_forms.timeutil import utcnow
 from tests.board.generated import (
@@ -21,6 +19,8 @@ from tests.board.generated import (
     MUNICIPALITIES,
     add_response,
     counted,
+    forget_responses,
+    organisations,
     response_data,
     store,
 )
@@ -41,7 +41,7 @@ def _questions(consultation):
 def test_board_numbers_equal_numbers_recomputed_from_the_answers(
     consultation, rows, category, municipality
 ):
-    db.session.execute(delete(Response).where(Response.consultation_id == consultation.id))
+    forget_responses(consultation)
     store(consultation, rows)
     q = _questions(consultation)
 
@@ -49,8 +49,14 @@ def test_board_numbers_equal_numbers_recomputed_from_the_answers(
     kept = counted(rows, category, municipality)
     totals = board.totals(consultation, chosen)
     assert totals.responses == len(kept)
+    assert totals.organisations == organisations(kept)
     assert totals.municipalities == len({row["municipality"] for row in kept})
     assert totals.categories == len({c for row in kept for c in row["categories"]})
+    assert {m.code: n for m, n in board.by_municipality(consultation, chosen)} == {
+        code: n
+        for code in MUNICIPALITIES
+        if (n := sum(row["municipality"] == code for row in kept))
+    }
     by_category = {c.key: n for c, n in board.by_category(consultation, chosen)}
     assert by_category == {
         key: n for key in CATEGORIES if (n := sum(key in row["categories"] for row in kept))
