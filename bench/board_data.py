@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, func, select, text, update
 
-from kick_forms.board import tally
+from kick_forms import tally
 from kick_forms.models import (
     Answer,
     AnswerOption,

@@ -40,6 +40,40 @@ def load_demo(with_answers: bool) -> None:
         click.echo(f"  {email} / {password}")
 
 
+@kick.command("recount-board")
+@click.option("--consultation", "consultation_id", type=int, help="Only this consultation (id).")
+@click.option("--check", is_flag=True, help="Only report counters that differ; change nothing.")
+def recount_board(consultation_id: int | None, check: bool) -> None:
+    """Count the boards afresh from the submitted answers (or check the kept counters)."""
+    from kick_forms import tally
+    from kick_forms.models import Consultation
+
+    query = select(Consultation.id).order_by(Consultation.id)
+    if consultation_id is not None:
+        query = query.where(Consultation.id == consultation_id)
+    ids = db.session.scalars(query).all()
+    if not ids:
+        raise click.ClickException("No such consultation.")
+    connection = db.session.connection()
+    differing = 0
+    for each in ids:
+        kept = tally.counters(connection, each)
+        tally.recount(connection, each)
+        fresh = tally.counters(connection, each)
+        wrong = {key for key in kept.keys() | fresh.keys() if kept.get(key) != fresh.get(key)}
+        differing += bool(wrong)
+        if wrong:
+            click.echo(f"Consultation {each}: {len(wrong)} counters differed from a fresh count.")
+    if check:
+        db.session.rollback()
+        click.echo(f"Checked {len(ids)} consultations; {differing} had counters to correct.")
+        if differing:
+            sys.exit(1)
+        return
+    db.session.commit()
+    click.echo(f"Recounted {len(ids)} consultations; {differing} had counters corrected.")
+
+
 @kick.command("create-admin")
 @click.option("--email", required=True, help="The staff member's email address.")
 @click.option("--name", default="", help="Their name, as shown to colleagues.")

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import Select, case, distinct, func, literal, select
 
-from kick_forms.board import tally
+from kick_forms import tally
 from kick_forms.extensions import db
 from kick_forms.models import (
     Answer,

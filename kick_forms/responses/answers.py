@@ -19,6 +19,8 @@ YES_NO_VALUES = ("yes", "no", "dont_know")
 SCALE_VALUES = ("1", "2", "3", "4", "5")
 # Stored as typed up to this length, so that an over-long draft is kept and can be shortened.
 STORED_TEXT_MAX = 40_000
+# The largest number an answer may hold: it is stored as a 32-bit integer.
+NUMBER_LIMIT = 2_000_000_000
 
 
 def field_name(question: Question) -> str:
@@ -88,9 +90,12 @@ def apply_answer(answer: Answer, typed: TypedAnswer, question: Question) -> None
     answer.number_value = None
     if question.kind == QuestionKind.NUMBER and typed.text:
         try:
-            answer.number_value = parse_number(typed.text)
+            number = parse_number(typed.text)
         except ValueError:
-            answer.number_value = None
+            number = None
+        # Kept as typed in the text either way; only a storable number is counted.
+        if number is not None and abs(number) <= NUMBER_LIMIT:
+            answer.number_value = number
     wanted = set(typed.option_ids)
     answer.options = [o for o in answer.options if o.option_id in wanted] + [
         AnswerOption(option_id=option_id)
@@ -132,6 +137,8 @@ def problem(question: Question, typed: TypedAnswer, *, final: bool) -> Any | Non
             number = parse_number(typed.text)
         except ValueError:
             return _l("Write a whole number, e.g. 120.")
+        if abs(number) > NUMBER_LIMIT:
+            return _l("Write a number between -2 000 000 000 and 2 000 000 000.")
         if question.number_min is not None and number < question.number_min:
             return _l("Write %(min)d or more.", min=question.number_min)
         if question.number_max is not None and number > question.number_max:

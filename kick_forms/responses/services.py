@@ -12,9 +12,10 @@ from typing import Any
 from flask import render_template
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import MultiDict
 
-from kick_forms.board import tally
+from kick_forms import tally
 from kick_forms.extensions import db
 from kick_forms.mail.services import enqueue_mail
 from kick_forms.models import (
@@ -119,7 +120,9 @@ def update_respondent(response: Response, who: Respondent, now: datetime) -> Non
 def draft_answers(response: Response) -> dict[int, Answer]:
     """The working copy's answers by question id."""
     rows = db.session.scalars(
-        select(Answer).where(Answer.response_id == response.id, Answer.version_id.is_(None))
+        select(Answer)
+        .where(Answer.response_id == response.id, Answer.version_id.is_(None))
+        .options(selectinload(Answer.options))
     )
     return {answer.question_id: answer for answer in rows}
 
@@ -150,9 +153,11 @@ def save_answers(
     return problems
 
 
-def answer_problems(response: Response, final: bool = True) -> dict[int, Any]:
+def answer_problems(
+    response: Response, final: bool = True, answers: dict[int, Answer] | None = None
+) -> dict[int, Any]:
     """Every problem in the working copy that stops it being submitted, by question id."""
-    answers = draft_answers(response)
+    answers = draft_answers(response) if answers is None else answers
     problems = {}
     for question in response.consultation.questions:
         typed = answer_rules.typed_from(answers.get(question.id))
@@ -181,19 +186,21 @@ def submit_response(
     # The response's row is locked for the board's counters, so two tabs submitting at once
     # also number their versions in turn.
     with tally.kept_for(response):
-        version = _new_version(response, nonce, now)
-    _mail_receipt(response, version, link, now)
+        answers = draft_answers(response)
+        version = _new_version(response, answers, nonce, now)
+    _mail_receipt(response, version, answers, link, now)
     return version, True
 
 
-def _new_version(response: Response, nonce: str, now: datetime) -> ResponseVersion:
+def _new_version(
+    response: Response, answers: dict[int, Answer], nonce: str, now: datetime
+) -> ResponseVersion:
     consultation = response.consultation
     if not consultation.accepts_answers(now):
         raise AnsweringError(_l("The last day to answer has passed; the answer was not sent."))
     if response.status == ResponseStatus.WITHDRAWN:
         raise AnsweringError(_l("The answer has been withdrawn."))
-    problems = answer_problems(response)
-    if problems:
+    if answer_problems(response, answers=answers):
         raise AnsweringError(_l("Some answers need attention before you can send them."))
     number = len(response.versions) + 1
     version = ResponseVersion(
@@ -202,7 +209,7 @@ def _new_version(response: Response, nonce: str, now: datetime) -> ResponseVersi
     db.session.add(version)
     db.session.flush()
     questions = {question.id: question for question in consultation.questions}
-    for answer in draft_answers(response).values():
+    for answer in answers.values():
         copy = Answer(
             response_id=response.id, version_id=version.id, question_id=answer.question_id
         )
@@ -223,8 +230,13 @@ def version_for_nonce(nonce: str) -> ResponseVersion | None:
     return db.session.scalars(select(ResponseVersion).filter_by(submit_nonce=nonce)).one_or_none()
 
 
-def _mail_receipt(response: Response, version: ResponseVersion, link: str, now: datetime) -> None:
-    answers = draft_answers(response)
+def _mail_receipt(
+    response: Response,
+    version: ResponseVersion,
+    answers: dict[int, Answer],
+    link: str,
+    now: datetime,
+) -> None:
     subject = (
         _l("Receipt: your answer to %(title)s", title=response.consultation.title)
         if version.number == 1

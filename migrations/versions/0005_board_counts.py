@@ -42,7 +42,7 @@ def upgrade():
 def _count_existing_responses():
     """Give existing responses their organisation key and existing consultations their
     counters, the same way the application keeps them from now on."""
-    from kick_forms.board.tally import recount
+    from kick_forms.tally import recount
     from kick_forms.models.response import organisation_key
 
     connection = op.get_bind()

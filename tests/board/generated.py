@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import strategies as st
 from sqlalchemy import delete
 
-from kick_forms.board import tally
+from kick_forms import tally
 from kick_forms.extensions import db
 from kick_forms.models import (
     Answer,

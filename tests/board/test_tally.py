@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select
+from sqlalchemy import update
 from werkzeug.datastructures import MultiDict
 
+from kick_forms import tally
 from kick_forms.board import services as board
-from kick_forms.board import tally
 from kick_forms.extensions import db
 from kick_forms.models import BoardCount, Response
 from kick_forms.responses import services as answering
@@ -16,6 +16,9 @@ from kick_forms.timeutil import utcnow
 from tests.board.generated import CATEGORIES, MUNICIPALITIES, forget_responses
 
 NAMES = ["Kören", "KÖREN", "Hembygdsföreningen", "Spelmanslaget"]
+CHOIR = {"name": "Kören", "number": None, "municipality": "0780", "categories": ["choir"]}
+FILLED = {"Ort": "Växjö", "Medlemmar": "40", "Områden": [0], "Vad saknas?": "Lokaler",
+          "Hur väl?": "2", "Tillfrågade?": "yes", "Viktigast": 1}  # fmt: skip
 
 who = st.fixed_dictionaries(
     {
@@ -83,20 +86,6 @@ def _respondent(data: dict) -> answering.Respondent:
     )
 
 
-def _counters(consultation_id: int) -> dict[tuple, int]:
-    rows = db.session.execute(
-        select(
-            BoardCount.municipality_code,
-            BoardCount.category_key,
-            BoardCount.question_id,
-            BoardCount.key,
-            BoardCount.number,
-            BoardCount.total,
-        ).where(BoardCount.consultation_id == consultation_id, BoardCount.total != 0)
-    )
-    return {tuple(row[:5]): row[5] for row in rows}
-
-
 def _run(consultation, plan) -> list[Response]:
     now = utcnow()
     responses: list[Response] = []
@@ -137,9 +126,10 @@ def test_counters_kept_through_the_answering_flow_equal_a_fresh_count(consultati
     event(f"submitted: {sum(r.status == 'submitted' for r in responses)}")
     event(f"withdrawn: {sum(r.status == 'withdrawn' for r in responses)}")
 
-    kept = _counters(consultation.id)
-    tally.recount(db.session.connection(), consultation.id)
-    assert kept == _counters(consultation.id)
+    connection = db.session.connection()
+    kept = tally.counters(connection, consultation.id)
+    tally.recount(connection, consultation.id)
+    assert kept == tally.counters(connection, consultation.id)
 
 
 def test_an_organisation_is_counted_once_however_it_answers(consultation):
@@ -150,10 +140,8 @@ def test_an_organisation_is_counted_once_however_it_answers(consultation):
              "categories": ["choir"]}  # fmt: skip
     second = {"name": "Kören i Ljungby", "number": "802455-1239", "municipality": "0781",
               "categories": ["choir"]}  # fmt: skip
-    filled = {"Ort": "Växjö", "Medlemmar": "", "Områden": [], "Vad saknas?": "",
-              "Hur väl?": "4", "Tillfrågade?": "", "Viktigast": ""}  # fmt: skip
-    plan = [("start", 0, first), ("start", 0, second), ("submit", 0, filled),
-            ("submit", 1, filled)]  # fmt: skip
+    plan = [("start", 0, first), ("start", 0, second), ("submit", 0, FILLED),
+            ("submit", 1, FILLED)]  # fmt: skip
     responses = _run(consultation, plan)
 
     everyone = board.totals(consultation, board.BoardFilter())
@@ -170,11 +158,8 @@ def test_an_organisation_is_counted_once_however_it_answers(consultation):
 
 def test_changing_who_answers_moves_a_submitted_answer_on_the_board(consultation):
     forget_responses(consultation)
-    filled = {"Ort": "Växjö", "Medlemmar": "40", "Områden": [0], "Vad saknas?": "Lokaler",
-              "Hur väl?": "2", "Tillfrågade?": "yes", "Viktigast": 1}  # fmt: skip
-    plan = [("start", 0, {"name": "Kören", "number": None, "municipality": "0780",
-                          "categories": ["choir"]}),
-            ("submit", 0, filled),
+    plan = [("start", 0, CHOIR),
+            ("submit", 0, FILLED),
             ("change who", 0, {"name": "Kören", "number": None, "municipality": "0764",
                                "categories": ["local_heritage"]})]  # fmt: skip
     _run(consultation, plan)
@@ -187,3 +172,29 @@ def test_changing_who_answers_moves_a_submitted_answer_on_the_board(consultation
     ]  # fmt: skip
     assert board.totals(consultation, board.BoardFilter(category="choir")).responses == 0
     assert board.totals(consultation, board.BoardFilter(municipality="0780")).responses == 0
+
+
+def test_the_recount_command_finds_and_corrects_counters_gone_wrong(app, consultation):
+    forget_responses(consultation)
+    _run(consultation, [("start", 0, CHOIR), ("submit", 0, FILLED)])
+    runner = app.test_cli_runner()
+    checked = runner.invoke(args=["kick", "recount-board", "--check"])
+    assert checked.exit_code == 0, checked.output
+    assert "0 had counters to correct" in checked.output
+
+    db.session.execute(
+        update(BoardCount)
+        .where(BoardCount.consultation_id == consultation.id, BoardCount.key == tally.RESPONSES)
+        .values(total=BoardCount.total + 5)
+    )
+    db.session.commit()
+    checked = runner.invoke(args=["kick", "recount-board", "--check"])
+    assert checked.exit_code == 1
+    assert f"Consultation {consultation.id}: 4 counters differed" in checked.output
+    assert board.totals(consultation, board.BoardFilter()).responses == 6  # still wrong
+
+    fixed = runner.invoke(args=["kick", "recount-board", "--consultation", str(consultation.id)])
+    assert fixed.exit_code == 0, fixed.output
+    assert "1 had counters corrected" in fixed.output
+    db.session.expire_all()
+    assert board.totals(consultation, board.BoardFilter()).responses == 1

@@ -168,6 +168,20 @@ def test_required_answers_and_bad_values_stop_the_submit_but_are_kept(client, co
     assert db.session.scalar(select(func.count()).select_from(ResponseVersion)) == 0
 
 
+def test_a_number_too_large_to_store_is_kept_as_typed_and_explained(client, consultation):
+    q = _questions(consultation)
+    token = start(client)
+    huge = "99 999 999 999 999 999 999"
+    saved = client.post(
+        f"/respond/{token}/s/1", data={f"q-{q['Medlemmar'].id}": huge, "action": "next"}
+    )
+    assert saved.status_code == 422
+    html = saved.get_data(as_text=True)
+    assert f'value="{huge}"' in html and "mellan -2 000 000 000 och 2 000 000 000" in html
+    answer = db.session.scalars(select(Answer).where(Answer.question_id == q["Medlemmar"].id)).one()
+    assert (answer.text_value, answer.number_value) == (huge, None)
+
+
 def test_attachments_are_judged_by_their_content(client, consultation):
     token = start(client)
 

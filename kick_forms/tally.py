@@ -119,19 +119,7 @@ def contribution(response: Response) -> Contribution:
         return Contribution.none()
     categories = [category.key for category in response.categories]
     cells = cells_of(response.municipality_code, categories)
-    kinds = dict(
-        db.session.execute(
-            select(Question.id, Question.kind).where(
-                Question.id.in_(
-                    select(Answer.question_id).where(
-                        Answer.version_id == response.current_version_id
-                    )
-                )
-            )
-        )
-        .tuples()
-        .all()
-    )
+    kinds = {question.id: question.kind for question in response.consultation.questions}
     answers = db.session.scalars(
         select(Answer)
         .where(Answer.version_id == response.current_version_id)
@@ -296,6 +284,20 @@ def recount(connection: Connection, consultation_id: int) -> None:
                 query,
             )
         )
+
+
+def counters(connection: Connection, consultation_id: int) -> dict[tuple, int]:
+    """Every counter of the consultation that is not zero, by (cell, question, key)."""
+    rows = connection.execute(
+        select(
+            BoardCount.municipality_code,
+            BoardCount.category_key,
+            BoardCount.question_id,
+            BoardCount.key,
+            BoardCount.total,
+        ).where(BoardCount.consultation_id == consultation_id, BoardCount.total != 0)
+    )
+    return {tuple(row[:4]): row[4] for row in rows}
 
 
 def _cells(consultation_id: int) -> Select:
