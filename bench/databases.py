@@ -10,9 +10,11 @@ from pathlib import Path
 
 from baseline_app import create_database_engine, metadata, submissions
 from server import ServerError, child_environment, run_flask
-from sqlalchemy import bindparam, create_engine, func, make_url, select, text
+from sqlalchemy import Engine, bindparam, create_engine, func, make_url, select, text
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import OperationalError
+
+from kick_forms import tally
 
 DEFAULT_POSTGRESQL_URL = "postgresql://postgres@127.0.0.1:5432/kick_bench"
 # Every run wipes the database's schema, so only a database named for benchmarking is accepted:
@@ -36,6 +38,8 @@ class Findings:
     duplicates: int
     integrity: str
     baseline_rows: int
+    # Board counters that differ from a fresh count of the answers: kept wrong under load.
+    counters_off: int
 
 
 def sqlite_target(directory: Path) -> Target:
@@ -117,13 +121,30 @@ def check(target: Target, acknowledged_tokens: Iterable[str]) -> Findings:
                 " GROUP BY response_id HAVING COUNT(*) > 1) AS repeated"
             )
         )
+    counters_off = _counters_off(engine)
     engine.dispose()
     return Findings(
         missing=missing,
         duplicates=duplicates or 0,
         integrity=_sqlite_integrity(target.sqlite_file) if target.sqlite_file else "-",
         baseline_rows=_baseline_rows(target.baseline_url),
+        counters_off=counters_off,
     )
+
+
+def _counters_off(engine: Engine) -> int:
+    """How many board counters the concurrent submits left different from a recount (which
+    is rolled back, so the database stays as the run left it)."""
+    off = 0
+    with engine.connect() as connection:
+        consultations = connection.scalars(text("SELECT DISTINCT consultation_id FROM response"))
+        for consultation_id in consultations.all():
+            kept = tally.counters(connection, consultation_id)
+            tally.recount(connection, consultation_id)
+            fresh = tally.counters(connection, consultation_id)
+            off += sum(kept.get(key) != fresh.get(key) for key in kept.keys() | fresh.keys())
+        connection.rollback()
+    return off
 
 
 def _sqlite_integrity(path: Path) -> str:

@@ -23,8 +23,10 @@ per submit costs, and is the figure to compare between runs and machines.
 
 Afterwards the database is read directly: an acknowledged submission whose response is missing
 or has no version is a lost answer, a response with two versions from one nonce is a
-duplicate, and SQLite must pass ``PRAGMA integrity_check``. The exit code is 1 when anything
-was lost, duplicated, corrupt or refused, 2 when the benchmark could not run.
+duplicate, SQLite must pass ``PRAGMA integrity_check``, and the board's counters, kept by the
+concurrent submits, must equal a fresh count of the answers ("counters off": how many differ).
+The exit code is 1 when anything was lost, duplicated, miscounted, corrupt or refused, 2 when
+the benchmark could not run.
 
 SQLite lives in a temporary directory. PostgreSQL is ``KICK_BENCH_DATABASE_URL`` (default
 ``postgresql://postgres@127.0.0.1:5432/kick_bench``), created when missing and wiped at the
@@ -90,6 +92,7 @@ class Result:
             findings.missing
             or findings.duplicates
             or findings.integrity not in ("ok", "-")
+            or findings.counters_off
             or len(submit.acknowledged) != submit.attempts
             or self.kick.repeats_confirmed != submit.attempts
             or len(self.baseline.acknowledged) != self.baseline.attempts
@@ -204,6 +207,7 @@ COLUMNS = (
     ("missing", ">7"),
     ("duplicates", ">10"),
     ("integrity", "<9"),
+    ("counters off", ">12"),
 )
 
 
@@ -224,6 +228,7 @@ def print_table(results: Sequence[Result]) -> None:
             result.findings.missing,
             result.findings.duplicates,
             result.findings.integrity,
+            result.findings.counters_off,
         )
         cells = (f"{value:{spec}}" for value, (_, spec) in zip(values, COLUMNS, strict=True))
         print("  ".join(cells).rstrip())
