@@ -6,14 +6,16 @@ Usage::
                                     [--database sqlite|postgresql|both]
 
 For each database the script makes a fresh database with ``flask db upgrade``, ``flask kick
-load-reference`` and ``flask kick load-demo``, lets the public see the demo consultation's
-board while it is open, and measures the board with no responses. It then adds submitted
-responses in bulk (``board_data.py``) until the consultation has each of ``--sizes``, runs
-ANALYZE (VACUUM ANALYZE on PostgreSQL) and measures again: the board, the board filtered by a
-kind of organisation (``?category=choir``), and a page that reads nothing from the database
-(``/admin/login``) as the baseline. The three are rendered in turn, after one warm-up each, by
-the Flask test client in this process, so the figures are server time without the network or a
-WSGI server; each is the median of ``--repeats`` renders.
+load-reference`` and ``flask kick load-demo``, copies the demo consultation once per size
+(``kulturplan-2027-2030-1000`` and so on), lets the public see every board while it is open, and
+adds that many submitted responses to each copy in bulk (``board_data.py``); the demo
+consultation itself stays empty. After ANALYZE (VACUUM ANALYZE on PostgreSQL) it renders, round
+after round, every size's board, the board filtered by a kind of organisation
+(``?category=choir``) and a page that reads nothing from the database (``/admin/login``) as the
+baseline. Because all sizes live in one database and are rendered in turn, the machine's noise
+falls on every size alike and the ratios between sizes are steady. The renders go through the
+Flask test client in this process, so the figures are server time without the network or a
+WSGI server; each is the median of ``--repeats`` renders after one warm-up.
 
 The product owners' target is the board at 100k responses within 2x of its time at 1k; the
 number of SQL statements one render issues must not grow with the responses at all. The
@@ -49,14 +51,14 @@ from sqlalchemy import Engine, create_engine, event, func, select
 
 from kick_forms import create_app
 from kick_forms.extensions import db
+from kick_forms.models import Response
 from kick_forms.models.response import response_category
 
 DEFAULT_POSTGRESQL_URL = "postgresql://postgres@127.0.0.1:5432/kick_bench_board"
 REGION = "kronoberg"
 CONSULTATION = "kulturplan-2027-2030"
-BOARD_PATH = f"/r/{REGION}/c/{CONSULTATION}/board"
 CATEGORY = "choir"
-FILTERED_PATH = f"{BOARD_PATH}?category={CATEGORY}"
+FILTER = f"?category={CATEGORY}"
 BASELINE_PATH = "/admin/login"
 TARGET_RATIO = 2.0
 SLOWEST_SHOWN = 5
@@ -160,21 +162,41 @@ class Pages:
         return elapsed, body, list(self.log.statements)
 
 
-def measure(pages: Pages, responses: int, expected: dict[str, int], repeats: int) -> Measurement:
-    """Render the board, the filtered board and the baseline in turn, so that anything else the
-    machine does slows all three alike."""
-    paths = (BOARD_PATH, FILTERED_PATH, BASELINE_PATH)
+def board_path(responses: int) -> str:
+    """The board of the copy of the demo consultation that holds this many responses (the demo
+    consultation itself holds none)."""
+    slug = CONSULTATION if responses == 0 else f"{CONSULTATION}-{responses}"
+    return f"/r/{REGION}/c/{slug}/board"
+
+
+def measure(pages: Pages, expected: dict[int, dict[str, int]], repeats: int) -> list[Measurement]:
+    """Render every size's board and filtered board, and the baseline, in turn, round after
+    round, so that anything else the machine does slows every figure alike."""
+    sizes = sorted(expected)
+    paths = [path for size in sizes for path in (board_path(size), board_path(size) + FILTER)] + [
+        BASELINE_PATH
+    ]
     times: dict[str, list[float]] = {path: [] for path in paths}
     renders: dict[str, list[list[tuple[float, str]]]] = {path: [] for path in paths}
+    counts = {path: count for by_path in expected.values() for path, count in by_path.items()}
     for repeat in range(repeats + 1):
         for path in paths:
             elapsed, body, statements = pages.render(path)
-            if path in expected:
-                _check_count(path, body, expected[path])
+            if path in counts:
+                _check_count(path, body, counts[path])
             if repeat:
                 times[path].append(elapsed)
                 renders[path].append(statements)
-    return Measurement(responses, *(_page(path, times[path], renders[path]) for path in paths))
+    pages_measured = {path: _page(path, times[path], renders[path]) for path in paths}
+    return [
+        Measurement(
+            size,
+            pages_measured[board_path(size)],
+            pages_measured[board_path(size) + FILTER],
+            pages_measured[BASELINE_PATH],
+        )
+        for size in sizes
+    ]
 
 
 def _page(path: str, times: list[float], renders: list[list[tuple[float, str]]]) -> Page:
@@ -203,12 +225,19 @@ def _check_count(path: str, body: str, expected: int) -> None:
         raise RenderError(f"GET {path} counted {found.group(1)} responses, not {expected}")
 
 
-def expected_counts(engine: Engine, responses: int) -> dict[str, int]:
+def expected_counts(engine: Engine, consultation_id: int, responses: int) -> dict[str, int]:
     with engine.connect() as connection:
         in_category = connection.scalar(
-            select(func.count()).where(response_category.c.category_key == CATEGORY)
+            select(func.count())
+            .select_from(response_category)
+            .join(Response, Response.id == response_category.c.response_id)
+            .where(
+                response_category.c.category_key == CATEGORY,
+                Response.consultation_id == consultation_id,
+            )
         )
-    return {BOARD_PATH: responses, FILTERED_PATH: in_category or 0}
+    path = board_path(responses)
+    return {path: responses, path + FILTER: in_category or 0}
 
 
 @dataclass
@@ -228,31 +257,27 @@ def benchmark(
     # prepare() also makes the submissions benchmark's baseline table; it stays empty here.
     databases.prepare(target)
     engine = create_engine(target.kick_url)
-    demo = board_data.open_board(engine, REGION, CONSULTATION)
-    pages = Pages(target.kick_url)
-    have = 0
+    expected: dict[int, dict[str, int]] = {}
     try:
         for size in (0, *sizes):
-            if size > have:
-                began = time.perf_counter()
-                board_data.add_responses(engine, demo, size - have, seed=size)
-                board_data.analyse(engine)
-                have = size
-                pages.forget_connections()
-                report(
-                    f"{target.kind}: {size} responses ready in {time.perf_counter() - began:.1f} s"
-                )
-            result = measure(pages, size, expected_counts(engine, size), repeats)
-            report(
-                f"{target.kind}: {size} responses: board {_ms(result.board.median)}, "
-                f"filtered {_ms(result.filtered.median)}, baseline {_ms(result.baseline.median)}"
-            )
-            run.results.append(result)
+            slug = board_path(size).split("/")[4]
+            if size:
+                board_data.copy_consultation(engine, REGION, CONSULTATION, slug)
+            demo = board_data.open_board(engine, REGION, slug)
+            began = time.perf_counter()
+            board_data.add_responses(engine, demo, size, seed=size)
+            report(f"{target.kind}: {size} responses ready in {time.perf_counter() - began:.1f} s")
+            expected[size] = expected_counts(engine, demo.consultation_id, size)
+        board_data.analyse(engine)
+        pages = Pages(target.kick_url)
+        try:
+            run.results = measure(pages, expected, repeats)
+        finally:
+            pages.forget_connections()
     except RenderError as error:
-        run.failure = f"at {have} responses: {error}"
+        run.failure = str(error)
         report(f"{target.kind}: {run.failure}")
     finally:
-        pages.forget_connections()
         engine.dispose()
     return run
 
@@ -279,8 +304,8 @@ def print_table(run: Run) -> None:
         ("filtered st.", ">12"),
     )
     print(
-        f"\n{run.kind}: medians of server time; board: GET {BOARD_PATH}, "
-        f"filtered: ?category={CATEGORY}, baseline: GET {BASELINE_PATH}"
+        f"\n{run.kind}: medians of server time; board: GET {board_path(0)}[-<size>], "
+        f"filtered: {FILTER}, baseline: GET {BASELINE_PATH}"
     )
     print("  ".join(f"{name:{spec}}" for name, spec in columns))
     for result in results:

@@ -112,6 +112,43 @@ class Batch:
     answer_options: list[dict[str, Any]] = field(default_factory=list)
 
 
+def copy_consultation(engine: Engine, region_slug: str, source_slug: str, slug: str) -> None:
+    """A copy of a consultation with its sections, questions and options under a new slug, so
+    that one database can hold a board of each size and the sizes are measured side by side."""
+    consultations, sections = Consultation.__table__, Section.__table__
+    questions, options = Question.__table__, QuestionOption.__table__
+    with engine.begin() as connection:
+        source = connection.execute(
+            select(consultations)
+            .join(Region.__table__, Region.id == consultations.c.region_id)
+            .where(Region.slug == region_slug, consultations.c.slug == source_slug)
+        ).one()
+        consultation_id = _insert_copy(
+            connection, consultations, source._asdict(), slug=slug, title=f"{source.title} ({slug})"
+        )
+        for section in connection.execute(
+            select(sections).where(sections.c.consultation_id == source.id)
+        ).all():
+            section_id = _insert_copy(
+                connection, sections, section._asdict(), consultation_id=consultation_id
+            )
+            for question in connection.execute(
+                select(questions).where(questions.c.section_id == section.id)
+            ).all():
+                question_id = _insert_copy(
+                    connection, questions, question._asdict(), section_id=section_id
+                )
+                for option in connection.execute(
+                    select(options).where(options.c.question_id == question.id)
+                ).all():
+                    _insert_copy(connection, options, option._asdict(), question_id=question_id)
+
+
+def _insert_copy(connection: Connection, table: Table, row: dict[str, Any], **changes: Any) -> int:
+    values = {key: value for key, value in row.items() if key != "id"} | changes
+    return connection.execute(table.insert().values(values)).inserted_primary_key[0]
+
+
 def open_board(engine: Engine, region_slug: str, consultation_slug: str) -> Demo:
     """Let anyone see the consultation's board while it is open, and read its questions."""
     with engine.begin() as connection:
