@@ -41,6 +41,7 @@ from kick_forms.models import (
     QuestionKind,
     Response,
     ResponseStatus,
+    Section,
 )
 from kick_forms.models.board_count import ALL, RESPONSE_LEVEL, BoardCount
 from kick_forms.models.response import response_category
@@ -363,8 +364,13 @@ def _recounts(consultation_id: int, cells) -> Iterator[Select]:  # type: ignore[
         .group_by(*where_cell, response_category.c.category_key)
     )
 
-    answers = select(Answer, Question.kind).join(Question, Question.id == Answer.question_id)
-    answers = answers.subquery("answers")
+    answers = (
+        select(Answer, Question.kind)
+        .join(Question, Question.id == Answer.question_id)
+        .join(Section, Section.id == Question.section_id)
+        .where(Section.consultation_id == consultation_id, Answer.version_id.is_not(None))
+        .subquery("answers")
+    )
     joined = (answers, answers.c.version_id == cells.c.version_id)
     option_kinds = [kind.value for kind in QuestionKind if kind.has_options]
     choice_kinds = [QuestionKind.SCALE.value, QuestionKind.YES_NO.value]
