@@ -113,6 +113,7 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from kick_forms import embed
     from kick_forms.api import bp as api_bp
     from kick_forms.auth import bp as auth_bp
     from kick_forms.board import bp as board_bp
@@ -124,6 +125,7 @@ def _register_blueprints(app: Flask) -> None:
     csrf.exempt(responses_bp)
     app.register_blueprint(regions_bp)
     app.register_blueprint(responses_bp)
+    embed.init_app(app)
     app.register_blueprint(board_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(consultations_bp)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, current_app, g, request
 
 _CSP = (
     "default-src 'self'; "
@@ -18,13 +18,28 @@ _CSP = (
 )
 
 
+def _frame_policy() -> str:
+    """Who may frame this page: the embedded form's region's websites (and us); nobody else."""
+    if request.blueprint != "embed":
+        return "'none'"
+    from kick_forms.embed.services import frame_ancestors
+
+    return frame_ancestors(g.get("frame_region_id"))
+
+
 def _set_headers(response: Response) -> Response:
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", _CSP)
+    ancestors = _frame_policy()
+    headers.setdefault(
+        "Content-Security-Policy",
+        _CSP.replace("frame-ancestors 'none'", f"frame-ancestors {ancestors}"),
+    )
     headers.setdefault("X-Content-Type-Options", "nosniff")
     # same-origin: a private link in the address never travels to another site in a Referer.
     headers.setdefault("Referrer-Policy", "same-origin")
-    headers.setdefault("X-Frame-Options", "DENY")
+    if ancestors == "'none'":
+        # For browsers without CSP frame-ancestors; embedded pages must not send it at all.
+        headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
     if request.is_secure or _production():
@@ -39,7 +54,7 @@ def _production() -> bool:
 
 
 def _is_private_link() -> bool:
-    return request.path.startswith("/respond/")
+    return request.path.startswith(("/respond/", "/embed/respond/"))
 
 
 def _is_private_page() -> bool:

@@ -10,6 +10,7 @@ from kick_forms.models.consultation import (
     QuestionOption,
     Section,
 )
+from kick_forms.models.embed import EmbedOrigin, RegionTheme
 from kick_forms.models.outbox import OutboxMessage
 from kick_forms.models.outcome import Outcome, OutcomeStatus
 from kick_forms.models.reference import (
@@ -46,6 +47,8 @@ __all__ = [
     "ResponseStatus",
     "ResponseVersion",
     "CodeLevel",
+    "EmbedOrigin",
+    "RegionTheme",
     "CodePrinciple",
     "CodeStep",
     "Consultation",

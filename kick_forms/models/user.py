@@ -60,6 +60,9 @@ class User(UserMixin, db.Model):
     def can_edit(self, region: Region) -> bool:
         return self.has_role(region, Role.EDITOR)
 
+    def can_admin(self, region: Region) -> bool:
+        return self.has_role(region, Role.ADMIN)
+
     def __repr__(self) -> str:
         return f"<User {self.id}>"
 

@@ -9,8 +9,18 @@ in ``_refuse_cross_site_writes``.
 from __future__ import annotations
 
 import io
+import re
 
-from flask import abort, current_app, redirect, render_template, request, send_file, url_for
+from flask import (
+    abort,
+    current_app,
+    g,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -68,6 +78,7 @@ def _public_consultation(region_slug: str, consultation_slug: str) -> Consultati
     consultation = public_consultation(region, consultation_slug) if region else None
     if consultation is None:
         abort(404)
+    g.frame_region_id = consultation.region_id  # who may frame it, when embedded
     return consultation
 
 
@@ -140,11 +151,38 @@ def start(region_slug: str, consultation_slug: str):
     return render_template("responses/start.html", consultation=consultation, form=form), status
 
 
+_LINK_TOKEN = re.compile(r"/respond/([A-Za-z0-9_-]{43})(?:[/?#]|$)")
+
+
+@bp.route("/r/<region_slug>/c/<consultation_slug>/continue", methods=["POST"])
+@limiter.limit(_public_write_limit)
+def resume(region_slug: str, consultation_slug: str):
+    """Continue a draft by pasting its private link: in a frame on a region's website, where
+    the link's own address would leave the frame. A POST, so the link never lands in a log."""
+    consultation = _public_consultation(region_slug, consultation_slug)
+    pasted = (request.form.get("link") or "").strip()[:500]
+    found = _LINK_TOKEN.search(pasted) or _LINK_TOKEN.search(f"/respond/{pasted}")
+    response = answering.find_response(found.group(1)) if found else None
+    if response is None or response.consultation_id != consultation.id:
+        form = _respondent_form(consultation)
+        form.nonce.data = new_nonce()
+        error = (
+            _("Paste the whole private link from the email, starting with https://.")
+            if found is None
+            else _("No answer to this consultation has that link. Check that it is the whole link.")
+        )
+        return render_template(
+            "responses/start.html", consultation=consultation, form=form, resume_error=error
+        ), 422
+    return redirect(url_for(".overview", token=found.group(1)), code=303)
+
+
 def _load(token: str) -> Response:
     """The response behind a private link, or 404: a wrong link learns nothing."""
     response = answering.find_response(token) if looks_like_token(token) else None
     if response is None:
         abort(404)
+    g.frame_region_id = response.consultation.region_id  # who may frame it, when embedded
     return response
 
 

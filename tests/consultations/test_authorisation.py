@@ -9,7 +9,7 @@ import pytest
 
 from kick_forms import create_app
 from kick_forms.extensions import db
-from kick_forms.models import Attachment, Consultation, Response, Role
+from kick_forms.models import Attachment, Consultation, EmbedOrigin, Response, Role
 from tests.conftest import csrf_token, login, make_consultation, make_user
 
 PUBLIC_ADMIN_ENDPOINTS = {"auth.login", "auth.logout"}
@@ -43,7 +43,20 @@ def _url(pattern: str, consultation: Consultation) -> str:
         .replace("<int:question_id>", str(section.questions[0].id))
         .replace("<int:response_id>", str(response.id))
         .replace("<int:attachment_id>", str(response.attachments[0].id))
+        .replace("<int:origin_id>", str(_embed_origin(consultation).id))
     )
+
+
+def _embed_origin(consultation: Consultation) -> EmbedOrigin:
+    """A website allowed to frame the region's forms, for the routes that remove one."""
+    origin = db.session.scalars(
+        db.select(EmbedOrigin).filter_by(region_id=consultation.region_id)
+    ).first()
+    if origin is None:
+        origin = EmbedOrigin(region_id=consultation.region_id, origin="https://www.example.se")
+        db.session.add(origin)
+        db.session.commit()
+    return origin
 
 
 def _answered(consultation: Consultation) -> Response:
