@@ -26,7 +26,10 @@ HOST_PAGE = """<!doctype html>
 <body><header><p>Region Kronoberg</p></header>
 <main><h1>Tyck till om kulturplanen</h1><p>Svara här nedan.</p>
 <div data-kick-form="{form}"><a href="{link}">Svara på samrådet</a></div>
-</main><script src="{script}" async></script></body></html>"""
+<div data-kick-form="https://elsewhere.example/embed/x"></div><div data-kick-form=":://"></div>
+</main><footer>{footer}</footer><script src="{script}" async></script></body></html>"""
+# Enough of the region's own page below the frame that scrolling is never held back by its end.
+FOOTER = "<p>Mer om kulturen i Kronobergs län.</p>" * 80
 # Fill whatever a section asks, as a person picking the first choice would; the start form and
 # the parts under test are filled through Playwright's locators instead.
 FILL_SECTION = """() => {
@@ -70,6 +73,7 @@ def _serve_host(kick: str) -> tuple[ThreadingHTTPServer, str]:
         form=f"{kick}/embed/r/kronoberg/c/{DEMO_SLUG}",
         link=f"{kick}/r/kronoberg/c/{DEMO_SLUG}/respond",
         script=f"{kick}/static/embed.js",
+        footer=FOOTER,
     ).encode()
     threading.Thread(target=server.serve_forever, daemon=True).start()
     # localhost and 127.0.0.1 are different sites: the frame is cross-site.
@@ -197,6 +201,9 @@ def test_an_organisation_answers_in_a_frame_on_the_regions_site(
     form.get_by_role("button", name="Skicka in svaret").click()
     expect(form.locator("h1")).to_contain_text("Ditt svar har skickats in")
     _fits(page)
+    # The button was far down the page; the new page starts at the frame's top, in view.
+    top = "document.querySelector('[data-kick-form] iframe').getBoundingClientRect().top"
+    assert page.evaluate(top) >= -1
     assert violations(_content_frame(page)) == []
 
     # The frame cannot keep a cookie on the region's page, and the flow never needed one.
