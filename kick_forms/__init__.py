@@ -118,6 +118,7 @@ def _register_blueprints(app: Flask) -> None:
     from kick_forms.auth import bp as auth_bp
     from kick_forms.board import bp as board_bp
     from kick_forms.consultations import bp as consultations_bp
+    from kick_forms.organisations import bp as organisations_bp
     from kick_forms.regions import bp as regions_bp
     from kick_forms.responses import bp as responses_bp
 
@@ -129,4 +130,5 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(board_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(consultations_bp)
+    app.register_blueprint(organisations_bp)
     app.register_blueprint(api_bp)

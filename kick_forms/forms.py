@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField
 from wtforms.fields import DateTimeLocalField
-from wtforms.validators import Length
+from wtforms.validators import Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -70,3 +70,26 @@ class MultiCheckboxField(SelectMultipleField):
 def length_limit(limit: int) -> Length:
     """A length limit whose message gives the limit and the length typed."""
     return Length(max=limit, message=_l("Use at most %(max)d characters; you typed %(length)d."))
+
+
+def check_organisation_number(field) -> None:  # type: ignore[no-untyped-def]
+    """Validate an optional organisation number field and store it as 802455-1239."""
+    from kick_forms.responses.orgnr import PersonalNumberError, normalise_organisation_number
+
+    value = (field.data or "").strip()
+    if not value:
+        field.data = None
+        return
+    try:
+        field.data = normalise_organisation_number(value)
+    except PersonalNumberError:
+        raise ValidationError(
+            _l(
+                "This looks like a personal identity number. Leave the field empty: "
+                "we do not collect personal identity numbers."
+            )
+        ) from None
+    except ValueError:
+        raise ValidationError(
+            _l("Check the number: ten digits, e.g. 802455-1239, or leave it empty.")
+        ) from None

@@ -11,6 +11,12 @@ from kick_forms.models.consultation import (
     Section,
 )
 from kick_forms.models.embed import EmbedOrigin, RegionTheme
+from kick_forms.models.organisation import (
+    Organisation,
+    OrganisationContact,
+    RegisterEntry,
+    SizeBand,
+)
 from kick_forms.models.outbox import OutboxMessage
 from kick_forms.models.outcome import Outcome, OutcomeStatus
 from kick_forms.models.reference import (
@@ -56,7 +62,11 @@ __all__ = [
     "CultureAlliance",
     "CultureArea",
     "Municipality",
+    "Organisation",
     "OrganisationCategory",
+    "OrganisationContact",
+    "RegisterEntry",
+    "SizeBand",
     "Question",
     "QuestionKind",
     "QuestionOption",

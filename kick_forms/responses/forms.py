@@ -6,11 +6,10 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, InputRequired, ValidationError
+from wtforms.validators import DataRequired, Email, InputRequired
 
-from kick_forms.forms import MultiCheckboxField, length_limit
+from kick_forms.forms import MultiCheckboxField, check_organisation_number, length_limit
 from kick_forms.models.response import CONTACT_NAME_MAX, EMAIL_MAX, ORGANISATION_NAME_MAX
-from kick_forms.responses.orgnr import PersonalNumberError, normalise_organisation_number
 
 
 class RespondentForm(FlaskForm):
@@ -75,20 +74,4 @@ class RespondentForm(FlaskForm):
     )
 
     def validate_organisation_number(self, field) -> None:  # type: ignore[no-untyped-def]
-        value = (field.data or "").strip()
-        if not value:
-            field.data = None
-            return
-        try:
-            field.data = normalise_organisation_number(value)
-        except PersonalNumberError:
-            raise ValidationError(
-                _l(
-                    "This looks like a personal identity number. Leave the field empty: "
-                    "we do not collect personal identity numbers."
-                )
-            ) from None
-        except ValueError:
-            raise ValidationError(
-                _l("Check the number: ten digits, e.g. 802455-1239, or leave it empty.")
-            ) from None
+        check_organisation_number(field)

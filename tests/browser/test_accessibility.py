@@ -48,8 +48,10 @@ def test_public_and_staff_pages_have_no_axe_violations(live_app, live_server, pa
 
     log_in(page, live_server, "a11y@blekinge.example.se")
     base = f"{live_server}/admin/r/blekinge/c/{consultation_id}"
+    register = "/admin/r/blekinge/organisations"
     for path in ("/admin/", "/admin/r/blekinge/", f"{base}/", f"{base}/settings",
-                 f"{base}/preview", "/admin/r/blekinge/c/new"):  # fmt: skip
+                 f"{base}/preview", "/admin/r/blekinge/c/new", f"{base}/embed",
+                 register, f"{register}?q=ingen", f"{register}/new"):  # fmt: skip
         page.goto(path if path.startswith("http") else live_server + path)
         checked[path] = violations(page)
 
@@ -63,6 +65,15 @@ def test_public_and_staff_pages_have_no_axe_violations(live_app, live_server, pa
     page.locator(".error-summary").wait_for()
     assert page.evaluate("document.activeElement.classList.contains('error-summary')")
     checked["question with errors"] = violations(page)
+
+    page.goto(f"{live_server}{register}/new")
+    page.get_by_role("button", name="Spara").click()
+    page.locator(".error-summary").wait_for()
+    checked["organisation with errors"] = violations(page)
+    page.fill("#name", "Karlskrona konstförening")
+    page.get_by_role("button", name="Spara").click()
+    page.wait_for_url(f"{live_server}{register}/*")
+    checked["an organisation"] = violations(page)
 
     page.goto(f"{base}/settings")
     page.fill("#closes_at", "inte ett datum")

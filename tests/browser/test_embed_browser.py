@@ -98,15 +98,13 @@ def hosts(live_app, live_server) -> Iterator[tuple[str, str]]:
     other_server.shutdown()
 
 
-@pytest.fixture
-def strict_browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS + NO_THIRD_PARTY_COOKIES
-        )
-        yield browser
-        browser.close()
+@pytest.fixture(scope="session")
+def strict_browser(playwright):
+    browser = playwright.chromium.launch(
+        executable_path=CHROMIUM, args=CHROMIUM_ARGS + NO_THIRD_PARTY_COOKIES
+    )
+    yield browser
+    browser.close()
 
 
 def _frame(page):  # type: ignore[no-untyped-def]

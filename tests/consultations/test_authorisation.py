@@ -9,7 +9,15 @@ import pytest
 
 from kick_forms import create_app
 from kick_forms.extensions import db
-from kick_forms.models import Attachment, Consultation, EmbedOrigin, Response, Role
+from kick_forms.models import (
+    Attachment,
+    Consultation,
+    EmbedOrigin,
+    Organisation,
+    RegisterEntry,
+    Response,
+    Role,
+)
 from tests.conftest import csrf_token, login, make_consultation, make_user
 
 PUBLIC_ADMIN_ENDPOINTS = {"auth.login", "auth.logout"}
@@ -44,7 +52,23 @@ def _url(pattern: str, consultation: Consultation) -> str:
         .replace("<int:response_id>", str(response.id))
         .replace("<int:attachment_id>", str(response.attachments[0].id))
         .replace("<int:origin_id>", str(_embed_origin(consultation).id))
+        .replace("<int:organisation_id>", str(_registered(consultation).id))
     )
+
+
+def _registered(consultation: Consultation) -> Organisation:
+    """An organisation in the region's register, for the register's own pages."""
+    entry = db.session.scalars(
+        db.select(RegisterEntry).filter_by(region_id=consultation.region_id)
+    ).first()
+    if entry is None:
+        organisation = Organisation(name="Kören")
+        db.session.add(organisation)
+        db.session.flush()
+        entry = RegisterEntry(region_id=consultation.region_id, organisation_id=organisation.id)
+        db.session.add(entry)
+        db.session.commit()
+    return entry.organisation
 
 
 def _embed_origin(consultation: Consultation) -> EmbedOrigin:

@@ -1,0 +1,120 @@
+"""The register of cultural organisations (kartläggning): who a region may consult.
+
+An organisation is stored once and listed by every region that registers it (a national
+federation, a neighbour's association); its contact persons are personal data, kept apart.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+
+from kick_forms.extensions import db
+from kick_forms.models.reference import Municipality, OrganisationCategory, Region
+from kick_forms.timeutil import utcnow
+
+NAME_MAX = 200
+WEBSITE_MAX = 300
+DESCRIPTION_MAX = 1_000
+
+
+class SizeBand(enum.StrEnum):
+    """Members or regular participants, roughly."""
+
+    SMALL = "small"  # under 25
+    MEDIUM = "medium"  # 25-99
+    LARGE = "large"  # 100-499
+    VERY_LARGE = "very_large"  # 500 or more
+
+
+organisation_category_link = Table(
+    "organisation_category_link",
+    db.Model.metadata,
+    Column("organisation_id", ForeignKey("organisation.id", ondelete="CASCADE"), primary_key=True),
+    Column("category_key", ForeignKey("organisation_category.key"), primary_key=True),
+    Index("ix_organisation_category_link_category", "category_key", "organisation_id"),
+)
+
+
+class Organisation(db.Model):
+    __table_args__ = (
+        CheckConstraint(
+            "size_band IS NULL OR size_band IN ('small', 'medium', 'large', 'very_large')",
+            name="size_band",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(NAME_MAX))
+    # For search and duplicates: the name without case or extra spaces.
+    name_key: Mapped[str] = mapped_column(String(NAME_MAX), index=True)
+    organisation_number: Mapped[str | None] = mapped_column(String(11), unique=True)
+    municipality_code: Mapped[str | None] = mapped_column(
+        ForeignKey("municipality.code"), index=True
+    )
+    website: Mapped[str | None] = mapped_column(String(WEBSITE_MAX))
+    description: Mapped[str] = mapped_column(Text, default="")
+    size_band: Mapped[str | None] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    municipality: Mapped[Municipality | None] = relationship()
+    categories: Mapped[list[OrganisationCategory]] = relationship(
+        secondary=organisation_category_link, order_by=OrganisationCategory.position
+    )
+    contacts: Mapped[list[OrganisationContact]] = relationship(
+        back_populates="organisation",
+        cascade="all, delete-orphan",
+        order_by="OrganisationContact.id",
+    )
+
+    @validates("name")
+    def _keep_name_key(self, _attribute: str, value: str) -> str:
+        self.name_key = " ".join(value.split()).casefold()
+        return value
+
+    def __repr__(self) -> str:
+        return f"<Organisation {self.id}>"
+
+
+class OrganisationContact(db.Model):
+    """A contact person: personal data, never published, erasable on request."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str] = mapped_column(String(254))
+    unsubscribed_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    organisation: Mapped[Organisation] = relationship(back_populates="contacts")
+
+
+class RegisterEntry(db.Model):
+    """That a region lists an organisation in its register."""
+
+    __table_args__ = (UniqueConstraint("region_id", "organisation_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id"), index=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"), index=True
+    )
+    added_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    region: Mapped[Region] = relationship()
+    organisation: Mapped[Organisation] = relationship()

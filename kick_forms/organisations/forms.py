@@ -1,0 +1,61 @@
+"""The register's forms."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import RadioField, SelectField, StringField, TextAreaField, URLField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import URL, DataRequired, Optional
+
+from kick_forms.forms import MultiCheckboxField, check_organisation_number, length_limit
+from kick_forms.models.organisation import DESCRIPTION_MAX, NAME_MAX, WEBSITE_MAX, SizeBand
+
+SIZE_LABELS = {
+    SizeBand.SMALL: _l("Fewer than 25 members"),
+    SizeBand.MEDIUM: _l("25–99 members"),
+    SizeBand.LARGE: _l("100–499 members"),
+    SizeBand.VERY_LARGE: _l("500 members or more"),
+}
+
+
+class OrganisationForm(FlaskForm):
+    name = StringField(
+        _l("Name of the organisation"),
+        validators=[
+            DataRequired(_l("Enter the name of the organisation.")),
+            length_limit(NAME_MAX),
+        ],
+    )
+    organisation_number = StringField(
+        _l("Organisation number (optional)"),
+        description=_l("Ten digits, e.g. 802455-1239. Many associations have none."),
+        render_kw={"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"},
+    )
+    municipality = SelectField(_l("Municipality"), choices=[], validators=[Optional()])
+    categories = MultiCheckboxField(
+        _l("Kind of organisation"), description=_l("Choose one or more."), choices=[]
+    )
+    website = URLField(
+        _l("Website (optional)"),
+        validators=[
+            Optional(),
+            URL(message=_l("Enter a web address starting with https://.")),
+            length_limit(WEBSITE_MAX),
+        ],
+    )
+    description = TextAreaField(
+        _l("Short description (optional)"),
+        validators=[length_limit(DESCRIPTION_MAX)],
+        render_kw={"rows": 3},
+    )
+    size_band = RadioField(
+        _l("Size (optional)"),
+        choices=[SelectChoice("", _l("Not known"))]
+        + [SelectChoice(band.value, label) for band, label in SIZE_LABELS.items()],
+        validators=[Optional()],
+        default="",
+    )
+
+    def validate_organisation_number(self, field) -> None:  # type: ignore[no-untyped-def]
+        check_organisation_number(field)

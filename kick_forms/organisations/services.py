@@ -1,0 +1,183 @@
+"""The region's register: finding organisations and keeping their entries.
+
+Services flush and never commit; the view commits once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, func, or_, select
+
+from kick_forms.extensions import db
+from kick_forms.models import Municipality, OrganisationCategory, Region
+from kick_forms.models.organisation import (
+    Organisation,
+    OrganisationContact,
+    RegisterEntry,
+    organisation_category_link,
+)
+
+PAGE_SIZE = 25
+QUERY_MAX = 100
+
+
+class RegisterError(ValueError):
+    """A change the register refuses, with a message for staff."""
+
+    def __init__(self, message) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(str(message))
+        self.message = message
+
+
+@dataclass(frozen=True)
+class RegisterSearch:
+    words: str = ""
+    category: str = ""
+    municipality: str = ""
+    page: int = 1
+
+    @property
+    def active(self) -> bool:
+        return bool(self.words or self.category or self.municipality)
+
+
+@dataclass
+class Found:
+    organisations: list[Organisation]
+    total: int
+    page: int
+    pages: int
+
+
+def _matching(region: Region, search: RegisterSearch) -> Select:
+    query = (
+        select(Organisation.id)
+        .join(RegisterEntry, RegisterEntry.organisation_id == Organisation.id)
+        .where(RegisterEntry.region_id == region.id)
+    )
+    words = " ".join(search.words.split()).casefold()[:QUERY_MAX]
+    if words:
+        digits = "".join(c for c in words if c.isdigit())
+        by_name = Organisation.name_key.contains(words, autoescape=True)
+        if len(digits) == 10:
+            number = f"{digits[:6]}-{digits[6:]}"
+            query = query.where(or_(by_name, Organisation.organisation_number == number))
+        else:
+            query = query.where(by_name)
+    if search.category:
+        query = query.where(
+            select(organisation_category_link.c.organisation_id)
+            .where(
+                organisation_category_link.c.organisation_id == Organisation.id,
+                organisation_category_link.c.category_key == search.category,
+            )
+            .exists()
+        )
+    if search.municipality:
+        query = query.where(Organisation.municipality_code == search.municipality)
+    return query
+
+
+def find(region: Region, search: RegisterSearch) -> Found:
+    """One page of the region's organisations that match, by name, and how many match."""
+    matching = _matching(region, search)
+    total = db.session.scalar(select(func.count()).select_from(matching.subquery())) or 0
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(1, search.page), pages)
+    ids = matching.order_by(Organisation.name_key, Organisation.id)
+    organisations = db.session.scalars(
+        select(Organisation)
+        .where(Organisation.id.in_(ids.offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)))
+        .order_by(Organisation.name_key, Organisation.id)
+    ).all()
+    return Found(list(organisations), total, page, pages)
+
+
+@dataclass
+class OrganisationData:
+    name: str
+    organisation_number: str | None
+    municipality_code: str | None
+    category_keys: list[str] = field(default_factory=list)
+    website: str | None = None
+    description: str = ""
+    size_band: str | None = None
+
+
+def register_organisation(region: Region, data: OrganisationData) -> Organisation:
+    """A new organisation in the region's register; an organisation number already known
+    anywhere lists that organisation instead of making a second one."""
+    existing = (
+        db.session.scalars(
+            select(Organisation).filter_by(organisation_number=data.organisation_number)
+        ).one_or_none()
+        if data.organisation_number
+        else None
+    )
+    if existing is not None:
+        if registered(region, existing):
+            raise RegisterError(_l("%(name)s is already in the register.", name=existing.name))
+        db.session.add(RegisterEntry(region_id=region.id, organisation_id=existing.id))
+        db.session.flush()
+        return existing
+    organisation = Organisation(name=data.name.strip())
+    _apply(organisation, data)
+    db.session.add(organisation)
+    db.session.flush()
+    db.session.add(RegisterEntry(region_id=region.id, organisation_id=organisation.id))
+    db.session.flush()
+    return organisation
+
+
+def update_organisation(organisation: Organisation, data: OrganisationData) -> None:
+    if data.organisation_number and data.organisation_number != organisation.organisation_number:
+        taken = db.session.scalars(
+            select(Organisation.id).filter_by(organisation_number=data.organisation_number)
+        ).first()
+        if taken is not None:
+            raise RegisterError(_l("Another organisation in KICK Forms has this number."))
+    _apply(organisation, data)
+    db.session.flush()
+
+
+def _apply(organisation: Organisation, data: OrganisationData) -> None:
+    organisation.name = data.name.strip()
+    organisation.organisation_number = data.organisation_number or None
+    organisation.municipality = (
+        db.session.get(Municipality, data.municipality_code) if data.municipality_code else None
+    )
+    organisation.categories = list(
+        db.session.scalars(
+            select(OrganisationCategory).where(OrganisationCategory.key.in_(data.category_keys))
+        )
+    )
+    organisation.website = (data.website or "").strip() or None
+    organisation.description = (data.description or "").strip()
+    organisation.size_band = data.size_band or None
+
+
+def registered(region: Region, organisation: Organisation) -> bool:
+    return (
+        db.session.scalars(
+            select(RegisterEntry.id).filter_by(region_id=region.id, organisation_id=organisation.id)
+        ).first()
+        is not None
+    )
+
+
+def region_organisation(region: Region, organisation_id: int) -> Organisation | None:
+    """An organisation in this region's register, or None: others are not the region's to see."""
+    return db.session.scalars(
+        select(Organisation)
+        .join(RegisterEntry, RegisterEntry.organisation_id == Organisation.id)
+        .where(RegisterEntry.region_id == region.id, Organisation.id == organisation_id)
+    ).one_or_none()
+
+
+def add_contact(organisation: Organisation, name: str, email: str) -> OrganisationContact:
+    contact = OrganisationContact(name=name.strip(), email=email.strip())
+    organisation.contacts.append(contact)
+    db.session.flush()
+    return contact

@@ -1,0 +1,163 @@
+"""The register of cultural organisations, for the region's staff."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
+
+from kick_forms import htmx
+from kick_forms.consultations.permissions import staff_region
+from kick_forms.extensions import db
+from kick_forms.models import Municipality, OrganisationCategory, Region, Role
+from kick_forms.models.organisation import Organisation
+from kick_forms.organisations import bp
+from kick_forms.organisations import services as register
+from kick_forms.organisations.forms import SIZE_LABELS, OrganisationForm
+
+
+@bp.before_request
+@login_required
+def _staff_only() -> None:
+    """Every page of the register needs a logged-in user."""
+
+
+def _categories() -> list[OrganisationCategory]:
+    return list(
+        db.session.scalars(select(OrganisationCategory).order_by(OrganisationCategory.position))
+    )
+
+
+def _municipalities(region: Region) -> list[Municipality]:
+    return list(
+        db.session.scalars(
+            select(Municipality).filter_by(region_id=region.id).order_by(Municipality.name)
+        )
+    )
+
+
+def _search() -> register.RegisterSearch:
+    page = request.args.get("page", "1")
+    return register.RegisterSearch(
+        words=request.args.get("q", "")[: register.QUERY_MAX],
+        category=request.args.get("category", "")[:40],
+        municipality=request.args.get("municipality", "")[:4],
+        page=int(page) if page.isdigit() and len(page) < 7 else 1,
+    )
+
+
+@bp.route("/r/<region_slug>/organisations")
+def register_page(region_slug: str):
+    region = staff_region(region_slug)
+    search = _search()
+    return htmx.render(
+        "organisations/register.html",
+        "organisations/_results.html",
+        region=region,
+        search=search,
+        found=register.find(region, search),
+        categories=_categories(),
+        municipalities=_municipalities(region),
+        can_edit=current_user.can_edit(region),
+    )
+
+
+def _form(region: Region, organisation: Organisation | None = None) -> OrganisationForm:
+    form = OrganisationForm(obj=organisation if request.method == "GET" else None)
+    municipalities = db.session.scalars(select(Municipality).order_by(Municipality.name)).all()
+    form.municipality.choices = (
+        [SelectChoice("", _("Not known"))]
+        + [SelectChoice(m.code, m.name, optgroup=region.county) for m in municipalities
+           if m.region_id == region.id]
+        + [SelectChoice(m.code, m.name, optgroup=_("Other municipalities")) for m in municipalities
+           if m.region_id != region.id]
+    )  # fmt: skip
+    form.categories.choices = [SelectChoice(c.key, c.name) for c in _categories()]
+    if organisation is not None and request.method == "GET":
+        form.municipality.data = organisation.municipality_code or ""
+        form.categories.data = [category.key for category in organisation.categories]
+        form.size_band.data = organisation.size_band or ""
+    return form
+
+
+def _data(form: OrganisationForm) -> register.OrganisationData:
+    return register.OrganisationData(
+        name=form.name.data or "",
+        organisation_number=form.organisation_number.data,
+        municipality_code=form.municipality.data or None,
+        category_keys=form.categories.data or [],
+        website=form.website.data,
+        description=form.description.data or "",
+        size_band=form.size_band.data or None,
+    )
+
+
+def _organisation_url(region: Region, organisation: Organisation) -> str:
+    return url_for(".organisation_page", region_slug=region.slug, organisation_id=organisation.id)
+
+
+@bp.route("/r/<region_slug>/organisations/new", methods=["GET", "POST"])
+def organisation_new(region_slug: str):
+    region = staff_region(region_slug, Role.EDITOR)
+    form = _form(region)
+    if form.validate_on_submit():
+        try:
+            organisation = register.register_organisation(region, _data(form))
+        except register.RegisterError as error:
+            db.session.rollback()
+            form.organisation_number.errors = [error.message]
+        else:
+            db.session.commit()
+            flash(_("%(name)s is in the register.", name=organisation.name), "success")
+            return redirect(_organisation_url(region, organisation), code=303)
+    status = 422 if form.is_submitted() else 200
+    return htmx.render(
+        "organisations/form.html", status=status, region=region, form=form, organisation=None
+    )
+
+
+def _organisation(region: Region, organisation_id: int) -> Organisation:
+    organisation = register.region_organisation(region, organisation_id)
+    if organisation is None:
+        abort(404)
+    return organisation
+
+
+@bp.route("/r/<region_slug>/organisations/<int:organisation_id>")
+def organisation_page(region_slug: str, organisation_id: int):
+    region = staff_region(region_slug)
+    organisation = _organisation(region, organisation_id)
+    return htmx.render(
+        "organisations/organisation.html",
+        region=region,
+        organisation=organisation,
+        size_labels=SIZE_LABELS,
+        can_edit=current_user.can_edit(region),
+    )
+
+
+@bp.route("/r/<region_slug>/organisations/<int:organisation_id>/edit", methods=["GET", "POST"])
+def organisation_edit(region_slug: str, organisation_id: int):
+    region = staff_region(region_slug, Role.EDITOR)
+    organisation = _organisation(region, organisation_id)
+    form = _form(region, organisation)
+    if form.validate_on_submit():
+        try:
+            register.update_organisation(organisation, _data(form))
+        except register.RegisterError as error:
+            db.session.rollback()
+            form.organisation_number.errors = [error.message]
+        else:
+            db.session.commit()
+            flash(_("The changes are saved."), "success")
+            return redirect(_organisation_url(region, organisation), code=303)
+    status = 422 if form.is_submitted() else 200
+    return htmx.render(
+        "organisations/form.html",
+        status=status,
+        region=region,
+        form=form,
+        organisation=organisation,
+    )

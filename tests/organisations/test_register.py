@@ -1,0 +1,133 @@
+"""The region's register of organisations: search, filters, pages, adding and changing."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from kick_forms.extensions import db
+from kick_forms.models import Organisation, RegisterEntry, Role
+from kick_forms.organisations import services as register
+from tests.conftest import csrf_token, login, make_user, region
+
+REGISTER = "/admin/r/kronoberg/organisations"
+
+
+def _list(slug: str, name: str, **details) -> Organisation:
+    return register.register_organisation(
+        region(slug),
+        register.OrganisationData(
+            name=name,
+            organisation_number=details.get("number"),
+            municipality_code=details.get("municipality"),
+            category_keys=details.get("categories", []),
+        ),
+    )
+
+
+def _names(html: str) -> list[str]:
+    return re.findall(r'/organisations/\d+">([^<]+)</a>', html)
+
+
+def test_search_filters_and_pages_work_without_javascript_and_as_fragments(client):
+    login(client, make_user("kronoberg", Role.VIEWER))
+    _list("kronoberg", "Växjö kammarkör", municipality="0780", categories=["choir"],
+          number="802455-1239")  # fmt: skip
+    _list("kronoberg", "Ljungby hembygdsförening", municipality="0781",
+          categories=["local_heritage"])  # fmt: skip
+    _list("kronoberg", "Älmhults kör", municipality="0765", categories=["choir"])
+    _list("blekinge", "Karlskrona kör", categories=["choir"])
+    db.session.commit()
+
+    everyone = client.get(REGISTER).get_data(as_text=True)
+    assert _names(everyone) == ["Ljungby hembygdsförening", "Växjö kammarkör", "Älmhults kör"]
+    assert "3 organisationer" in everyone  # Blekinge's register is not Kronoberg's
+
+    choirs = client.get(f"{REGISTER}?category=choir").get_data(as_text=True)
+    assert _names(choirs) == ["Växjö kammarkör", "Älmhults kör"]
+    assert _names(client.get(f"{REGISTER}?q=KÖR&municipality=0765").get_data(as_text=True)) == [
+        "Älmhults kör"
+    ]
+    by_number = client.get(f"{REGISTER}?q=8024551239").get_data(as_text=True)
+    assert _names(by_number) == ["Växjö kammarkör"]
+    assert "Ingen organisation" in client.get(f"{REGISTER}?q=%25").get_data(as_text=True)
+
+    fragment = client.get(f"{REGISTER}?q=hembygd", headers={"HX-Request": "true"})
+    html = fragment.get_data(as_text=True)
+    assert 'id="register-results"' in html
+    assert "<html" not in html and _names(html) == ["Ljungby hembygdsförening"]
+    assert "HX-Request" in fragment.headers["Vary"]
+
+
+def test_the_register_is_paged(client):
+    login(client, make_user("kronoberg", Role.VIEWER))
+    for number in range(30):
+        _list("kronoberg", f"Förening {number:02d}")
+    db.session.commit()
+    first = client.get(REGISTER).get_data(as_text=True)
+    assert len(_names(first)) == 25 and "sida 1 av 2" in first
+    second = client.get(f"{REGISTER}?page=2").get_data(as_text=True)
+    assert _names(second) == [f"Förening {n}" for n in range(25, 30)]
+    assert _names(client.get(f"{REGISTER}?page=99").get_data(as_text=True)) == _names(second)
+
+
+def test_editors_add_and_change_organisations_and_a_known_number_is_listed_not_copied(client):
+    login(client, make_user("kronoberg", Role.EDITOR))
+    blekinge_choir = _list("blekinge", "Riksförbundet Sveriges körer", number="802455-1239")
+    db.session.commit()
+    token = csrf_token(client, f"{REGISTER}/new")
+
+    refused = client.post(
+        f"{REGISTER}/new",
+        data={"csrf_token": token, "name": "", "organisation_number": "850101-1236"},
+    )
+    assert refused.status_code == 422
+    html = refused.get_data(as_text=True)
+    assert "personnummer" in html and "Ange organisationens namn" in html
+
+    added = client.post(
+        f"{REGISTER}/new",
+        data={
+            "csrf_token": token,
+            "name": "Sveriges körer",
+            "organisation_number": "8024551239",
+            "municipality": "0780",
+            "categories": ["choir"],
+        },  # fmt: skip
+    )
+    assert added.status_code == 303
+    # The organisation number was known: the national federation is now listed, once.
+    assert db.session.scalars(select(Organisation)).all() == [blekinge_choir]
+    regions = {entry.region.slug for entry in db.session.scalars(select(RegisterEntry))}
+    assert regions == {"kronoberg", "blekinge"}
+    again = client.post(
+        f"{REGISTER}/new",
+        data={"csrf_token": token, "name": "Körerna", "organisation_number": "802455-1239"},
+    )
+    assert again.status_code == 422 and "finns redan i registret" in again.get_data(as_text=True)
+
+    changed = client.post(
+        f"{REGISTER}/{blekinge_choir.id}/edit",
+        data={
+            "csrf_token": token,
+            "name": "Sveriges Körförbund",
+            "organisation_number": "",
+            "municipality": "0780",
+            "categories": ["choir"],
+            "size_band": "large",
+            "website": "https://www.korforbundet.se",
+            "description": "Riksförbund.",
+        },  # fmt: skip
+    )
+    assert changed.status_code == 303
+    page = client.get(changed.headers["Location"]).get_data(as_text=True)
+    assert "Sveriges Körförbund" in page and "100–499 medlemmar" in page
+
+
+def test_an_organisation_outside_the_regions_register_is_not_found(client):
+    login(client, make_user("kronoberg", Role.EDITOR))
+    elsewhere = _list("blekinge", "Karlskrona kör")
+    db.session.commit()
+    assert client.get(f"{REGISTER}/{elsewhere.id}").status_code == 404
+    assert client.get(f"{REGISTER}/{elsewhere.id}/edit").status_code == 404
