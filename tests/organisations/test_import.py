@@ -1,0 +1,157 @@
+"""Importing registers as regions keep them: messy files, a per-row report, all or nothing."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from flask_babel import force_locale
+from openpyxl import Workbook
+from sqlalchemy import func, select
+
+from kick_forms.extensions import db
+from kick_forms.models import Organisation, RegisterEntry
+from kick_forms.organisations import importing
+from kick_forms.organisations import services as register
+from tests.conftest import region
+
+
+def _report(judged) -> dict[int, list[str]]:  # type: ignore[no-untyped-def]
+    with force_locale("sv"):
+        return {row.number: [str(problem) for problem in row.problems] for row in judged}
+
+
+def _judge(data: bytes):  # type: ignore[no-untyped-def]
+    table = importing.read_table(data)
+    return importing.judge(region("kronoberg"), table, importing.guess_mapping(table.headers))
+
+
+def _organisations() -> int:
+    return db.session.scalar(select(func.count()).select_from(Organisation)) or 0
+
+
+def test_windows_1252_with_semicolons_and_swedish_headers(app):
+    text = (
+        "Föreningens namn;Org.nr;Kommun;Typ av förening\r\n"
+        "Växjö kammarkör;802455-1239;Växjö;Kör\r\n"
+        "Älmhults hembygdsförening;;Älmhult kommun;Hembygdsförening\r\n"
+        "Tingsryds spelmanslag;;Tingsryd;Folkdans, spelmanslag och folkmusik\r\n"
+    )
+    judged = _judge(text.encode("cp1252"))
+    assert _report(judged) == {2: [], 3: [], 4: []}
+    assert [row.data.name for row in judged] == [
+        "Växjö kammarkör", "Älmhults hembygdsförening", "Tingsryds spelmanslag"
+    ]  # fmt: skip
+    assert judged[0].data.category_keys == ["choir"]
+    assert judged[1].data.municipality_code == "0765"
+    assert judged[2].data.category_keys == ["folk_music_dance"]
+
+
+def test_utf8_with_bom_commas_extra_and_missing_columns(app):
+    text = (
+        "\ufeffNamn,Kontaktperson,Kommun,Anteckning,Hemsida\n"
+        'Ljungby konstförening,Eva Ek,Ljungby,"ringde, vill vara med",https://konst.example.se\n'
+        "\n"
+        "Markaryds bygdegård,,0767,,\n"
+    )
+    judged = _judge(text.encode("utf-8"))
+    assert _report(judged) == {2: [], 4: []}
+    assert judged[0].data.website == "https://konst.example.se"
+    assert judged[0].data.organisation_number is None  # no such column: nothing is made up
+    assert judged[1].data.municipality_code == "0767"
+
+
+def _xlsx() -> bytes:
+    workbook = Workbook()
+    notes = workbook.active
+    notes.title = "Instruktioner"
+    notes["A1"] = "Fyll i en rad per förening."
+    sheet = workbook.create_sheet("Register")
+    sheet["A1"] = "Föreningsregister Kronoberg 2026"
+    sheet.merge_cells("A1:D1")
+    sheet.append(["Namn", "Organisationsnummer", "Kommun", "Kategori"])
+    sheet.append(["Växjö kammarkör", "8024551239", "Växjö", "Kör"])
+    sheet.append(["Växjö kammarkör", "", "Växjö", "Kör"])  # same name and municipality
+    sheet.append(["Kören i Lessebo", "802455-1239", "Lessebo", "Kör"])  # same number
+    sheet.append(["", "", "Växjö", ""])  # no name
+    sheet.append(["Privat kör", "850101-1236", "Växjö", "Kör"])  # a personal identity number
+    sheet.append(["Fel nummer", "802455-1238", "Växjö", "Kör"])  # check digit
+    sheet.append(["Okänd ort", "", "Atlantis", "Kör"])
+    sheet.append(["Okänd sort", "", "Växjö", "Dragspelsorkester"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_xlsx_with_a_merged_title_and_an_extra_sheet_gets_a_report_per_row(app):
+    judged = _judge(_xlsx())
+    assert _report(judged) == {
+        3: [],
+        4: ["Samma namn och kommun som rad 3."],
+        5: ["Samma organisationsnummer som rad 3."],
+        6: ["Namnet saknas."],
+        7: ["Organisationsnumret är ett personnummer; det importeras inte."],
+        8: ["”802455-1238” är inte ett giltigt organisationsnummer."],
+        9: ["Okänd kommun ”Atlantis”."],
+        10: ["Okänd typ av organisation ”Dragspelsorkester”."],
+    }
+
+
+def test_nothing_is_imported_while_a_row_is_refused_unless_those_rows_are_skipped(app):
+    judged = _judge(_xlsx())
+    with pytest.raises(importing.ImportFileError):
+        importing.import_rows(region("kronoberg"), judged, skip_refused=False)
+    db.session.rollback()
+    assert _organisations() == 0
+
+    result = importing.import_rows(region("kronoberg"), judged, skip_refused=True)
+    db.session.commit()
+    assert (result.imported, result.skipped) == (1, 7)
+    assert db.session.scalars(select(Organisation.name)).all() == ["Växjö kammarkör"]
+
+
+def test_rows_already_in_the_register_are_duplicates_and_others_elsewhere_are_listed(app):
+    register.register_organisation(
+        region("kronoberg"),
+        register.OrganisationData("Växjö kammarkör", "802455-1239", "0780", ["choir"]),
+    )
+    national = register.register_organisation(
+        region("blekinge"),
+        register.OrganisationData("Sveriges körförbund", "802000-0249", None, ["choir"]),
+    )
+    db.session.commit()
+    text = (
+        "Namn;Organisationsnummer;Kommun\n"
+        "Kammarkören;802455-1239;Växjö\n"
+        "VÄXJÖ KAMMARKÖR;;Växjö\n"
+        "Sveriges körförbund;802000-0249;\n"
+    ).encode()
+    judged = _judge(text)
+    assert _report(judged) == {
+        2: ["Finns redan i registret (samma organisationsnummer)."],
+        3: ["Finns redan i registret (samma namn och kommun)."],
+        4: [],
+    }
+    importing.import_rows(region("kronoberg"), judged, skip_refused=True)
+    db.session.commit()
+    # The national federation is listed by Kronoberg too, and stored once.
+    assert _organisations() == 2
+    regions = db.session.scalars(
+        select(RegisterEntry.region_id).filter_by(organisation_id=national.id)
+    ).all()
+    assert sorted(regions) == sorted([region("kronoberg").id, region("blekinge").id])
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "Filen är tom."),
+        (b"PK\x03\x04not really a workbook", "Excel"),
+        (b"bara en rad utan rubriker", "rubrik"),
+    ],
+)
+def test_files_that_are_not_registers_are_refused_with_a_reason(app, data, message):
+    with pytest.raises(importing.ImportFileError) as refused, force_locale("sv"):
+        importing.read_table(data)
+    with force_locale("sv"):
+        assert message in str(refused.value.message)
