@@ -15,6 +15,7 @@ from kick_forms.models.organisation import (
     Organisation,
     OrganisationContact,
     RegisterEntry,
+    RegisterImport,
     SizeBand,
 )
 from kick_forms.models.outbox import OutboxMessage
@@ -66,6 +67,7 @@ __all__ = [
     "OrganisationCategory",
     "OrganisationContact",
     "RegisterEntry",
+    "RegisterImport",
     "SizeBand",
     "Question",
     "QuestionKind",

@@ -14,6 +14,7 @@ from sqlalchemy import (
     Column,
     ForeignKey,
     Index,
+    LargeBinary,
     String,
     Table,
     Text,
@@ -118,3 +119,17 @@ class RegisterEntry(db.Model):
 
     region: Mapped[Region] = relationship()
     organisation: Mapped[Organisation] = relationship()
+
+
+class RegisterImport(db.Model):
+    """A file being imported into a region's register, kept between the mapping, the dry run
+    and the import, so that every app server sees it."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    filename: Mapped[str] = mapped_column(String(200))
+    data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    mapping: Mapped[str] = mapped_column(Text, default="{}")  # JSON: field -> column or null
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    imported_at: Mapped[datetime | None]

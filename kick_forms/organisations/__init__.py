@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("organisations", __name__, url_prefix="/admin")
 
-from kick_forms.organisations import views  # noqa: E402,F401  registers the routes
+from kick_forms.organisations import import_views, views  # noqa: E402,F401  registers the routes

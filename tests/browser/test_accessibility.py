@@ -75,6 +75,14 @@ def test_public_and_staff_pages_have_no_axe_violations(live_app, live_server, pa
     page.wait_for_url(f"{live_server}{register}/*")
     checked["an organisation"] = violations(page)
 
+    page.goto(f"{live_server}{register}/import")
+    checked["import"] = violations(page)
+    csv = "Namn;Kommun\nKarlskrona kör;Karlskrona\n;Atlantis\n".encode()
+    page.set_input_files("#file", {"name": "register.csv", "mimeType": "text/csv", "buffer": csv})
+    page.get_by_role("button", name="Läs filen").click()
+    page.wait_for_url(f"{live_server}{register}/import/*")
+    checked["import report"] = violations(page)
+
     page.goto(f"{base}/settings")
     page.fill("#closes_at", "inte ett datum")
     page.get_by_role("button", name="Spara inställningar").click()

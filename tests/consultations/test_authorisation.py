@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from kick_forms import create_app
+from kick_forms.auth.services import create_user
 from kick_forms.extensions import db
 from kick_forms.models import (
     Attachment,
@@ -15,8 +16,10 @@ from kick_forms.models import (
     EmbedOrigin,
     Organisation,
     RegisterEntry,
+    RegisterImport,
     Response,
     Role,
+    User,
 )
 from tests.conftest import csrf_token, login, make_consultation, make_user
 
@@ -53,7 +56,27 @@ def _url(pattern: str, consultation: Consultation) -> str:
         .replace("<int:attachment_id>", str(response.attachments[0].id))
         .replace("<int:origin_id>", str(_embed_origin(consultation).id))
         .replace("<int:organisation_id>", str(_registered(consultation).id))
+        .replace("<int:import_id>", str(_file_to_import(consultation).id))
     )
+
+
+def _file_to_import(consultation: Consultation) -> RegisterImport:
+    started = db.session.scalars(
+        db.select(RegisterImport).filter_by(region_id=consultation.region_id)
+    ).first()
+    if started is None:
+        user = db.session.scalars(db.select(User)).first() or create_user(
+            "importer@example.se", "importer password"
+        )
+        started = RegisterImport(
+            region_id=consultation.region_id,
+            user_id=user.id,
+            filename="register.csv",
+            data="Namn;Kommun\nVäxjö kammarkör;Växjö\n".encode(),
+        )
+        db.session.add(started)
+        db.session.commit()
+    return started
 
 
 def _registered(consultation: Consultation) -> Organisation:
@@ -155,7 +178,11 @@ def test_a_viewer_can_read_but_not_change_anything(client, pattern, method):
     before = _snapshot()
     url = _url(pattern, consultation)
     response = client.open(url, method=method, data=_form_data(token))
-    changes = method != "GET" or url.endswith(("/edit", "/new", "/settings", "/delete"))
+    changes = (
+        method != "GET"
+        or url.endswith(("/edit", "/new", "/settings", "/delete"))
+        or "/organisations/import" in url
+    )
     assert response.status_code == (403 if changes else 200)
     assert _snapshot() == before
     if not changes and response.mimetype == "text/html":

@@ -10,7 +10,7 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from kick_forms.extensions import db
-from kick_forms.models import Organisation, RegisterEntry
+from kick_forms.models import Organisation, RegisterEntry, Role
 from kick_forms.organisations import importing
 from kick_forms.organisations import services as register
 from tests.conftest import region
@@ -155,3 +155,44 @@ def test_files_that_are_not_registers_are_refused_with_a_reason(app, data, messa
         importing.read_table(data)
     with force_locale("sv"):
         assert message in str(refused.value.message)
+
+
+def test_staff_upload_map_check_and_import_through_the_pages(client):
+    from tests.conftest import csrf_token, login, make_user
+
+    login(client, make_user("kronoberg", Role.EDITOR))
+    page = "/admin/r/kronoberg/organisations/import"
+    token = csrf_token(client, page)
+    text = "Förening;Ort;Kommun\nVäxjö kammarkör;Växjö;Växjö\n;;Växjö\n".encode("cp1252")
+    uploaded = client.post(
+        page,
+        data={"csrf_token": token, "file": (io.BytesIO(text), "register.csv")},
+        content_type="multipart/form-data",
+    )
+    assert uploaded.status_code == 303
+    check_url = uploaded.headers["Location"]
+    check = client.get(check_url).get_data(as_text=True)
+    assert "2 rader lästa: 1 kan importeras, 1 avvisade" in check
+    assert "Namnet saknas." in check
+    # "Ort" is not a column we know; choosing it as the municipality is up to staff.
+    remapped = client.post(
+        check_url,
+        data={"csrf_token": token, "map-name": "0", "map-municipality": "1"},
+    ).get_data(as_text=True)
+    assert 'id="map-municipality"' in remapped and "2 rader lästa" in remapped
+
+    refused = client.post(f"{check_url}/run", data={"csrf_token": token})
+    assert refused.status_code == 303 and refused.headers["Location"] == check_url
+    assert _organisations() == 0
+    done = client.post(f"{check_url}/run", data={"csrf_token": token, "skip": "yes"})
+    assert done.status_code == 303
+    assert db.session.scalars(select(Organisation.name)).all() == ["Växjö kammarkör"]
+    assert client.get(check_url).status_code == 404  # an import runs once
+
+    bad = client.post(
+        page,
+        data={"csrf_token": token, "file": (io.BytesIO(b""), "tom.csv")},
+        content_type="multipart/form-data",
+    )
+    assert bad.status_code == 422
+    assert "Filen är tom." in bad.get_data(as_text=True)

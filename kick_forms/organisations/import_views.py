@@ -1,0 +1,124 @@
+"""Importing a file into the region's register: upload, map and check, then import."""
+
+from __future__ import annotations
+
+import json
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from kick_forms.consultations.permissions import staff_region
+from kick_forms.extensions import db
+from kick_forms.forms import ActionForm
+from kick_forms.models import Region, RegisterImport, Role
+from kick_forms.organisations import bp, importing
+from kick_forms.timeutil import utcnow
+
+PREVIEW_ROWS = 10
+
+
+def _import(region: Region, import_id: int) -> RegisterImport:
+    found = db.session.scalars(
+        select(RegisterImport).filter_by(id=import_id, region_id=region.id, imported_at=None)
+    ).one_or_none()
+    if found is None:
+        abort(404)
+    return found
+
+
+@bp.route("/r/<region_slug>/organisations/import", methods=["GET", "POST"])
+def import_upload(region_slug: str):
+    region = staff_region(region_slug, Role.EDITOR)
+    form = ActionForm()
+    error = None
+    if form.validate_on_submit():
+        upload = request.files.get("file")
+        data = upload.read(importing.MAX_BYTES + 1) if upload and upload.filename else b""
+        try:
+            table = importing.read_table(data)
+        except importing.ImportFileError as refused:
+            error = refused.message
+        else:
+            started = RegisterImport(
+                region_id=region.id,
+                user_id=current_user.id,
+                filename=(upload.filename or "")[-200:],
+                data=data,
+                mapping=json.dumps(importing.guess_mapping(table.headers)),
+            )
+            db.session.add(started)
+            db.session.commit()
+            return redirect(
+                url_for(".import_check", region_slug=region.slug, import_id=started.id), code=303
+            )
+    status = 422 if error else 200
+    return render_template(
+        "organisations/import_upload.html", region=region, form=form, error=error
+    ), status
+
+
+def _mapping_from_form(table: importing.Table) -> dict[str, int | None]:
+    mapping: dict[str, int | None] = {}
+    for name in importing.FIELDS:
+        value = request.form.get(f"map-{name}", "")
+        mapping[name] = int(value) if value.isdigit() and int(value) < len(table.headers) else None
+    return mapping
+
+
+@bp.route("/r/<region_slug>/organisations/import/<int:import_id>", methods=["GET", "POST"])
+def import_check(region_slug: str, import_id: int):
+    """The mapping, a preview and the per-row report: a dry run that writes nothing."""
+    region = staff_region(region_slug, Role.EDITOR)
+    started = _import(region, import_id)
+    table = importing.read_table(started.data)
+    form = ActionForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        started.mapping = json.dumps(_mapping_from_form(table))
+        db.session.commit()
+    mapping = {key: value for key, value in json.loads(started.mapping).items()}
+    judged = importing.judge(region, table, mapping)
+    return render_template(
+        "organisations/import_check.html",
+        region=region,
+        started=started,
+        table=table,
+        mapping=mapping,
+        judged=judged,
+        refused=[row for row in judged if row.refused],
+        preview=judged[:PREVIEW_ROWS],
+        field_labels=importing.FIELD_LABELS,
+        form=form,
+    )
+
+
+@bp.route("/r/<region_slug>/organisations/import/<int:import_id>/run", methods=["POST"])
+def import_run(region_slug: str, import_id: int):
+    region = staff_region(region_slug, Role.EDITOR)
+    started = _import(region, import_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    table = importing.read_table(started.data)
+    judged = importing.judge(region, table, json.loads(started.mapping))
+    try:
+        result = importing.import_rows(region, judged, skip_refused=bool(request.form.get("skip")))
+    except importing.ImportFileError as refused:
+        db.session.rollback()
+        flash(str(refused.message), "error")
+        return redirect(
+            url_for(".import_check", region_slug=region.slug, import_id=started.id), code=303
+        )
+    started.imported_at = utcnow()
+    db.session.commit()
+    flash(
+        _(
+            "%(imported)d organisations imported, %(skipped)d rows left out.",
+            imported=result.imported,
+            skipped=result.skipped,
+        ),
+        "success",
+    )
+    return redirect(url_for(".register_page", region_slug=region.slug), code=303)
