@@ -48,7 +48,8 @@ _ALIASES = {
                             "organisationsnr", "organisation number", "org number"},
     "municipality": {"kommun", "hemkommun", "municipality", "kommunnamn", "kommunkod"},
     "categories": {"kategori", "kategorier", "typ", "typ av förening", "verksamhet",
-                   "organisationstyp", "category", "categories", "kind"},
+                   "organisationstyp", "typ av organisation", "category", "categories", "kind",
+                   "kind of organisation"},
     "website": {"webbplats", "hemsida", "webb", "webbadress", "website", "url"},
     "description": {"beskrivning", "om föreningen", "description"},
 }  # fmt: skip

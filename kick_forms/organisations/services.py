@@ -7,9 +7,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import selectinload
 
+from kick_forms.board.exports import Table
 from kick_forms.extensions import db
 from kick_forms.models import Municipality, OrganisationCategory, Region
 from kick_forms.models.organisation import (
@@ -181,3 +184,31 @@ def add_contact(organisation: Organisation, name: str, email: str) -> Organisati
     organisation.contacts.append(contact)
     db.session.flush()
     return contact
+
+
+def register_table(region: Region) -> Table:
+    """The region's register in the columns the import reads, ordered by name."""
+    from kick_forms.organisations.forms import SIZE_LABELS
+
+    organisations = db.session.scalars(
+        select(Organisation)
+        .join(RegisterEntry, RegisterEntry.organisation_id == Organisation.id)
+        .where(RegisterEntry.region_id == region.id)
+        .order_by(Organisation.name_key, Organisation.id)
+        .options(selectinload(Organisation.categories), selectinload(Organisation.municipality))
+    ).all()
+    headers = [_("Name"), _("Organisation number"), _("Municipality"), _("Kind of organisation"),
+               _("Website"), _("Description"), _("Size")]  # fmt: skip
+    rows: list[list[str | None]] = [
+        [
+            organisation.name,
+            organisation.organisation_number,
+            organisation.municipality.name if organisation.municipality else None,
+            "; ".join(category.name for category in organisation.categories) or None,
+            organisation.website,
+            organisation.description or None,
+            str(SIZE_LABELS[organisation.size_band]) if organisation.size_band else None,
+        ]
+        for organisation in organisations
+    ]
+    return Table(headers, rows)

@@ -9,6 +9,8 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from kick_forms import htmx
+from kick_forms.board import exports
+from kick_forms.board.export_views import XLSX_TYPE, _download
 from kick_forms.consultations.permissions import staff_region
 from kick_forms.extensions import db
 from kick_forms.models import Municipality, OrganisationCategory, Region, Role
@@ -16,6 +18,7 @@ from kick_forms.models.organisation import Organisation
 from kick_forms.organisations import bp
 from kick_forms.organisations import services as register
 from kick_forms.organisations.forms import SIZE_LABELS, OrganisationForm
+from kick_forms.timeutil import utcnow
 
 
 @bp.before_request
@@ -161,3 +164,14 @@ def organisation_edit(region_slug: str, organisation_id: int):
         form=form,
         organisation=organisation,
     )
+
+
+@bp.route("/r/<region_slug>/organisations/export.<any(csv, xlsx):extension>")
+def register_export(region_slug: str, extension: str):
+    """The whole register as a spreadsheet, in the columns the import reads; no contacts."""
+    region = staff_region(region_slug)
+    table = register.register_table(region)
+    name = f"{region.slug}-{_('register')}-{utcnow():%Y-%m-%d}.{extension}"
+    if extension == "csv":
+        return _download(exports.to_csv(table), "text/csv; charset=utf-8", name)
+    return _download(exports.to_xlsx(table, _("Register")), XLSX_TYPE, name)

@@ -57,6 +57,7 @@ def _url(pattern: str, consultation: Consultation) -> str:
         .replace("<int:origin_id>", str(_embed_origin(consultation).id))
         .replace("<int:organisation_id>", str(_registered(consultation).id))
         .replace("<int:import_id>", str(_file_to_import(consultation).id))
+        .replace("<any(csv, xlsx):extension>", "csv")
     )
 
 

@@ -131,3 +131,34 @@ def test_an_organisation_outside_the_regions_register_is_not_found(client):
     db.session.commit()
     assert client.get(f"{REGISTER}/{elsewhere.id}").status_code == 404
     assert client.get(f"{REGISTER}/{elsewhere.id}/edit").status_code == 404
+
+
+def test_the_exported_register_imports_again_as_it_was(client):
+    from openpyxl import load_workbook
+
+    from kick_forms.organisations import importing
+
+    login(client, make_user("kronoberg", Role.VIEWER))
+    _list("kronoberg", "Växjö kammarkör", municipality="0780",
+          categories=["choir", "local_heritage"], number="802455-1239")  # fmt: skip
+    _list("kronoberg", '=HYPERLINK("x")', municipality="0781")
+    db.session.commit()
+
+    exported = client.get(f"{REGISTER}/export.csv")
+    assert exported.status_code == 200 and exported.headers["Cache-Control"] == "no-store"
+    assert exported.data.startswith(b"\xef\xbb\xbf")
+    text = exported.data.decode("utf-8-sig")
+    assert text.splitlines()[0].startswith("Namn;Organisationsnummer;Kommun")
+    assert "'=HYPERLINK" in text  # a formula is shown, never run
+
+    # Another region imports Kronoberg's file: every row reads back the same.
+    table = importing.read_table(exported.data)
+    judged = importing.judge(region("blekinge"), table, importing.guess_mapping(table.headers))
+    assert [row.problems for row in judged] == [[], []]
+    choir = next(row.data for row in judged if row.data.name == "Växjö kammarkör")
+    assert (choir.organisation_number, choir.municipality_code) == ("802455-1239", "0780")
+    assert choir.category_keys == ["local_heritage", "choir"]
+
+    workbook = load_workbook(__import__("io").BytesIO(client.get(f"{REGISTER}/export.xlsx").data))
+    rows = list(workbook.active.iter_rows(values_only=True))
+    assert rows[0][:3] == ("Namn", "Organisationsnummer", "Kommun") and len(rows) == 3
