@@ -13,11 +13,12 @@ from kick_forms.board import exports
 from kick_forms.board.export_views import XLSX_TYPE, _download
 from kick_forms.consultations.permissions import staff_region
 from kick_forms.extensions import db
+from kick_forms.forms import ActionForm
 from kick_forms.models import Municipality, OrganisationCategory, Region, Role
 from kick_forms.models.organisation import Organisation
 from kick_forms.organisations import bp
 from kick_forms.organisations import services as register
-from kick_forms.organisations.forms import SIZE_LABELS, OrganisationForm
+from kick_forms.organisations.forms import SIZE_LABELS, ContactForm, OrganisationForm
 from kick_forms.timeutil import utcnow
 
 
@@ -128,17 +129,58 @@ def _organisation(region: Region, organisation_id: int) -> Organisation:
     return organisation
 
 
-@bp.route("/r/<region_slug>/organisations/<int:organisation_id>")
-def organisation_page(region_slug: str, organisation_id: int):
-    region = staff_region(region_slug)
-    organisation = _organisation(region, organisation_id)
+def _organisation_page(region: Region, organisation: Organisation, status: int = 200, **forms):  # type: ignore[no-untyped-def]
+    can_edit = current_user.can_edit(region)
     return htmx.render(
         "organisations/organisation.html",
+        status=status,
         region=region,
         organisation=organisation,
         size_labels=SIZE_LABELS,
-        can_edit=current_user.can_edit(region),
+        can_edit=can_edit,
+        # Contact persons are personal data: only those who may change the register see them.
+        contacts=organisation.contacts if can_edit else [],
+        contact_form=forms.get("contact_form") or ContactForm(formdata=None),
+        remove_form=ActionForm(),
     )
+
+
+@bp.route("/r/<region_slug>/organisations/<int:organisation_id>")
+def organisation_page(region_slug: str, organisation_id: int):
+    region = staff_region(region_slug)
+    return _organisation_page(region, _organisation(region, organisation_id))
+
+
+@bp.route("/r/<region_slug>/organisations/<int:organisation_id>/contacts", methods=["POST"])
+def contact_add(region_slug: str, organisation_id: int):
+    region = staff_region(region_slug, Role.EDITOR)
+    organisation = _organisation(region, organisation_id)
+    form = ContactForm()
+    if not form.validate_on_submit():
+        return _organisation_page(region, organisation, status=422, contact_form=form)
+    register.add_contact(organisation, form.contact_name.data, form.contact_email.data)
+    db.session.commit()
+    flash(_("The contact person is added."), "success")
+    return redirect(_organisation_url(region, organisation) + "#contacts", code=303)
+
+
+@bp.route(
+    "/r/<region_slug>/organisations/<int:organisation_id>/contacts/<int:contact_id>/delete",
+    methods=["POST"],
+)
+def contact_erase(region_slug: str, organisation_id: int, contact_id: int):
+    """Erase a contact person's data, e.g. on their request: the row itself is deleted."""
+    region = staff_region(region_slug, Role.EDITOR)
+    organisation = _organisation(region, organisation_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    contact = next((c for c in organisation.contacts if c.id == contact_id), None)
+    if contact is None:
+        abort(404)
+    organisation.contacts.remove(contact)
+    db.session.commit()
+    flash(_("The contact person's data is erased."), "success")
+    return redirect(_organisation_url(region, organisation) + "#contacts", code=303)
 
 
 @bp.route("/r/<region_slug>/organisations/<int:organisation_id>/edit", methods=["GET", "POST"])

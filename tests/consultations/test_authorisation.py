@@ -15,6 +15,7 @@ from kick_forms.models import (
     Consultation,
     EmbedOrigin,
     Organisation,
+    OrganisationContact,
     RegisterEntry,
     RegisterImport,
     Response,
@@ -58,7 +59,16 @@ def _url(pattern: str, consultation: Consultation) -> str:
         .replace("<int:organisation_id>", str(_registered(consultation).id))
         .replace("<int:import_id>", str(_file_to_import(consultation).id))
         .replace("<any(csv, xlsx):extension>", "csv")
+        .replace("<int:contact_id>", str(_contact(consultation).id))
     )
+
+
+def _contact(consultation: Consultation) -> OrganisationContact:
+    organisation = _registered(consultation)
+    if not organisation.contacts:
+        organisation.contacts.append(OrganisationContact(name="Eva Ek", email="eva@example.se"))
+        db.session.commit()
+    return organisation.contacts[0]
 
 
 def _file_to_import(consultation: Consultation) -> RegisterImport:

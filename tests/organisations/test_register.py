@@ -7,7 +7,7 @@ import re
 from sqlalchemy import select
 
 from kick_forms.extensions import db
-from kick_forms.models import Organisation, RegisterEntry, Role
+from kick_forms.models import Organisation, OrganisationContact, RegisterEntry, Role
 from kick_forms.organisations import services as register
 from tests.conftest import csrf_token, login, make_user, region
 
@@ -162,3 +162,28 @@ def test_the_exported_register_imports_again_as_it_was(client):
     workbook = load_workbook(__import__("io").BytesIO(client.get(f"{REGISTER}/export.xlsx").data))
     rows = list(workbook.active.iter_rows(values_only=True))
     assert rows[0][:3] == ("Namn", "Organisationsnummer", "Kommun") and len(rows) == 3
+
+
+def test_contact_persons_are_kept_apart_shown_to_editors_only_and_erasable(client):
+    organisation = _list("kronoberg", "Växjö kammarkör", municipality="0780")
+    db.session.commit()
+    page = f"{REGISTER}/{organisation.id}"
+    login(client, make_user("kronoberg", Role.EDITOR))
+    token = csrf_token(client, page)
+    bad = client.post(f"{page}/contacts", data={"csrf_token": token, "contact_name": "Eva Ek",
+                                                "contact_email": "inte en adress"})  # fmt: skip
+    assert bad.status_code == 422 and "namn@example.se" in bad.get_data(as_text=True)
+    added = client.post(f"{page}/contacts", data={"csrf_token": token, "contact_name": "Eva Ek",
+                                                  "contact_email": "eva@example.se"})  # fmt: skip
+    assert added.status_code == 303
+    assert "eva@example.se" in client.get(page).get_data(as_text=True)
+
+    viewer = client.application.test_client()
+    login(viewer, make_user("kronoberg", Role.VIEWER))
+    assert "eva@example.se" not in viewer.get(page).get_data(as_text=True)
+    assert "eva@example.se" not in client.get(f"{REGISTER}/export.csv").data.decode("utf-8-sig")
+
+    contact_id = db.session.scalars(select(OrganisationContact.id)).one()
+    erased = client.post(f"{page}/contacts/{contact_id}/delete", data={"csrf_token": token})
+    assert erased.status_code == 303
+    assert db.session.scalars(select(OrganisationContact)).all() == []
