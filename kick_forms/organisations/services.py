@@ -55,12 +55,15 @@ class Found:
 
 
 def _matching(region: Region, search: RegisterSearch) -> Select:
-    query = (
-        select(Organisation.id)
-        .join(RegisterEntry, RegisterEntry.organisation_id == Organisation.id)
-        .where(RegisterEntry.region_id == region.id)
+    """The ids of the region's organisations that match. Without words or a municipality the
+    register entries alone answer (an index-only count); the organisations are joined when
+    their columns are asked about."""
+    query = select(RegisterEntry.organisation_id.label("id")).where(
+        RegisterEntry.region_id == region.id
     )
     words = " ".join(search.words.split()).casefold()[:QUERY_MAX]
+    if words or search.municipality:
+        query = query.join(Organisation, Organisation.id == RegisterEntry.organisation_id)
     if words:
         digits = "".join(c for c in words if c.isdigit())
         by_name = Organisation.name_key.contains(words, autoescape=True)
@@ -73,7 +76,7 @@ def _matching(region: Region, search: RegisterSearch) -> Select:
         query = query.where(
             select(organisation_category_link.c.organisation_id)
             .where(
-                organisation_category_link.c.organisation_id == Organisation.id,
+                organisation_category_link.c.organisation_id == RegisterEntry.organisation_id,
                 organisation_category_link.c.category_key == search.category,
             )
             .exists()
@@ -89,11 +92,18 @@ def find(region: Region, search: RegisterSearch) -> Found:
     total = db.session.scalar(select(func.count()).select_from(matching.subquery())) or 0
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(1, search.page), pages)
-    ids = matching.order_by(Organisation.name_key, Organisation.id)
+    page_ids = (
+        select(Organisation.id)
+        .where(Organisation.id.in_(matching))
+        .order_by(Organisation.name_key, Organisation.id)
+        .offset((page - 1) * PAGE_SIZE)
+        .limit(PAGE_SIZE)
+    )
     organisations = db.session.scalars(
         select(Organisation)
-        .where(Organisation.id.in_(ids.offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)))
+        .where(Organisation.id.in_(page_ids))
         .order_by(Organisation.name_key, Organisation.id)
+        .options(selectinload(Organisation.categories), selectinload(Organisation.municipality))
     ).all()
     return Found(list(organisations), total, page, pages)
 
