@@ -222,3 +222,92 @@ def register_table(region: Region) -> Table:
         for organisation in organisations
     ]
     return Table(headers, rows)
+
+
+@dataclass
+class Mapping:
+    """The region's register counted by kind of organisation and municipality."""
+
+    municipalities: list[Municipality]
+    categories: list[OrganisationCategory]
+    counts: dict[tuple[str, str], int]  # (municipality code, category key) -> organisations
+    by_municipality: dict[str, int]
+    by_category: dict[str, int]
+    elsewhere: int  # organisations with no municipality in the region
+    total: int
+    growth: list[tuple[str, int]]  # (year-month, organisations in the register by its end)
+
+    def gaps(self, category: OrganisationCategory) -> list[Municipality]:
+        """The region's municipalities where no organisation of this kind is registered."""
+        return [m for m in self.municipalities if not self.counts.get((m.code, category.key))]
+
+
+def mapping_report(region: Region) -> Mapping:
+    """Counted by the database: one GROUP BY per breakdown, whatever the register's size."""
+    entries = select(RegisterEntry.organisation_id).where(RegisterEntry.region_id == region.id)
+    municipalities = list(
+        db.session.scalars(
+            select(Municipality).filter_by(region_id=region.id).order_by(Municipality.name)
+        )
+    )
+    categories = list(
+        db.session.scalars(select(OrganisationCategory).order_by(OrganisationCategory.position))
+    )
+    counts = {
+        (code, key): count
+        for code, key, count in db.session.execute(
+            select(
+                Organisation.municipality_code,
+                organisation_category_link.c.category_key,
+                func.count(),
+            )
+            .join(
+                organisation_category_link,
+                organisation_category_link.c.organisation_id == Organisation.id,
+            )
+            .where(Organisation.id.in_(entries))
+            .group_by(Organisation.municipality_code, organisation_category_link.c.category_key)
+        )
+        if code is not None
+    }
+    by_municipality = dict(
+        db.session.execute(
+            select(Organisation.municipality_code, func.count())
+            .where(Organisation.id.in_(entries))
+            .group_by(Organisation.municipality_code)
+        )
+        .tuples()
+        .all()
+    )
+    by_category = dict(
+        db.session.execute(
+            select(organisation_category_link.c.category_key, func.count())
+            .where(organisation_category_link.c.organisation_id.in_(entries))
+            .group_by(organisation_category_link.c.category_key)
+        )
+        .tuples()
+        .all()
+    )
+    total = sum(by_municipality.values())
+    own = {m.code for m in municipalities}
+    elsewhere = sum(count for code, count in by_municipality.items() if code not in own)
+    return Mapping(municipalities, categories, counts, by_municipality, by_category, elsewhere,
+                   total, _growth(region))  # fmt: skip
+
+
+def _growth(region: Region) -> list[tuple[str, int]]:
+    """Organisations in the register at the end of each month since the first was added."""
+    month = func.strftime("%Y-%m", RegisterEntry.added_at)
+    if db.session.get_bind().dialect.name == "postgresql":
+        month = func.to_char(RegisterEntry.added_at, "YYYY-MM")
+    added = db.session.execute(
+        select(month, func.count())
+        .where(RegisterEntry.region_id == region.id)
+        .group_by(month)
+        .order_by(month)
+    ).all()
+    running, growth = 0, []
+    for key, count in added:
+        running += count
+        growth.append((key, running))
+    return growth

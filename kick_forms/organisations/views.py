@@ -217,3 +217,12 @@ def register_export(region_slug: str, extension: str):
     if extension == "csv":
         return _download(exports.to_csv(table), "text/csv; charset=utf-8", name)
     return _download(exports.to_xlsx(table, _("Register")), XLSX_TYPE, name)
+
+
+@bp.route("/r/<region_slug>/organisations/report")
+def mapping_report(region_slug: str):
+    """Who is registered where: kinds of organisation by municipality, the gaps, the growth."""
+    region = staff_region(region_slug)
+    return htmx.render(
+        "organisations/report.html", region=region, report=register.mapping_report(region)
+    )

@@ -51,7 +51,8 @@ def test_public_and_staff_pages_have_no_axe_violations(live_app, live_server, pa
     register = "/admin/r/blekinge/organisations"
     for path in ("/admin/", "/admin/r/blekinge/", f"{base}/", f"{base}/settings",
                  f"{base}/preview", "/admin/r/blekinge/c/new", f"{base}/embed",
-                 register, f"{register}?q=ingen", f"{register}/new"):  # fmt: skip
+                 register, f"{register}?q=ingen", f"{register}/new",
+                 f"{register}/report"):  # fmt: skip
         page.goto(path if path.startswith("http") else live_server + path)
         checked[path] = violations(page)
 

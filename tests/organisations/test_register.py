@@ -187,3 +187,28 @@ def test_contact_persons_are_kept_apart_shown_to_editors_only_and_erasable(clien
     erased = client.post(f"{page}/contacts/{contact_id}/delete", data={"csrf_token": token})
     assert erased.status_code == 303
     assert db.session.scalars(select(OrganisationContact)).all() == []
+
+
+def test_the_mapping_report_counts_kinds_by_municipality_and_shows_the_gaps(client):
+    login(client, make_user("kronoberg", Role.VIEWER))
+    _list("kronoberg", "Växjö kammarkör", municipality="0780", categories=["choir"])
+    _list("kronoberg", "Växjö hembygd", municipality="0780", categories=["local_heritage", "choir"])
+    _list("kronoberg", "Ljungby kör", municipality="0781", categories=["choir"])
+    _list("kronoberg", "Riksförbundet", categories=["choir"])  # no municipality
+    _list("blekinge", "Karlskrona kör", municipality="1080", categories=["choir"])
+    db.session.commit()
+
+    report = register.mapping_report(region("kronoberg"))
+    assert report.total == 4 and report.elsewhere == 1
+    assert report.counts[("0780", "choir")] == 2 and report.counts[("0781", "choir")] == 1
+    assert report.by_category == {"choir": 4, "local_heritage": 1}
+    choir = next(c for c in report.categories if c.key == "choir")
+    assert {m.code for m in report.gaps(choir)} == {m.code for m in report.municipalities} - {
+        "0780",
+        "0781",
+    }
+    assert [count for _, count in report.growth] == [4]
+
+    html = client.get(f"{REGISTER}/report").get_data(as_text=True)
+    assert "4 organisationer i registret" in html
+    assert "Lessebo" in html and "Kör" in html
