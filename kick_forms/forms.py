@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectMultipleField
+from wtforms import EmailField, SelectMultipleField, StringField
 from wtforms.fields import DateTimeLocalField
-from wtforms.validators import Length, ValidationError
+from wtforms.validators import DataRequired, Email, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
+
+from kick_forms.models.response import CONTACT_NAME_MAX, EMAIL_MAX
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 DISPLAY_FORMAT = "%Y-%m-%d %H:%M"
@@ -93,3 +96,29 @@ def check_organisation_number(field) -> None:  # type: ignore[no-untyped-def]
         raise ValidationError(
             _l("Check the number: ten digits, e.g. 802455-1239, or leave it empty.")
         ) from None
+
+
+def contact_name_field(description: Any = "") -> StringField:
+    """A contact person's name: personal data, kept apart from the organisation."""
+    return StringField(
+        _l("Contact person's name"),
+        description=description,
+        validators=[
+            DataRequired(_l("Enter the contact person's name.")),
+            length_limit(CONTACT_NAME_MAX),
+        ],
+        render_kw={"autocomplete": "name"},
+    )
+
+
+def contact_email_field(description: Any) -> EmailField:
+    return EmailField(
+        _l("Contact person's email"),
+        description=description,
+        validators=[
+            DataRequired(_l("Enter an email address.")),
+            Email(_l("Enter an email address like name@example.se."), check_deliverability=False),
+            length_limit(EMAIL_MAX),
+        ],
+        render_kw={"autocomplete": "email", "spellcheck": "false"},
+    )

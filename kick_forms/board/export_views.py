@@ -19,7 +19,7 @@ from kick_forms.models import Consultation
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _download(data: bytes, mimetype: str, name: str) -> HttpResponse:
+def download(data: bytes, mimetype: str, name: str) -> HttpResponse:
     response = send_file(
         io.BytesIO(data),
         mimetype=mimetype,
@@ -43,7 +43,7 @@ def export_csv(region_slug: str, consultation_id: int):
     consultation = _staff_consultation(region_slug, consultation_id)
     data = exports.to_csv(exports.response_table(consultation))
     name = exports.download_name(consultation, _("Responses"), "csv")
-    return _download(data, "text/csv", name)
+    return download(data, "text/csv", name)
 
 
 @staff_bp.route("/r/<region_slug>/c/<int:consultation_id>/export.xlsx")
@@ -51,14 +51,14 @@ def export_xlsx(region_slug: str, consultation_id: int):
     consultation = _staff_consultation(region_slug, consultation_id)
     data = exports.to_xlsx(exports.response_table(consultation), _("Responses"))
     name = exports.download_name(consultation, _("Responses"), "xlsx")
-    return _download(data, XLSX_TYPE, name)
+    return download(data, XLSX_TYPE, name)
 
 
 @staff_bp.route("/r/<region_slug>/c/<int:consultation_id>/attachments.zip")
 def export_attachments(region_slug: str, consultation_id: int):
     consultation = _staff_consultation(region_slug, consultation_id)
     name = exports.download_name(consultation, _("Written statements"), "zip")
-    return _download(exports.attachments_zip(consultation), "application/zip", name)
+    return download(exports.attachments_zip(consultation), "application/zip", name)
 
 
 def _summary(consultation: Consultation) -> dict[str, Any]:
@@ -83,4 +83,4 @@ def board_pdf(region_slug: str, consultation_slug: str):
         static_url_path=current_app.static_url_path or "/static",
     )
     name = exports.download_name(consultation, _("Summary"), "pdf")
-    return _download(data, "application/pdf", name)
+    return download(data, "application/pdf", name)

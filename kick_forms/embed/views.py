@@ -45,10 +45,9 @@ def _page(region_slug: str, consultation_id: int, status: int = 200, **forms):  
     region = staff_region(region_slug)
     consultation = region_consultation(region, consultation_id)
     theme = embedding.theme_of(region)
-    if "theme_form" not in forms:
-        forms["theme_form"] = ThemeForm(
-            colour=theme.colour if theme and theme.colour else "", formdata=None
-        )
+    theme_form = forms.get("theme_form") or ThemeForm(
+        colour=theme.colour if theme and theme.colour else "", formdata=None
+    )
     args = {"region_slug": region.slug, "consultation_slug": consultation.slug}
     return (
         render_template(
@@ -62,8 +61,8 @@ def _page(region_slug: str, consultation_id: int, status: int = 200, **forms):  
             public_url=url_for("responses.start", **args, _external=True),
             script_url=url_for("static", filename="embed.js", _external=True),
             origin_form=forms.get("origin_form") or OriginForm(formdata=None),
+            theme_form=theme_form,
             remove_form=ActionForm(),
-            **{key: value for key, value in forms.items() if key != "origin_form"},
         ),
         status,
     )

@@ -24,11 +24,17 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from kick_forms.extensions import db
 from kick_forms.models.reference import Municipality, OrganisationCategory, Region
+from kick_forms.models.response import CONTACT_NAME_MAX, EMAIL_MAX
 from kick_forms.timeutil import utcnow
 
 NAME_MAX = 200
 WEBSITE_MAX = 300
 DESCRIPTION_MAX = 1_000
+
+
+def name_key(name: str) -> str:
+    """A name without case or extra spaces, for search and for finding duplicates."""
+    return " ".join(name.split()).casefold()
 
 
 class SizeBand(enum.StrEnum):
@@ -83,7 +89,7 @@ class Organisation(db.Model):
 
     @validates("name")
     def _keep_name_key(self, _attribute: str, value: str) -> str:
-        self.name_key = " ".join(value.split()).casefold()
+        self.name_key = name_key(value)
         return value
 
     def __repr__(self) -> str:
@@ -97,8 +103,8 @@ class OrganisationContact(db.Model):
     organisation_id: Mapped[int] = mapped_column(
         ForeignKey("organisation.id", ondelete="CASCADE"), index=True
     )
-    name: Mapped[str] = mapped_column(String(120))
-    email: Mapped[str] = mapped_column(String(254))
+    name: Mapped[str] = mapped_column(String(CONTACT_NAME_MAX))
+    email: Mapped[str] = mapped_column(String(EMAIL_MAX))
     unsubscribed_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

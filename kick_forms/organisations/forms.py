@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, RadioField, SelectField, StringField, TextAreaField, URLField
+from wtforms import RadioField, SelectField, StringField, TextAreaField, URLField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import URL, DataRequired, Email, Optional
+from wtforms.validators import URL, DataRequired, Optional
 
-from kick_forms.forms import MultiCheckboxField, check_organisation_number, length_limit
+from kick_forms.forms import (
+    MultiCheckboxField,
+    check_organisation_number,
+    contact_email_field,
+    contact_name_field,
+    length_limit,
+)
 from kick_forms.models.organisation import DESCRIPTION_MAX, NAME_MAX, WEBSITE_MAX, SizeBand
 
 SIZE_LABELS = {
@@ -62,18 +68,5 @@ class OrganisationForm(FlaskForm):
 
 
 class ContactForm(FlaskForm):
-    contact_name = StringField(
-        _l("Contact person's name"),
-        validators=[DataRequired(_l("Enter the contact person's name.")), length_limit(120)],
-        render_kw={"autocomplete": "off"},
-    )
-    contact_email = EmailField(
-        _l("Contact person's email"),
-        description=_l("Invitations and reminders go here. Never published."),
-        validators=[
-            DataRequired(_l("Enter an email address.")),
-            Email(_l("Enter an email address like name@example.se."), check_deliverability=False),
-            length_limit(254),
-        ],
-        render_kw={"autocomplete": "off", "spellcheck": "false"},
-    )
+    contact_name = contact_name_field()
+    contact_email = contact_email_field(_l("Invitations and reminders go here. Never published."))

@@ -79,7 +79,7 @@ def import_check(region_slug: str, import_id: int):
             abort(400)
         started.mapping = json.dumps(_mapping_from_form(table))
         db.session.commit()
-    mapping = {key: value for key, value in json.loads(started.mapping).items()}
+    mapping = json.loads(started.mapping)
     judged = importing.judge(region, table, mapping)
     return render_template(
         "organisations/import_check.html",

@@ -22,7 +22,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from kick_forms.extensions import db
-from kick_forms.models import Municipality, OrganisationCategory, Region
+from kick_forms.models import Municipality, Region
 from kick_forms.models.organisation import NAME_MAX, Organisation, RegisterEntry
 from kick_forms.organisations import services as register
 from kick_forms.responses.orgnr import PersonalNumberError, normalise_organisation_number
@@ -303,7 +303,7 @@ def _municipality_lookup() -> dict[str, str]:
 
 def _category_lookup() -> dict[str, str]:
     lookup = {}
-    for category in db.session.scalars(select(OrganisationCategory)):
+    for category in register.category_lookup().values():
         for name in (category.key, category.name_sv, category.name_en):
             lookup[name.casefold()] = category.key
     return lookup
@@ -337,7 +337,5 @@ def import_rows(region: Region, judged: Iterable[JudgedRow], skip_refused: bool)
         raise ImportFileError(
             _l("%(count)d rows were refused; nothing was imported.", count=len(refused))
         )
-    for row in rows:
-        if row.data is not None:
-            register.register_organisation(region, row.data)
+    register.register_many(region, [row.data for row in rows if row.data is not None])
     return ImportResult(imported=len(rows) - len(refused), skipped=len(refused))

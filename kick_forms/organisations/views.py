@@ -10,7 +10,7 @@ from wtforms.fields.choices import SelectChoice
 
 from kick_forms import htmx
 from kick_forms.board import exports
-from kick_forms.board.export_views import XLSX_TYPE, _download
+from kick_forms.board.export_views import XLSX_TYPE, download
 from kick_forms.consultations.permissions import staff_region
 from kick_forms.extensions import db
 from kick_forms.forms import ActionForm
@@ -215,8 +215,8 @@ def register_export(region_slug: str, extension: str):
     table = register.register_table(region)
     name = f"{region.slug}-{_('register')}-{utcnow():%Y-%m-%d}.{extension}"
     if extension == "csv":
-        return _download(exports.to_csv(table), "text/csv; charset=utf-8", name)
-    return _download(exports.to_xlsx(table, _("Register")), XLSX_TYPE, name)
+        return download(exports.to_csv(table), "text/csv; charset=utf-8", name)
+    return download(exports.to_xlsx(table, _("Register")), XLSX_TYPE, name)
 
 
 @bp.route("/r/<region_slug>/organisations/report")

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, RadioField, SelectField, StringField
+from wtforms import HiddenField, RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, InputRequired
+from wtforms.validators import DataRequired, InputRequired
 
-from kick_forms.forms import MultiCheckboxField, check_organisation_number, length_limit
-from kick_forms.models.response import CONTACT_NAME_MAX, EMAIL_MAX, ORGANISATION_NAME_MAX
+from kick_forms.forms import (
+    MultiCheckboxField,
+    check_organisation_number,
+    contact_email_field,
+    contact_name_field,
+    length_limit,
+)
+from kick_forms.models.response import ORGANISATION_NAME_MAX
 
 
 class RespondentForm(FlaskForm):
@@ -44,24 +50,11 @@ class RespondentForm(FlaskForm):
         choices=[],
         validators=[DataRequired(_l("Choose at least one kind."))],
     )
-    contact_name = StringField(
-        _l("Contact person's name"),
-        description=_l("Never published. The region may contact you about your answer."),
-        validators=[
-            DataRequired(_l("Enter the contact person's name.")),
-            length_limit(CONTACT_NAME_MAX),
-        ],
-        render_kw={"autocomplete": "name"},
+    contact_name = contact_name_field(
+        _l("Never published. The region may contact you about your answer.")
     )
-    contact_email = EmailField(
-        _l("Contact person's email"),
-        description=_l("We send the private link to the draft and a receipt here."),
-        validators=[
-            DataRequired(_l("Enter an email address.")),
-            Email(_l("Enter an email address like name@example.se."), check_deliverability=False),
-            length_limit(EMAIL_MAX),
-        ],
-        render_kw={"autocomplete": "email", "spellcheck": "false"},
+    contact_email = contact_email_field(
+        _l("We send the private link to the draft and a receipt here.")
     )
     may_publish_name = RadioField(
         _l("May the answers be published under the organisation's name?"),

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from kick_forms.board import services as board
@@ -19,6 +19,7 @@ from tests.board.generated import (
     CATEGORIES,
     MUNICIPALITIES,
     add_response,
+    board_examples,
     counted,
     forget_responses,
     organisations,
@@ -233,9 +234,7 @@ def test_consultation_records_give_times_with_zone_and_public_links_only(client)
     assert summary.get_json()["consultation"] == public
 
 
-@settings(
-    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@board_examples
 @given(
     rows=st.lists(response_data, max_size=12),
     category=st.sampled_from([""] + CATEGORIES),

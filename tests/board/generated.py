@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete
 
@@ -121,3 +122,10 @@ def counted(rows: list[dict], category: str, municipality: str) -> list[dict]:
         and (not category or category in row["categories"])
         and (not municipality or row["municipality"] == municipality)
     ]
+
+
+# The property tests of the board and the API: examples share the function-scoped fixtures,
+# whose rows each example clears first (``forget_responses``).
+board_examples = settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)

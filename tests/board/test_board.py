@@ -5,7 +5,7 @@ from __future__ import annotations
 import statistics
 from datetime import timedelta
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from kick_forms.board import services as board
@@ -18,6 +18,7 @@ from tests.board.generated import (
     CATEGORIES,
     MUNICIPALITIES,
     add_response,
+    board_examples,
     counted,
     forget_responses,
     organisations,
@@ -30,9 +31,7 @@ def _questions(consultation):
     return {q.label: q for q in consultation.questions}
 
 
-@settings(
-    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@board_examples
 @given(
     rows=st.lists(response_data, max_size=12),
     category=st.sampled_from([""] + CATEGORIES),
