@@ -25,7 +25,7 @@ translations: install
 	$(BIN)/pybabel compile --use-fuzzy -d kick_forms/translations -D messages
 
 extract-messages: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o kick_forms/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 -o kick_forms/translations/messages.pot .
 	$(BIN)/pybabel update -i kick_forms/translations/messages.pot -d kick_forms/translations --no-fuzzy-matching
 
 migrate: install

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from urllib.parse import urlsplit
 
+from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -145,9 +146,9 @@ def normalise_colour(text: str) -> str | None:
     if contrast_with_white(value) < MINIMUM_CONTRAST:
         raise EmbedError(
             _l(
-                "White text on this colour is too hard to read (contrast %(ratio).1f:1, at least"
+                "White text on this colour is too hard to read (contrast %(ratio)s:1, at least"
                 " 4.5:1 is needed). Choose a darker colour.",
-                ratio=contrast_with_white(value),
+                ratio=format_decimal(contrast_with_white(value), "0.0"),
             )
         )
     return value

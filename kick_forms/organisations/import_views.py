@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -112,13 +112,11 @@ def import_run(region_slug: str, import_id: int):
             url_for(".import_check", region_slug=region.slug, import_id=started.id), code=303
         )
     started.imported_at = utcnow()
+    started.data = b""  # the file may hold personal data; what was imported is in the register
     db.session.commit()
-    flash(
-        _(
-            "%(imported)d organisations imported, %(skipped)d rows left out.",
-            imported=result.imported,
-            skipped=result.skipped,
-        ),
-        "success",
+    imported = ngettext(
+        "%(num)d organisation imported.", "%(num)d organisations imported.", result.imported
     )
+    skipped = ngettext("%(num)d row left out.", "%(num)d rows left out.", result.skipped)
+    flash(f"{imported} {skipped}" if result.skipped else imported, "success")
     return redirect(url_for(".register_page", region_slug=region.slug), code=303)

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy import select
 
 from kick_forms.extensions import db
@@ -230,6 +231,8 @@ def _judge_row(  # noqa: PLR0913  (the lookups are built once per file)
         try:
             organisation_number = normalise_organisation_number(values["organisation_number"])
         except PersonalNumberError:
+            # Personal data: not shown back in the preview, and not kept once imported.
+            values["organisation_number"] = "••••••-••••"
             problems.append(
                 _l("The organisation number is a personal identity number; it is not imported.")
             )
@@ -335,7 +338,11 @@ def import_rows(region: Region, judged: Iterable[JudgedRow], skip_refused: bool)
     refused = [row for row in rows if row.refused]
     if refused and not skip_refused:
         raise ImportFileError(
-            _l("%(count)d rows were refused; nothing was imported.", count=len(refused))
+            lazy_ngettext(
+                "%(num)d row was refused; nothing was imported.",
+                "%(num)d rows were refused; nothing was imported.",
+                len(refused),
+            )
         )
     register.register_many(region, [row.data for row in rows if row.data is not None])
     return ImportResult(imported=len(rows) - len(refused), skipped=len(refused))

@@ -10,7 +10,7 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from kick_forms.extensions import db
-from kick_forms.models import Organisation, RegisterEntry, Role
+from kick_forms.models import Organisation, RegisterEntry, RegisterImport, Role
 from kick_forms.organisations import importing
 from kick_forms.organisations import services as register
 from tests.conftest import region
@@ -95,6 +95,8 @@ def test_xlsx_with_a_merged_title_and_an_extra_sheet_gets_a_report_per_row(app):
         9: ["Okänd kommun ”Atlantis”."],
         10: ["Okänd typ av organisation ”Dragspelsorkester”."],
     }
+    # A personal identity number is not shown back in the preview.
+    assert judged[4].values["organisation_number"] == "••••••-••••"
 
 
 def test_nothing_is_imported_while_a_row_is_refused_unless_those_rows_are_skipped(app):
@@ -188,6 +190,8 @@ def test_staff_upload_map_check_and_import_through_the_pages(client):
     assert done.status_code == 303
     assert db.session.scalars(select(Organisation.name)).all() == ["Växjö kammarkör"]
     assert client.get(check_url).status_code == 404  # an import runs once
+    # The uploaded file, which may hold personal data, is not kept after the import.
+    assert db.session.scalars(select(RegisterImport.data)).one() == b""
 
     bad = client.post(
         page,
