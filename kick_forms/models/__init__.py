@@ -11,6 +11,13 @@ from kick_forms.models.consultation import (
     Section,
 )
 from kick_forms.models.embed import EmbedOrigin, RegionTheme
+from kick_forms.models.invitation import (
+    AuditEvent,
+    Invitation,
+    RegistrationRequest,
+    ReminderDay,
+    RequestOutcome,
+)
 from kick_forms.models.organisation import (
     Organisation,
     OrganisationContact,
@@ -42,6 +49,11 @@ from kick_forms.models.response import (
 from kick_forms.models.user import RegionMembership, Role, User
 
 __all__ = [
+    "AuditEvent",
+    "Invitation",
+    "RegistrationRequest",
+    "ReminderDay",
+    "RequestOutcome",
     "BoardCount",
     "BoardVisibility",
     "Answer",
