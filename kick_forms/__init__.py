@@ -120,6 +120,8 @@ def _register_blueprints(app: Flask) -> None:
     from kick_forms.consultations import bp as consultations_bp
     from kick_forms.organisations import bp as organisations_bp
     from kick_forms.regions import bp as regions_bp
+    from kick_forms.registration import bp as registration_bp
+    from kick_forms.registration import staff_bp as registration_staff_bp
     from kick_forms.responses import bp as responses_bp
 
     # The answering flow works without cookies; see kick_forms/responses/views.py.
@@ -131,4 +133,6 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(consultations_bp)
     app.register_blueprint(organisations_bp)
+    app.register_blueprint(registration_bp)
+    app.register_blueprint(registration_staff_bp)
     app.register_blueprint(api_bp)

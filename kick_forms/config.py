@@ -50,6 +50,8 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "MAX_CONTENT_LENGTH": 12 * 1024 * 1024,
         "MAX_ATTACHMENT_BYTES": 10 * 1000 * 1000,
         "PUBLIC_WRITE_RATE_LIMIT": "30 per minute;300 per hour",
+        # How long the link that confirms an organisation's request to be listed works.
+        "REGISTRATION_CONFIRM_HOURS": 48,
         # How often an open consultation's live board asks for fresh numbers.
         "BOARD_REFRESH_SECONDS": 30,
         # Outgoing mail, sent by ``flask kick outbox`` from the outbox table.
@@ -86,6 +88,7 @@ _INTEGER = (
     "MAIL_MAX_ATTEMPTS",
     "MAX_ATTACHMENT_BYTES",
     "BOARD_REFRESH_SECONDS",
+    "REGISTRATION_CONFIRM_HOURS",
 )
 
 

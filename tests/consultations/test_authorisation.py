@@ -18,10 +18,12 @@ from kick_forms.models import (
     OrganisationContact,
     RegisterEntry,
     RegisterImport,
+    RegistrationRequest,
     Response,
     Role,
     User,
 )
+from kick_forms.timeutil import utcnow
 from tests.conftest import csrf_token, login, make_consultation, make_user
 
 PUBLIC_ADMIN_ENDPOINTS = {"auth.login", "auth.logout"}
@@ -60,6 +62,7 @@ def _url(pattern: str, consultation: Consultation) -> str:
         .replace("<int:import_id>", str(_file_to_import(consultation).id))
         .replace("<any(csv, xlsx):extension>", "csv")
         .replace("<int:contact_id>", str(_contact(consultation).id))
+        .replace("<int:request_id>", str(_registration_request(consultation).id))
     )
 
 
@@ -69,6 +72,26 @@ def _contact(consultation: Consultation) -> OrganisationContact:
         organisation.contacts.append(OrganisationContact(name="Eva Ek", email="eva@example.se"))
         db.session.commit()
     return organisation.contacts[0]
+
+
+def _registration_request(consultation: Consultation) -> RegistrationRequest:
+    """A confirmed request to be listed in the region's register, for staff to decide on."""
+    listing = db.session.scalars(
+        db.select(RegistrationRequest).filter_by(region_id=consultation.region_id)
+    ).first()
+    if listing is None:
+        now = utcnow()
+        listing = RegistrationRequest(
+            region_id=consultation.region_id,
+            name="Kören i Växjö",
+            contact_name="Eva Ek",
+            contact_email="eva@example.se",
+            expires_at=now,
+            confirmed_at=now,
+        )
+        db.session.add(listing)
+        db.session.commit()
+    return listing
 
 
 def _file_to_import(consultation: Consultation) -> RegisterImport:

@@ -1,0 +1,124 @@
+"""The public side: an organisation asks to be listed, then confirms from the mailed link.
+
+Unlike the answering flow these pages are never framed by a region's website, so the form
+carries Flask-WTF's CSRF token from the session like every other form of ours.
+"""
+
+from __future__ import annotations
+
+from flask import abort, current_app, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
+
+from kick_forms.extensions import db, limiter
+from kick_forms.forms import ActionForm
+from kick_forms.models import Municipality, OrganisationCategory, Region
+from kick_forms.organisations.services import OrganisationData
+from kick_forms.registration import bp
+from kick_forms.registration import services as registration
+from kick_forms.registration.forms import RegistrationForm
+from kick_forms.timeutil import utcnow
+
+
+def _public_write_limit() -> str:
+    return current_app.config["PUBLIC_WRITE_RATE_LIMIT"]
+
+
+def _region(region_slug: str) -> Region:
+    region = db.session.scalars(select(Region).filter_by(slug=region_slug)).one_or_none()
+    if region is None:
+        abort(404)
+    return region
+
+
+def _form(region: Region) -> RegistrationForm:
+    form = RegistrationForm()
+    municipalities = db.session.scalars(select(Municipality).order_by(Municipality.name)).all()
+    form.municipality.choices = (
+        [SelectChoice("", _("Choose a municipality"))]
+        + [SelectChoice(m.code, m.name, optgroup=region.county) for m in municipalities
+           if m.region_id == region.id]
+        + [SelectChoice(m.code, m.name, optgroup=_("Other municipalities")) for m in municipalities
+           if m.region_id != region.id]
+    )  # fmt: skip
+    form.categories.choices = [
+        SelectChoice(category.key, category.name)
+        for category in db.session.scalars(
+            select(OrganisationCategory).order_by(OrganisationCategory.position)
+        )
+    ]
+    return form
+
+
+def _data(form: RegistrationForm) -> OrganisationData:
+    return OrganisationData(
+        name=form.name.data or "",
+        organisation_number=form.organisation_number.data,
+        municipality_code=form.municipality.data or None,
+        category_keys=form.categories.data or [],
+        website=form.website.data,
+        description=form.description.data or "",
+    )
+
+
+def _confirm_link(token: str) -> str:
+    return url_for("registration.confirm", token=token, _external=True)
+
+
+@bp.route("/r/<region_slug>/register", methods=["GET", "POST"])
+@limiter.limit(_public_write_limit, methods=["POST"])
+def request_form(region_slug: str):
+    region = _region(region_slug)
+    form = _form(region)
+    if form.validate_on_submit():
+        registration.request_listing(
+            region, _data(form), form.contact_name.data, form.contact_email.data, utcnow(),
+            _confirm_link,
+        )  # fmt: skip
+        db.session.commit()
+        return redirect(url_for(".request_sent", region_slug=region.slug), code=303)
+    status = 422 if form.is_submitted() else 200
+    return render_template("registration/form.html", region=region, form=form), status
+
+
+@bp.route("/r/<region_slug>/register/sent")
+def request_sent(region_slug: str):
+    region = _region(region_slug)
+    hours = current_app.config["REGISTRATION_CONFIRM_HOURS"]
+    return render_template("registration/sent.html", region=region, hours=hours)
+
+
+def _private(body: str, status: int = 200):  # type: ignore[no-untyped-def]
+    """A page reached by a confirmation link: kept out of every cache."""
+    response = make_response(body, status)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/register/confirm/<token>", methods=["GET", "POST"])
+@limiter.limit(_public_write_limit, methods=["POST"])
+def confirm(token: str):
+    """A GET only shows a button: mail scanners follow links, and must not confirm."""
+    listing = registration.find_by_link(token)
+    if listing is None:
+        return _private(render_template("registration/link_invalid.html"), 404)
+    region = db.session.get(Region, listing.region_id)
+    now = utcnow()
+    if listing.expires_at <= now:
+        return _private(render_template("registration/link_expired.html", region=region), 410)
+    form = ActionForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        registration.confirm(listing, now)
+        db.session.commit()
+        return redirect(url_for(".confirmed", region_slug=region.slug), code=303)
+    return _private(
+        render_template("registration/confirm.html", region=region, listing=listing, form=form)
+    )
+
+
+@bp.route("/r/<region_slug>/register/confirmed")
+def confirmed(region_slug: str):
+    return render_template("registration/confirmed.html", region=_region(region_slug))
