@@ -6,7 +6,8 @@ import re
 
 from gunicorn.glogging import Logger
 
-_PRIVATE_LINK = re.compile(r"(/respond/)[A-Za-z0-9_-]{20,}")
+# Drafts' links, and the signed links of invitations, unsubscribing and confirmations.
+_PRIVATE_LINK = re.compile(r"(/respond/|/invitation/|/unsubscribe/|/confirm/)[A-Za-z0-9_.-]{20,}")
 
 
 def redact(text: str) -> str:

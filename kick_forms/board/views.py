@@ -11,7 +11,7 @@ from sqlalchemy import select
 from kick_forms import htmx
 
 # The staff pages for feedback live on the staff blueprint; importing registers them.
-from kick_forms.board import bp, feedback, feedback_views
+from kick_forms.board import bp, feedback, feedback_views, reach
 from kick_forms.board import services as board
 from kick_forms.extensions import db
 from kick_forms.models import Attachment, Consultation, Municipality, OrganisationCategory, Region
@@ -70,7 +70,18 @@ def board_context(consultation: Consultation, chosen: board.BoardFilter) -> dict
         "outcomes": feedback.outcomes_of(consultation) if feedback_published or staff else {},
         "outcome_labels": feedback_views.OUTCOME_LABELS,
         "feedback_published": feedback_published,
+        "reach": reach.of_consultation(consultation),
+        "names": _names(),
     }
+
+
+def _names() -> dict[str | None, str]:
+    """Kinds of organisation and municipalities by key, for the reach tables."""
+    names: dict[str | None, str] = {
+        category.key: category.name for category in db.session.scalars(select(OrganisationCategory))
+    }
+    names.update(db.session.execute(select(Municipality.code, Municipality.name)).tuples().all())
+    return names
 
 
 @bp.route("/r/<region_slug>/c/<consultation_slug>/board")
@@ -107,8 +118,12 @@ def board_attachment(region_slug: str, consultation_slug: str, attachment_id: in
 def overview():
     """KICK's overview: every region side by side, and the years."""
     regions = db.session.scalars(select(Region).order_by(Region.name)).all()
+    reach_by_region, reach_in_all = reach.overview()
     return htmx.render(
         "board/overview.html",
+        reach_by_region=reach_by_region,
+        reach=reach_in_all,
+        names=_names(),
         regions=regions,
         figures=board.overview_by_region(),
         years=board.overview_by_year(),

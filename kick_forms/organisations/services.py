@@ -5,6 +5,7 @@ Services flush and never commit; the view commits once.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
@@ -48,6 +49,17 @@ class RegisterSearch:
         return bool(self.words or self.category or self.municipality)
 
 
+def search_from(args: Mapping[str, str]) -> RegisterSearch:
+    """A search from a page's query string (or a form), whatever was typed into it."""
+    page = args.get("page", "1")
+    return RegisterSearch(
+        words=args.get("q", "")[:QUERY_MAX],
+        category=args.get("category", "")[:40],
+        municipality=args.get("municipality", "")[:4],
+        page=int(page) if page.isdigit() and len(page) < 7 else 1,
+    )
+
+
 @dataclass
 class Found:
     organisations: list[Organisation]
@@ -56,7 +68,7 @@ class Found:
     pages: int
 
 
-def _matching(region: Region, search: RegisterSearch) -> Select:
+def matching(region: Region, search: RegisterSearch) -> Select:
     """The ids of the region's organisations that match. Without words or a municipality the
     register entries alone answer (an index-only count); the organisations are joined when
     their columns are asked about."""
@@ -90,13 +102,13 @@ def _matching(region: Region, search: RegisterSearch) -> Select:
 
 def find(region: Region, search: RegisterSearch) -> Found:
     """One page of the region's organisations that match, by name, and how many match."""
-    matching = _matching(region, search)
-    total = db.session.scalar(select(func.count()).select_from(matching.subquery())) or 0
+    matching_ids = matching(region, search)
+    total = db.session.scalar(select(func.count()).select_from(matching_ids.subquery())) or 0
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(1, search.page), pages)
     page_ids = (
         select(Organisation.id)
-        .where(Organisation.id.in_(matching))
+        .where(Organisation.id.in_(matching_ids))
         .order_by(Organisation.name_key, Organisation.id)
         .offset((page - 1) * PAGE_SIZE)
         .limit(PAGE_SIZE)

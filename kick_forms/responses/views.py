@@ -31,8 +31,10 @@ from kick_forms.extensions import db, limiter
 from kick_forms.models import (
     Attachment,
     Consultation,
+    Invitation,
     Municipality,
     OrganisationCategory,
+    OrganisationContact,
     Region,
     Response,
     ResponseStatus,
@@ -149,6 +151,57 @@ def start(region_slug: str, consultation_slug: str):
         return redirect(url_for(".overview", token=token, started=1), code=303)
     status = 422 if form.is_submitted() else 200
     return render_template("responses/start.html", consultation=consultation, form=form), status
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+@limiter.limit(_public_write_limit, methods=["POST"])
+def invited(token: str):
+    """The personal link of an invitation: the start form, filled in from the register."""
+    # Imported here: the register's package reaches back to the board, which imports this one.
+    from kick_forms.invitations import services as invitations
+
+    found = invitations.read_invitation_token(token)
+    invitation = db.session.get(Invitation, found[0]) if found else None
+    if invitation is None:
+        abort(404)
+    consultation = invitation.consultation
+    g.frame_region_id = consultation.region_id  # who may frame it, when embedded
+    now = utcnow()
+    invitations.opened(invitation, now)
+    db.session.commit()
+    if not consultation.accepts_answers(now):
+        status = 409 if request.method == "POST" else 200
+        return render_template("responses/closed.html", consultation=consultation, now=now), status
+    form = _respondent_form(consultation)
+    if request.method == "GET":
+        _fill_from_register(form, invitation, found[1] if found else None)
+        form.nonce.data = new_nonce()
+    elif form.validate_on_submit():
+        response, response_token = answering.start_response(
+            consultation, _respondent(form), form.nonce.data or new_nonce(), now, _link_for
+        )
+        invitation.response = response
+        db.session.commit()
+        if response_token is None:
+            return render_template("responses/already_started.html", consultation=consultation)
+        return redirect(url_for(".overview", token=response_token, started=1), code=303)
+    status = 422 if form.is_submitted() else 200
+    return render_template(
+        "responses/start.html", consultation=consultation, form=form, invitation=invitation
+    ), status
+
+
+def _fill_from_register(form: RespondentForm, invitation: Invitation, contact_id: int | None) -> None:
+    """Who is answering, as the register knows them; they check it and may change it."""
+    organisation = invitation.organisation
+    form.organisation_name.data = organisation.name
+    form.organisation_number.data = organisation.organisation_number
+    form.municipality.data = organisation.municipality_code
+    form.categories.data = [category.key for category in organisation.categories]
+    contact = db.session.get(OrganisationContact, contact_id) if contact_id else None
+    if contact is not None and contact.organisation_id == organisation.id:
+        form.contact_name.data = contact.name
+        form.contact_email.data = contact.email
 
 
 _LINK_TOKEN = re.compile(r"/respond/([A-Za-z0-9_-]{43})(?:[/?#]|$)")
