@@ -119,6 +119,7 @@ def _register_blueprints(app: Flask) -> None:
     from kick_forms.board import bp as board_bp
     from kick_forms.consultations import bp as consultations_bp
     from kick_forms.organisations import bp as organisations_bp
+    from kick_forms.privacy.views import bp as privacy_bp
     from kick_forms.regions import bp as regions_bp
     from kick_forms.registration import bp as registration_bp
     from kick_forms.registration import staff_bp as registration_staff_bp
@@ -133,6 +134,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(consultations_bp)
     app.register_blueprint(organisations_bp)
+    app.register_blueprint(privacy_bp)
     app.register_blueprint(registration_bp)
     app.register_blueprint(registration_staff_bp)
     app.register_blueprint(api_bp)

@@ -54,6 +54,9 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "REGISTRATION_CONFIRM_HOURS": 48,
         # How often an open consultation's live board asks for fresh numbers.
         "BOARD_REFRESH_SECONDS": 30,
+        # Contact persons of an organisation with no activity for this long are deleted by
+        # ``flask kick purge`` (about three years by default).
+        "CONTACT_RETENTION_DAYS": 1095,
         # Outgoing mail, sent by ``flask kick outbox`` from the outbox table.
         "MAIL_SERVER": "localhost",
         "MAIL_PORT": 25,
@@ -88,6 +91,7 @@ _INTEGER = (
     "MAIL_MAX_ATTEMPTS",
     "MAX_ATTACHMENT_BYTES",
     "BOARD_REFRESH_SECONDS",
+    "CONTACT_RETENTION_DAYS",
     "REGISTRATION_CONFIRM_HOURS",
 )
 

@@ -15,6 +15,7 @@ from kick_forms.board.views import _visible_consultation, board_context
 from kick_forms.consultations import bp as staff_bp
 from kick_forms.consultations.permissions import region_consultation, staff_region
 from kick_forms.models import Consultation
+from kick_forms.privacy.audit_log import record_read
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -38,11 +39,18 @@ def _staff_consultation(region_slug: str, consultation_id: int) -> Consultation:
     return region_consultation(staff_region(region_slug), consultation_id)
 
 
+def _record_export(consultation: Consultation, extension: str) -> None:
+    """Answers and written statements may name people, so staff downloads are logged."""
+    subject = f"consultation:{consultation.id}"
+    record_read("responses.export", subject, consultation.region, f"format={extension}")
+
+
 @staff_bp.route("/r/<region_slug>/c/<int:consultation_id>/export.csv")
 def export_csv(region_slug: str, consultation_id: int):
     consultation = _staff_consultation(region_slug, consultation_id)
     data = exports.to_csv(exports.response_table(consultation))
     name = exports.download_name(consultation, _("Responses"), "csv")
+    _record_export(consultation, "csv")
     return download(data, "text/csv", name)
 
 
@@ -51,6 +59,7 @@ def export_xlsx(region_slug: str, consultation_id: int):
     consultation = _staff_consultation(region_slug, consultation_id)
     data = exports.to_xlsx(exports.response_table(consultation), _("Responses"))
     name = exports.download_name(consultation, _("Responses"), "xlsx")
+    _record_export(consultation, "xlsx")
     return download(data, XLSX_TYPE, name)
 
 
@@ -58,7 +67,9 @@ def export_xlsx(region_slug: str, consultation_id: int):
 def export_attachments(region_slug: str, consultation_id: int):
     consultation = _staff_consultation(region_slug, consultation_id)
     name = exports.download_name(consultation, _("Written statements"), "zip")
-    return download(exports.attachments_zip(consultation), "application/zip", name)
+    data = exports.attachments_zip(consultation)
+    _record_export(consultation, "zip")
+    return download(data, "application/zip", name)
 
 
 def _summary(consultation: Consultation) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, request
+from flask_login import current_user
 from sqlalchemy import select
 
 from kick_forms import htmx
@@ -11,6 +12,7 @@ from kick_forms.consultations import responses as staff_responses
 from kick_forms.consultations.permissions import region_consultation, staff_region
 from kick_forms.extensions import db
 from kick_forms.models import Answer, Attachment, Municipality, OrganisationCategory
+from kick_forms.privacy.audit_log import record_read
 from kick_forms.responses.answers import typed_from
 from kick_forms.responses.views import send_attachment
 
@@ -52,6 +54,8 @@ def _response(region_slug: str, consultation_id: int, response_id: int):  # type
 @bp.route("/r/<region_slug>/c/<int:consultation_id>/responses/<int:response_id>")
 def response_detail(region_slug: str, consultation_id: int, response_id: int):
     region, consultation, response = _response(region_slug, consultation_id, response_id)
+    if current_user.can_edit(region) and response.contact is not None:
+        record_read("response.view", f"response:{response.id}", region)
     version = response.current_version
     rows = db.session.scalars(
         select(Answer).where(

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from kick_forms import htmx
+from kick_forms import audit, htmx
 from kick_forms.consultations import bp
 from kick_forms.consultations import services as builder
 from kick_forms.consultations.forms import (
@@ -242,6 +242,8 @@ def consultation_status(region_slug: str, consultation_id: int):
         abort(400)
     try:
         builder.change_status(consultation, ConsultationStatus(form.status.data), utcnow())
+        subject = f"consultation:{consultation.id}"
+        audit.record("consultation.status", subject, region, f"status={form.status.data}")
     except builder.BuilderError as error:
         db.session.rollback()
         problems = error.message if isinstance(error.message, list) else [error.message]

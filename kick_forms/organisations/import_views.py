@@ -9,6 +9,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
+from kick_forms import audit
 from kick_forms.consultations.permissions import staff_region
 from kick_forms.extensions import db
 from kick_forms.forms import ActionForm
@@ -113,6 +114,12 @@ def import_run(region_slug: str, import_id: int):
         )
     started.imported_at = utcnow()
     started.data = b""  # the file may hold personal data; what was imported is in the register
+    audit.record(
+        "register.import",
+        f"import:{started.id}",
+        region,
+        f"imported={result.imported} skipped={result.skipped}",
+    )
     db.session.commit()
     imported = ngettext(
         "%(num)d organisation imported.", "%(num)d organisations imported.", result.imported

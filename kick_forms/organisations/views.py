@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from kick_forms import htmx
+from kick_forms import audit, htmx
 from kick_forms.board import exports
 from kick_forms.board.export_views import XLSX_TYPE, download
 from kick_forms.consultations.permissions import staff_region
@@ -19,6 +19,7 @@ from kick_forms.models.organisation import Organisation
 from kick_forms.organisations import bp
 from kick_forms.organisations import services as register
 from kick_forms.organisations.forms import SIZE_LABELS, ContactForm, OrganisationForm
+from kick_forms.privacy.audit_log import record_read
 from kick_forms.timeutil import utcnow
 
 
@@ -148,7 +149,10 @@ def _organisation_page(region: Region, organisation: Organisation, status: int =
 @bp.route("/r/<region_slug>/organisations/<int:organisation_id>")
 def organisation_page(region_slug: str, organisation_id: int):
     region = staff_region(region_slug)
-    return _organisation_page(region, _organisation(region, organisation_id))
+    organisation = _organisation(region, organisation_id)
+    if current_user.can_edit(region) and organisation.contacts:
+        record_read("contacts.view", f"organisation:{organisation.id}", region)
+    return _organisation_page(region, organisation)
 
 
 @bp.route("/r/<region_slug>/organisations/<int:organisation_id>/contacts", methods=["POST"])
@@ -178,6 +182,8 @@ def contact_erase(region_slug: str, organisation_id: int, contact_id: int):
     if contact is None:
         abort(404)
     organisation.contacts.remove(contact)
+    detail = f"organisation={organisation.id}"
+    audit.record("contact.erase", f"contact:{contact_id}", region, detail)
     db.session.commit()
     flash(_("The contact person's data is erased."), "success")
     return redirect(_organisation_url(region, organisation) + "#contacts", code=303)
@@ -214,6 +220,7 @@ def register_export(region_slug: str, extension: str):
     region = staff_region(region_slug)
     table = register.register_table(region)
     name = f"{region.slug}-{_('register')}-{utcnow():%Y-%m-%d}.{extension}"
+    record_read("register.export", "register", region, f"format={extension}")
     if extension == "csv":
         return download(exports.to_csv(table), "text/csv; charset=utf-8", name)
     return download(exports.to_xlsx(table, _("Register")), XLSX_TYPE, name)

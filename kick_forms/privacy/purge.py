@@ -1,0 +1,120 @@
+"""Deleting personal data that is no longer needed, in a few set-based statements.
+
+An organisation is active at the latest of: a change to it, a contact person added, an
+invitation opened, an answer saved under its key (its organisation number, or else its name).
+When that lies further back than the retention time, its contact persons are deleted; the
+organisation itself, which is not personal data, stays in the register.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import Select, delete, distinct, func, or_, select, update
+from sqlalchemy.orm import aliased
+
+from kick_forms import audit
+from kick_forms.extensions import db
+from kick_forms.models import (
+    Invitation,
+    Organisation,
+    OrganisationContact,
+    RegisterImport,
+    RegistrationRequest,
+    Response,
+)
+
+# An import not run within a day is abandoned; its file may hold personal data.
+IMPORT_LIFETIME = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class PurgeReport:
+    contacts: int
+    organisations: int
+    imports: int
+    requests: int
+    requests_cleared: int
+
+    @property
+    def detail(self) -> str:
+        return (
+            f"contacts={self.contacts} organisations={self.organisations} "
+            f"imports={self.imports} requests={self.requests} cleared={self.requests_cleared}"
+        )
+
+
+def inactive_organisations(cutoff: datetime) -> Select:
+    """The ids of organisations with no sign of activity since the cutoff."""
+    recent_contact = aliased(OrganisationContact)
+    answered_keys = select(Response.organisation_key).where(Response.saved_at >= cutoff)
+    return select(Organisation.id).where(
+        Organisation.updated_at < cutoff,
+        ~select(recent_contact.id)
+        .where(
+            recent_contact.organisation_id == Organisation.id, recent_contact.created_at >= cutoff
+        )
+        .exists(),
+        ~select(Invitation.id)
+        .where(Invitation.organisation_id == Organisation.id, Invitation.opened_at >= cutoff)
+        .exists(),
+        func.coalesce(Organisation.organisation_number, Organisation.name_key).not_in(
+            answered_keys
+        ),
+    )
+
+
+def purge(now: datetime, retention_days: int, dry_run: bool = False) -> PurgeReport:
+    """Delete (or, on a dry run, count) what is kept longer than it is needed, and record
+    one audit event with the counts. Flushes; the caller commits."""
+    cutoff = now - timedelta(days=retention_days)
+    stale_contacts = OrganisationContact.organisation_id.in_(inactive_organisations(cutoff))
+    stale_imports = (
+        RegisterImport.imported_at.is_(None),
+        RegisterImport.created_at < now - IMPORT_LIFETIME,
+    )
+    expired_requests = (
+        RegistrationRequest.confirmed_at.is_(None),
+        RegistrationRequest.expires_at < now,
+    )
+    decided_with_contact = (
+        RegistrationRequest.decided_at.is_not(None),
+        or_(RegistrationRequest.contact_name != "", RegistrationRequest.contact_email != ""),
+    )
+    organisations = _count(
+        select(func.count(distinct(OrganisationContact.organisation_id))).where(stale_contacts)
+    )
+    if dry_run:
+        return PurgeReport(
+            contacts=_count(select(func.count(OrganisationContact.id)).where(stale_contacts)),
+            organisations=organisations,
+            imports=_count(select(func.count(RegisterImport.id)).where(*stale_imports)),
+            requests=_count(select(func.count(RegistrationRequest.id)).where(*expired_requests)),
+            requests_cleared=_count(
+                select(func.count(RegistrationRequest.id)).where(*decided_with_contact)
+            ),
+        )
+    report = PurgeReport(
+        contacts=_changed(delete(OrganisationContact).where(stale_contacts)),
+        organisations=organisations,
+        imports=_changed(delete(RegisterImport).where(*stale_imports)),
+        requests=_changed(delete(RegistrationRequest).where(*expired_requests)),
+        requests_cleared=_changed(
+            update(RegistrationRequest)
+            .where(*decided_with_contact)
+            .values(contact_name="", contact_email="")
+        ),
+    )
+    audit.record("privacy.purge", "", None, report.detail)
+    db.session.flush()
+    return report
+
+
+def _count(query: Select) -> int:
+    return db.session.scalar(query) or 0
+
+
+def _changed(statement) -> int:  # type: ignore[no-untyped-def]
+    result = db.session.execute(statement.execution_options(synchronize_session=False))
+    return result.rowcount  # type: ignore[attr-defined]
