@@ -123,6 +123,5 @@ def init_app(app: Flask) -> None:
     from kick_forms.invitations import cli as _invitations_cli  # noqa: F401  `flask kick remind`
     from kick_forms.mail import cli as _mail_cli  # noqa: F401  adds `flask kick outbox`
     from kick_forms.privacy import cli as _privacy_cli  # noqa: F401  adds `flask kick purge`
-    from kick_forms.privacy import cli as _privacy_cli  # noqa: F401  adds `flask kick purge`
 
     app.cli.add_command(kick)
