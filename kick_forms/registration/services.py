@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app, render_template
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 
 from kick_forms.extensions import db
 from kick_forms.mail.services import enqueue_mail
@@ -79,7 +79,7 @@ def confirm(listing: RegistrationRequest, now: datetime) -> None:
     db.session.flush()
 
 
-def _pending(region: Region):  # type: ignore[no-untyped-def]
+def _pending(region: Region) -> Select:
     return select(RegistrationRequest).where(
         RegistrationRequest.region_id == region.id,
         RegistrationRequest.confirmed_at.is_not(None),
@@ -112,9 +112,9 @@ def region_request(region: Region, request_id: int) -> RegistrationRequest | Non
 def look_alikes(region: Region, listing: RegistrationRequest) -> list[Organisation]:
     """Organisations KICK Forms may already have for this request: the same organisation
     number anywhere, or the same name and municipality in the region's register."""
-    same_name = select(RegisterEntry.organisation_id).where(RegisterEntry.region_id == region.id)
+    listed = select(RegisterEntry.organisation_id).where(RegisterEntry.region_id == region.id)
     conditions = [
-        Organisation.id.in_(same_name)
+        Organisation.id.in_(listed)
         & (Organisation.name_key == name_key(listing.name))
         & (Organisation.municipality_code == listing.municipality_code)
     ]
