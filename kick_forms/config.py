@@ -67,6 +67,12 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "MAIL_FROM": "KICK Forms <no-reply@localhost>",
         "MAIL_TIMEOUT": 10,
         "MAIL_MAX_ATTEMPTS": 10,
+        # The address of the service as organisations reach it, for links in mail that a
+        # command (not a request) writes, such as reminders.
+        "PUBLIC_URL": "http://127.0.0.1:8000",
+        # Days before a consultation closes at which ``flask kick remind`` reminds invited
+        # organisations that have not answered.
+        "REMINDER_DAYS": "7,1",
     }
 
 

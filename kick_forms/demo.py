@@ -192,6 +192,8 @@ def load_demo_data(with_answers: bool = False) -> list[tuple[str, str]]:
             grant_role(user, region, Role.ADMIN)
         logins.append((email, password))
     consultation = _demo_consultation()
+    if consultation is not None:
+        _demo_register(consultation.region)
     if with_answers and consultation is not None:
         _demo_answers(consultation)
     db.session.flush()
@@ -251,6 +253,28 @@ DEMO_ORGANISATIONS = [
     ("Tingsryds spelmanslag", "0763", ["folk_music_dance"], True, 0, "5", "dont_know"),
     ("Markaryds konstförening", "0767", ["art_society"], False, 3, "2", "no"),
 ]
+
+
+# Registered but not (yet) answering: the board's reach shows who the consultation missed.
+DEMO_REGISTER_ONLY = [
+    ("Alvesta musikarrangörer", "0764", ["music_presenter"]),
+    ("Lessebo bruksteater", "0761", ["amateur_theatre"]),
+    ("Uppvidinge hembygdsförening", "0760", ["local_heritage"]),
+    ("Älmhults filmstudio", "0765", ["film_photo"]),
+    ("Växjö dansförening", "0780", ["folk_music_dance"]),
+]
+
+
+def _demo_register(region: Region) -> None:
+    """The region's register: the answering organisations and a few more, each with a contact."""
+    from kick_forms.organisations import services as register
+
+    listed = [(name, municipality, kinds) for name, municipality, kinds, *_ in DEMO_ORGANISATIONS]
+    for index, (name, municipality, kinds) in enumerate([*listed, *DEMO_REGISTER_ONLY]):
+        organisation = register.register_organisation(
+            region, register.OrganisationData(name, None, municipality, kinds)
+        )
+        register.add_contact(organisation, f"Kontakt {index + 1}", f"kontakt{index + 1}@demo.kickforms.se")
 
 
 DEMO_TEXTS = [

@@ -43,20 +43,10 @@ def _municipalities(region: Region) -> list[Municipality]:
     )
 
 
-def _search() -> register.RegisterSearch:
-    page = request.args.get("page", "1")
-    return register.RegisterSearch(
-        words=request.args.get("q", "")[: register.QUERY_MAX],
-        category=request.args.get("category", "")[:40],
-        municipality=request.args.get("municipality", "")[:4],
-        page=int(page) if page.isdigit() and len(page) < 7 else 1,
-    )
-
-
 @bp.route("/r/<region_slug>/organisations")
 def register_page(region_slug: str):
     region = staff_region(region_slug)
-    search = _search()
+    search = register.search_from(request.args)
     return htmx.render(
         "organisations/register.html",
         "organisations/_results.html",
