@@ -39,7 +39,7 @@ def invitations_page(region_slug: str, consultation_id: int):
         region=region,
         consultation=consultation,
         search=search,
-        status=status,
+        chosen_status=status,
         found=invitations.overview(consultation, search, status),
         labels=invitations.STATUS_LABELS,
         categories=db.session.scalars(

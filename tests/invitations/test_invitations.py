@@ -216,7 +216,9 @@ def test_a_filtered_invitation_reaches_only_the_filtered_organisations(client, c
     assert "Bjud in den 1 organisation som matchar" in filtered
     _invite(staff, consultation, category="local_heritage")
     assert list(_delivered(smtp)) == ["britt@example.se"]
-    waiting = staff.get(f"{_page(consultation)}?status=not_invited").get_data(as_text=True)
+    reply = staff.get(f"{_page(consultation)}?status=not_invited")
+    assert reply.status_code == 200
+    waiting = reply.get_data(as_text=True)
     assert "Växjö kammarkör" in waiting and "Ljungby hembygdsförening" not in waiting
     assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 1
 
