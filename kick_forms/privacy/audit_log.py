@@ -32,6 +32,11 @@ ACTION_LABELS = {
     "register.import": _l("Imported into the register"),
     "consultation.status": _l("Changed a consultation's status"),
     "privacy.purge": _l("Deleted old personal data"),
+    "invitations.send": _l("Sent invitations"),
+    "requests.view": _l("Viewed requests to be listed and their contact persons"),
+    "registration.approve": _l("Approved a request to be listed"),
+    "registration.merge": _l("Merged a request to be listed with an organisation"),
+    "registration.reject": _l("Rejected a request to be listed"),
 }
 
 

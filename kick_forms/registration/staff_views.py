@@ -22,6 +22,7 @@ from kick_forms.models import (
 )
 from kick_forms.organisations import services as register
 from kick_forms.organisations.services import RegisterError
+from kick_forms.privacy.audit_log import record_read
 from kick_forms.registration import services as registration
 from kick_forms.registration import staff_bp
 from kick_forms.registration.forms import MergeForm
@@ -62,6 +63,9 @@ def _merge_form(region: Region, listing: RegistrationRequest) -> MergeForm:
 def _requests_page(region: Region, failed: dict[int, MergeForm] | None = None):  # type: ignore[no-untyped-def]
     """The pending requests; a merge form that failed (by request id) is shown with its errors."""
     listings = registration.pending_requests(region)
+    can_edit = current_user.can_edit(region)
+    if can_edit and listings and failed is None:
+        record_read("requests.view", "requests", region, f"count={len(listings)}")
     merge_forms = {listing.id: _merge_form(region, listing) for listing in listings}
     merge_forms.update(failed or {})
     return htmx.render(
@@ -73,7 +77,7 @@ def _requests_page(region: Region, failed: dict[int, MergeForm] | None = None): 
         failed=next(iter((failed or {}).values()), None),
         action_form=ActionForm(),
         # Contact persons are personal data: only those who may change the register see them.
-        can_edit=current_user.can_edit(region),
+        can_edit=can_edit,
         municipalities={m.code: m.name for m in db.session.scalars(select(Municipality))},
         categories={c.key: c.name for c in db.session.scalars(select(OrganisationCategory))},
     )
