@@ -274,7 +274,9 @@ def _demo_register(region: Region) -> None:
         organisation = register.register_organisation(
             region, register.OrganisationData(name, None, municipality, kinds)
         )
-        register.add_contact(organisation, f"Kontakt {index + 1}", f"kontakt{index + 1}@demo.kickforms.se")
+        register.add_contact(
+            organisation, f"Kontakt {index + 1}", f"kontakt{index + 1}@demo.kickforms.se"
+        )
 
 
 DEMO_TEXTS = [

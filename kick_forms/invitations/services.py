@@ -30,7 +30,6 @@ from kick_forms.models import (
     Invitation,
     Organisation,
     OrganisationContact,
-    Region,
     RegisterEntry,
     ReminderDay,
     Response,
@@ -120,9 +119,7 @@ def _answer_exists(consultation_id: int, status: ResponseStatus) -> ColumnElemen
         Response.status == status,
         Response.organisation_key.in_([Organisation.organisation_number, Organisation.name_key]),
     )
-    by_invitation = exists().where(
-        Response.id == Invitation.response_id, Response.status == status
-    )
+    by_invitation = exists().where(Response.id == Invitation.response_id, Response.status == status)
     return or_(by_key, by_invitation)
 
 
@@ -257,9 +254,7 @@ def invite(
     report = InviteReport()
     report.already_invited = _count(matching_ids.where(RegisterEntry.organisation_id.in_(invited)))
     to_invite = matching_ids.where(RegisterEntry.organisation_id.not_in(invited))
-    report.without_contact = _count(
-        to_invite.where(RegisterEntry.organisation_id.not_in(mailable))
-    )
+    report.without_contact = _count(to_invite.where(RegisterEntry.organisation_id.not_in(mailable)))
     organisation_ids = db.session.scalars(
         to_invite.where(RegisterEntry.organisation_id.in_(mailable))
     ).all()

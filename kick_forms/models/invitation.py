@@ -32,9 +32,7 @@ class Invitation(db.Model):
         ForeignKey("organisation.id", ondelete="CASCADE"), index=True
     )
     invited_at: Mapped[datetime] = mapped_column(default=utcnow)
-    invited_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("user.id", ondelete="SET NULL")
-    )
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     # When someone first followed the invitation's link.
     opened_at: Mapped[datetime | None]
     # The answer started from the invitation's link, if one was.

@@ -5,7 +5,7 @@ Services flush and never commit; the view commits once.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections import abc
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
@@ -49,7 +49,7 @@ class RegisterSearch:
         return bool(self.words or self.category or self.municipality)
 
 
-def search_from(args: Mapping[str, str]) -> RegisterSearch:
+def search_from(args: abc.Mapping[str, str]) -> RegisterSearch:
     """A search from a page's query string (or a form), whatever was typed into it."""
     page = args.get("page", "1")
     return RegisterSearch(

@@ -191,7 +191,9 @@ def invited(token: str):
     ), status
 
 
-def _fill_from_register(form: RespondentForm, invitation: Invitation, contact_id: int | None) -> None:
+def _fill_from_register(
+    form: RespondentForm, invitation: Invitation, contact_id: int | None
+) -> None:
     """Who is answering, as the register knows them; they check it and may change it."""
     organisation = invitation.organisation
     form.organisation_name.data = organisation.name

@@ -47,8 +47,9 @@ def _expected(consultation_ids: set[int], region_id: int) -> dict:  # type: igno
         organisation = entry.organisation
         keys = {organisation.organisation_number, organisation.name_key} - {None}
         done = int(bool(keys & answered_keys) or organisation.id in by_invitation)
-        for counts in [total, per_municipality.setdefault(organisation.municipality_code, [0, 0]),
-                       *(per_category.setdefault(c.key, [0, 0]) for c in organisation.categories)]:  # fmt: skip
+        cells = [total, per_municipality.setdefault(organisation.municipality_code, [0, 0])]
+        cells += [per_category.setdefault(c.key, [0, 0]) for c in organisation.categories]
+        for counts in cells:
             counts[0] += 1
             counts[1] += done
     return {"total": tuple(total),
@@ -94,7 +95,9 @@ def test_reach_counts_answers_by_number_by_name_and_by_invitation(app, client):
     db.session.commit()
     board = client.get("/r/kronoberg/c/kulturplan/board").get_data(as_text=True)
     assert "3 av de 4 organisationerna i registret hos Region Kronoberg svarade (75 %)." in board
-    row = re.search(r"<th scope=\"row\">Amatörteater och revy</th>\s*<td[^>]*>1</td>\s*<td[^>]*>0</td>", board)
+    row = re.search(
+        r"<th scope=\"row\">Amatörteater och revy</th>\s*<td[^>]*>1</td>\s*<td[^>]*>0</td>", board
+    )
     assert row, "the theatre is registered and did not answer"
 
 

@@ -59,7 +59,9 @@ def test_staff_invite_a_filtered_register_and_an_organisation_follows_its_link(
     page.wait_for_url("**category=choir**")
     page.get_by_text("1 organisation hittades").wait_for()
     assert page.locator("table tbody tr").count() == 1
-    page.get_by_role("button", name="Bjud in den 1 organisation som matchar och inte är inbjuden").click()
+    page.get_by_role(
+        "button", name="Bjud in den 1 organisation som matchar och inte är inbjuden"
+    ).click()
     page.get_by_text("1 organisation inbjuden (1 mejl).").wait_for()
     assert page.locator(".status--invited").count() == 1
     checked["after inviting"] = violations(page)

@@ -54,7 +54,9 @@ def _delivered(smtp) -> dict[str, str]:  # type: ignore[no-untyped-def]
     """Send what is queued through the SMTP server (some tests queue at a later hour of the
     day than now); the bodies received, by recipient."""
     send_due(now=utcnow() + timedelta(days=1))
-    received = {rcpts[0]: message.get_body(("plain",)).get_content() for rcpts, message in smtp.received}
+    received = {
+        rcpts[0]: message.get_body(("plain",)).get_content() for rcpts, message in smtp.received
+    }
     smtp.received.clear()
     return received
 
@@ -74,10 +76,12 @@ def _submit_from_invitation(client, consultation, link: str) -> None:  # type: i
     form = {
         name: value
         for name, value in re.findall(r'name="([a-z_]+)"[^>]*?value="([^"]*)"', page)
-        if name in ("organisation_name", "organisation_number", "contact_name", "contact_email", "nonce")
+        if name
+        in ("organisation_name", "organisation_number", "contact_name", "contact_email", "nonce")
     }
     started = client.post(
-        link, data={**form, "municipality": "0780", "categories": ["choir"], "may_publish_name": "no"}
+        link,
+        data={**form, "municipality": "0780", "categories": ["choir"], "may_publish_name": "no"},
     )
     assert started.status_code == 303, started.get_data(as_text=True)
     token = token_of(started.headers["Location"])
@@ -90,12 +94,18 @@ def _submit_from_invitation(client, consultation, link: str) -> None:  # type: i
 
 def _statuses(staff, consultation) -> dict[str, str]:  # type: ignore[no-untyped-def]
     html = staff.get(_page(consultation)).get_data(as_text=True)
-    return dict(re.findall(r'/organisations/\d+">([^<]+)</a>.*?class="status status--[a-z_]+">([^<]+)<', html, re.S))
+    return dict(
+        re.findall(
+            r'/organisations/\d+">([^<]+)</a>.*?class="status status--[a-z_]+">([^<]+)<', html, re.S
+        )
+    )
 
 
-def test_invitation_reminders_and_submission_through_a_real_mail_server(app, client, consultation, smtp):
-    _list("kronoberg", "Växjö kammarkör", ("Anna Berg", "anna@example.se"), ("Olof Ek", "olof@example.se"),
-          number="802455-1239")  # fmt: skip
+def test_invitation_reminders_and_submission_through_a_real_mail_server(
+    app, client, consultation, smtp
+):
+    _list("kronoberg", "Växjö kammarkör", ("Anna Berg", "anna@example.se"),
+          ("Olof Ek", "olof@example.se"), number="802455-1239")  # fmt: skip
     _list("kronoberg", "Ljungby hembygdsförening", ("Britt Lund", "britt@example.se"),
           municipality="0781", categories=["local_heritage"])  # fmt: skip
     _list("kronoberg", "Älmhults kör")  # nobody to mail
@@ -159,7 +169,9 @@ def test_invitation_reminders_and_submission_through_a_real_mail_server(app, cli
     assert _remind(app).startswith("Reminders: 0 organisations")
 
 
-def test_an_organisation_gets_one_reminder_a_day_listing_every_consultation(app, client, consultation, smtp):
+def test_an_organisation_gets_one_reminder_a_day_listing_every_consultation(
+    app, client, consultation, smtp
+):
     second = make_consultation(slug="museiplan", status=consultation.status)
     _list("kronoberg", "Ljungby hembygdsförening", ("Britt Lund", "britt@example.se"))
     staff = _staff(client)
@@ -193,7 +205,10 @@ def test_a_forged_or_foreign_invitation_link_finds_nothing(client, consultation)
     assert client.get(f"/invitation/{good}").status_code == 200
     tampered = good[:-2] + ("AA" if not good.endswith("AA") else "BB")
     assert client.get(f"/invitation/{tampered}").status_code == 404
-    assert client.get(f"/invitation/{invitations.invitation_token(invitation.id + 1, 1)}").status_code == 404
+    assert (
+        client.get(f"/invitation/{invitations.invitation_token(invitation.id + 1, 1)}").status_code
+        == 404
+    )
     assert client.get("/unsubscribe/nonsense").status_code == 404
 
 
