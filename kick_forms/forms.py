@@ -7,11 +7,16 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, SelectMultipleField, StringField
+from sqlalchemy import select
+from wtforms import EmailField, SelectField, SelectMultipleField, StringField, URLField
 from wtforms.fields import DateTimeLocalField
-from wtforms.validators import DataRequired, Email, Length, ValidationError
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import URL, DataRequired, Email, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
+from kick_forms.extensions import db
+from kick_forms.models.organisation import WEBSITE_MAX
+from kick_forms.models.reference import Municipality, OrganisationCategory, Region
 from kick_forms.models.response import CONTACT_NAME_MAX, EMAIL_MAX
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -122,3 +127,66 @@ def contact_email_field(description: Any) -> EmailField:
         ],
         render_kw={"autocomplete": "email", "spellcheck": "false"},
     )
+
+
+# Who an organisation is, as the answering form, the register and self-registration ask it.
+
+
+def organisation_number_field() -> StringField:
+    """Optional; check it with ``check_organisation_number`` in the form's validator."""
+    return StringField(
+        _l("Organisation number (optional)"),
+        description=_l("Ten digits, e.g. 802455-1239. Many associations have none."),
+        render_kw={"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"},
+    )
+
+
+def municipality_field() -> SelectField:
+    """Required; its choices come from ``organisation_choices``."""
+    return SelectField(
+        _l("Municipality"),
+        description=_l("Where the organisation is based."),
+        choices=[],
+        validators=[DataRequired(_l("Choose the municipality where you are based."))],
+    )
+
+
+def categories_field() -> MultiCheckboxField:
+    """At least one kind; the choices come from ``organisation_choices``."""
+    return MultiCheckboxField(
+        _l("What kind of organisation are you?"),
+        description=_l("Choose one or more."),
+        choices=[],
+        validators=[DataRequired(_l("Choose at least one kind."))],
+    )
+
+
+def website_field() -> URLField:
+    return URLField(
+        _l("Website (optional)"),
+        validators=[
+            Optional(),
+            URL(message=_l("Enter a web address starting with https://.")),
+            length_limit(WEBSITE_MAX),
+        ],
+        render_kw={"spellcheck": "false"},
+    )
+
+
+def organisation_choices(form: Any, region: Region, empty: Any) -> None:
+    """The municipalities (the region's first, then the others) and the kinds of organisation,
+    for a form's ``municipality`` and ``categories`` fields; ``empty`` labels "none chosen"."""
+    municipalities = db.session.scalars(select(Municipality).order_by(Municipality.name)).all()
+    form.municipality.choices = (
+        [SelectChoice("", empty)]
+        + [SelectChoice(m.code, m.name, optgroup=region.county) for m in municipalities
+           if m.region_id == region.id]
+        + [SelectChoice(m.code, m.name, optgroup=_l("Other municipalities")) for m in municipalities
+           if m.region_id != region.id]
+    )  # fmt: skip
+    form.categories.choices = [
+        SelectChoice(category.key, category.name)
+        for category in db.session.scalars(
+            select(OrganisationCategory).order_by(OrganisationCategory.position)
+        )
+    ]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectField, StringField, TextAreaField, URLField
+from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import URL, DataRequired, Optional
+from wtforms.validators import DataRequired, Optional
 
 from kick_forms.forms import (
     MultiCheckboxField,
@@ -14,8 +14,10 @@ from kick_forms.forms import (
     contact_email_field,
     contact_name_field,
     length_limit,
+    organisation_number_field,
+    website_field,
 )
-from kick_forms.models.organisation import DESCRIPTION_MAX, NAME_MAX, WEBSITE_MAX, SizeBand
+from kick_forms.models.organisation import DESCRIPTION_MAX, NAME_MAX, SizeBand
 
 SIZE_LABELS = {
     SizeBand.SMALL: _l("Fewer than 25 members"),
@@ -33,23 +35,12 @@ class OrganisationForm(FlaskForm):
             length_limit(NAME_MAX),
         ],
     )
-    organisation_number = StringField(
-        _l("Organisation number (optional)"),
-        description=_l("Ten digits, e.g. 802455-1239. Many associations have none."),
-        render_kw={"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"},
-    )
+    organisation_number = organisation_number_field()
     municipality = SelectField(_l("Municipality"), choices=[], validators=[Optional()])
     categories = MultiCheckboxField(
         _l("Kind of organisation"), description=_l("Choose one or more."), choices=[]
     )
-    website = URLField(
-        _l("Website (optional)"),
-        validators=[
-            Optional(),
-            URL(message=_l("Enter a web address starting with https://.")),
-            length_limit(WEBSITE_MAX),
-        ],
-    )
+    website = website_field()
     description = TextAreaField(
         _l("Short description (optional)"),
         validators=[length_limit(DESCRIPTION_MAX)],

@@ -6,14 +6,13 @@ from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from wtforms.fields.choices import SelectChoice
 
 from kick_forms import audit, htmx
 from kick_forms.board import exports
 from kick_forms.board.export_views import XLSX_TYPE, download
 from kick_forms.consultations.permissions import staff_region
 from kick_forms.extensions import db
-from kick_forms.forms import ActionForm
+from kick_forms.forms import ActionForm, organisation_choices
 from kick_forms.models import Municipality, OrganisationCategory, Region, Role
 from kick_forms.models.organisation import Organisation
 from kick_forms.organisations import bp
@@ -61,15 +60,7 @@ def register_page(region_slug: str):
 
 def _form(region: Region, organisation: Organisation | None = None) -> OrganisationForm:
     form = OrganisationForm(obj=organisation if request.method == "GET" else None)
-    municipalities = db.session.scalars(select(Municipality).order_by(Municipality.name)).all()
-    form.municipality.choices = (
-        [SelectChoice("", _("Not known"))]
-        + [SelectChoice(m.code, m.name, optgroup=region.county) for m in municipalities
-           if m.region_id == region.id]
-        + [SelectChoice(m.code, m.name, optgroup=_("Other municipalities")) for m in municipalities
-           if m.region_id != region.id]
-    )  # fmt: skip
-    form.categories.choices = [SelectChoice(c.key, c.name) for c in _categories()]
+    organisation_choices(form, region, _("Not known"))
     if organisation is not None and request.method == "GET":
         form.municipality.data = organisation.municipality_code or ""
         form.categories.data = [category.key for category in organisation.categories]

@@ -7,21 +7,22 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     RadioField,
-    SelectField,
     StringField,
     TextAreaField,
-    URLField,
 )
-from wtforms.validators import URL, DataRequired, InputRequired, Optional
+from wtforms.validators import DataRequired, InputRequired
 
 from kick_forms.forms import (
-    MultiCheckboxField,
+    categories_field,
     check_organisation_number,
     contact_email_field,
     contact_name_field,
     length_limit,
+    municipality_field,
+    organisation_number_field,
+    website_field,
 )
-from kick_forms.models.organisation import DESCRIPTION_MAX, NAME_MAX, WEBSITE_MAX
+from kick_forms.models.organisation import DESCRIPTION_MAX, NAME_MAX
 
 
 class RegistrationForm(FlaskForm):
@@ -35,32 +36,10 @@ class RegistrationForm(FlaskForm):
         ],
         render_kw={"autocomplete": "organization"},
     )
-    organisation_number = StringField(
-        _l("Organisation number (optional)"),
-        description=_l("Ten digits, e.g. 802455-1239. Many associations have none."),
-        render_kw={"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"},
-    )
-    municipality = SelectField(
-        _l("Municipality"),
-        description=_l("Where the organisation is based."),
-        choices=[],
-        validators=[DataRequired(_l("Choose the municipality where you are based."))],
-    )
-    categories = MultiCheckboxField(
-        _l("What kind of organisation are you?"),
-        description=_l("Choose one or more."),
-        choices=[],
-        validators=[DataRequired(_l("Choose at least one kind."))],
-    )
-    website = URLField(
-        _l("Website (optional)"),
-        validators=[
-            Optional(),
-            URL(message=_l("Enter a web address starting with https://.")),
-            length_limit(WEBSITE_MAX),
-        ],
-        render_kw={"autocomplete": "url", "spellcheck": "false"},
-    )
+    organisation_number = organisation_number_field()
+    municipality = municipality_field()
+    categories = categories_field()
+    website = website_field()
     description = TextAreaField(
         _l("Short description (optional)"),
         description=_l("What the organisation does, in a sentence or two."),

@@ -9,11 +9,10 @@ from __future__ import annotations
 from flask import abort, current_app, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
-from wtforms.fields.choices import SelectChoice
 
 from kick_forms.extensions import db, limiter
-from kick_forms.forms import ActionForm
-from kick_forms.models import Municipality, OrganisationCategory, Region
+from kick_forms.forms import ActionForm, organisation_choices
+from kick_forms.models import Region
 from kick_forms.organisations.services import OrganisationData
 from kick_forms.registration import bp
 from kick_forms.registration import services as registration
@@ -34,20 +33,7 @@ def _region(region_slug: str) -> Region:
 
 def _form(region: Region) -> RegistrationForm:
     form = RegistrationForm()
-    municipalities = db.session.scalars(select(Municipality).order_by(Municipality.name)).all()
-    form.municipality.choices = (
-        [SelectChoice("", _("Choose a municipality"))]
-        + [SelectChoice(m.code, m.name, optgroup=region.county) for m in municipalities
-           if m.region_id == region.id]
-        + [SelectChoice(m.code, m.name, optgroup=_("Other municipalities")) for m in municipalities
-           if m.region_id != region.id]
-    )  # fmt: skip
-    form.categories.choices = [
-        SelectChoice(category.key, category.name)
-        for category in db.session.scalars(
-            select(OrganisationCategory).order_by(OrganisationCategory.position)
-        )
-    ]
+    organisation_choices(form, region, _("Choose a municipality"))
     return form
 
 

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, RadioField, SelectField, StringField
+from wtforms import HiddenField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired
 
 from kick_forms.forms import (
-    MultiCheckboxField,
+    categories_field,
     check_organisation_number,
     contact_email_field,
     contact_name_field,
     length_limit,
+    municipality_field,
+    organisation_number_field,
 )
 from kick_forms.models.response import ORGANISATION_NAME_MAX
 
@@ -33,23 +35,9 @@ class RespondentForm(FlaskForm):
         ],
         render_kw={"autocomplete": "organization"},
     )
-    organisation_number = StringField(
-        _l("Organisation number (optional)"),
-        description=_l("Ten digits, e.g. 802455-1239. Many associations have none."),
-        render_kw={"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"},
-    )
-    municipality = SelectField(
-        _l("Municipality"),
-        description=_l("Where the organisation is based."),
-        choices=[],
-        validators=[DataRequired(_l("Choose the municipality where you are based."))],
-    )
-    categories = MultiCheckboxField(
-        _l("What kind of organisation are you?"),
-        description=_l("Choose one or more."),
-        choices=[],
-        validators=[DataRequired(_l("Choose at least one kind."))],
-    )
+    organisation_number = organisation_number_field()
+    municipality = municipality_field()
+    categories = categories_field()
     contact_name = contact_name_field(
         _l("Never published. The region may contact you about your answer.")
     )

@@ -24,16 +24,14 @@ from flask import (
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from wtforms.fields.choices import SelectChoice
 
 from kick_forms import htmx
 from kick_forms.extensions import db, limiter
+from kick_forms.forms import organisation_choices
 from kick_forms.models import (
     Attachment,
     Consultation,
     Invitation,
-    Municipality,
-    OrganisationCategory,
     OrganisationContact,
     Region,
     Response,
@@ -88,21 +86,7 @@ def _respondent_form(
     consultation: Consultation, response: Response | None = None
 ) -> RespondentForm:
     form = RespondentForm()
-    region_id = consultation.region_id
-    municipalities = db.session.scalars(select(Municipality).order_by(Municipality.name)).all()
-    own = [m for m in municipalities if m.region_id == region_id]
-    others = [m for m in municipalities if m.region_id != region_id]
-    form.municipality.choices = (
-        [SelectChoice("", _("Choose a municipality"))]
-        + [SelectChoice(m.code, m.name, optgroup=consultation.region.county) for m in own]
-        + [SelectChoice(m.code, m.name, optgroup=_("Other municipalities")) for m in others]
-    )
-    form.categories.choices = [
-        SelectChoice(category.key, category.name)
-        for category in db.session.scalars(
-            select(OrganisationCategory).order_by(OrganisationCategory.position)
-        )
-    ]
+    organisation_choices(form, consultation.region, _("Choose a municipality"))
     if request.method == "GET" and response is not None:
         form.organisation_name.data = response.organisation_name
         form.organisation_number.data = response.organisation_number

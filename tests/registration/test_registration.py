@@ -202,9 +202,14 @@ def test_approving_lists_one_organisation_with_its_contact_person(client):
     decided = db.session.get(RegistrationRequest, listing.id)
     assert (decided.outcome, decided.organisation_id) == ("approved", organisation.id)
     assert (decided.contact_name, decided.contact_email) == ("", "")
-    [event] = db.session.scalars(select(AuditEvent)).all()
+    [event] = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action.startswith("registration."))
+    ).all()
     assert (event.action, event.subject) == ("registration.approve", f"request:{listing.id}")
     assert "Eva" not in event.detail + event.subject
+    # Seeing the request with its contact person was recorded too, before the decision.
+    seen = db.session.scalars(select(AuditEvent).filter_by(action="requests.view")).all()
+    assert seen and all("Eva" not in e.detail for e in seen)
 
 
 def test_approving_a_known_number_lists_the_organisation_kicks_forms_already_has(client):
