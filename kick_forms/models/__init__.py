@@ -18,6 +18,14 @@ from kick_forms.models.invitation import (
     ReminderDay,
     RequestOutcome,
 )
+from kick_forms.models.method import (
+    ChecklistTick,
+    CodeExample,
+    DialogueMeeting,
+    QualityAnswer,
+    QualityRespondent,
+    QualityScore,
+)
 from kick_forms.models.organisation import (
     Organisation,
     OrganisationContact,
@@ -49,6 +57,12 @@ from kick_forms.models.response import (
 from kick_forms.models.user import RegionMembership, Role, User
 
 __all__ = [
+    "ChecklistTick",
+    "CodeExample",
+    "DialogueMeeting",
+    "QualityAnswer",
+    "QualityRespondent",
+    "QualityScore",
     "AuditEvent",
     "Invitation",
     "RegistrationRequest",

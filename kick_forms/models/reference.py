@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask_babel import get_locale
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -75,6 +77,8 @@ class CultureAlliance(db.Model):
     name: Mapped[str] = mapped_column(String(120), unique=True)
     url: Mapped[str] = mapped_column(String(300))
     region_id: Mapped[int] = mapped_column(ForeignKey("region.id"), index=True)
+    # Set when KICK's staff change the alliance; loading the reference data then leaves it be.
+    edited_at: Mapped[datetime | None]
 
     region: Mapped[Region] = relationship(back_populates="alliances")
 
