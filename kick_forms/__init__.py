@@ -118,6 +118,7 @@ def _register_blueprints(app: Flask) -> None:
     from kick_forms.auth import bp as auth_bp
     from kick_forms.board import bp as board_bp
     from kick_forms.consultations import bp as consultations_bp
+    from kick_forms.dialogue.views import bp as dialogue_bp
     from kick_forms.invitations import bp as invitations_bp
     from kick_forms.organisations import bp as organisations_bp
     from kick_forms.privacy.views import bp as privacy_bp
@@ -139,4 +140,5 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(registration_bp)
     app.register_blueprint(registration_staff_bp)
     app.register_blueprint(invitations_bp)
+    app.register_blueprint(dialogue_bp)
     app.register_blueprint(api_bp)

@@ -73,6 +73,10 @@ def defaults(instance_path: str) -> dict[str, Any]:
         # Days before a consultation closes at which ``flask kick remind`` reminds invited
         # organisations that have not answered.
         "REMINDER_DAYS": "7,1",
+        # The KICK method: invitations this many weeks before closing, at the least.
+        "INVITATION_WEEKS": 4,
+        # Results of the survey on the dialogue's quality are shown from this many answers.
+        "QUALITY_MIN_N": 5,
     }
 
 
@@ -92,6 +96,8 @@ _BOOLEAN = {
 
 # The environment gives strings; these settings are whole numbers.
 _INTEGER = (
+    "INVITATION_WEEKS",
+    "QUALITY_MIN_N",
     "MAIL_PORT",
     "MAIL_TIMEOUT",
     "MAIL_MAX_ATTEMPTS",

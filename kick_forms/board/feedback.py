@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from kick_forms.dialogue.quality import survey_token
 from kick_forms.extensions import db
 from kick_forms.mail.services import enqueue_mail
 from kick_forms.models import (
@@ -100,6 +101,7 @@ def publish_feedback(consultation: Consultation, now: datetime, board_url: str) 
                 consultation=consultation,
                 response=response,
                 board_url=board_url,
+                survey_token=survey_token,
             ),
             now=now,
         )

@@ -13,6 +13,7 @@ from kick_forms import htmx
 # The staff pages for feedback live on the staff blueprint; importing registers them.
 from kick_forms.board import bp, feedback, feedback_views, reach
 from kick_forms.board import services as board
+from kick_forms.dialogue import checklist, meetings, quality
 from kick_forms.extensions import db
 from kick_forms.models import Attachment, Consultation, Municipality, OrganisationCategory, Region
 from kick_forms.regions.services import PUBLIC_STATUSES
@@ -71,7 +72,23 @@ def board_context(consultation: Consultation, chosen: board.BoardFilter) -> dict
         "outcome_labels": feedback_views.OUTCOME_LABELS,
         "feedback_published": feedback_published,
         "reach": reach.of_consultation(consultation),
+        **_method_context(consultation),
         "names": _names(),
+    }
+
+
+def _method_context(consultation: Consultation) -> dict[str, Any]:
+    """The KICK method's checklist once the results are published, and the dialogue's quality."""
+    public = checklist.is_public(consultation)
+    return {
+        "method_public": public,
+        "method_phases": checklist.PHASES,
+        "method_ticks": set(checklist.ticks(consultation)) if public else set(),
+        "method_progress": checklist.progress_of([consultation.id])[consultation.id],
+        "method_meetings": meetings.meetings_of(consultation) if public else [],
+        "quality": quality.results(consultation),
+        "quality_questions": quality.QUESTIONS,
+        "quality_min_n": quality.min_n(),
     }
 
 
@@ -122,6 +139,9 @@ def overview():
     return htmx.render(
         "board/overview.html",
         reach_by_region=reach_by_region,
+        quality_by_region=quality.by_region(),
+        quality_by_year=quality.by_year(),
+        quality_min_n=quality.min_n(),
         reach=reach_in_all,
         names=_names(),
         regions=regions,

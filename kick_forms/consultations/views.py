@@ -25,6 +25,7 @@ from kick_forms.consultations.permissions import (
     region_consultation,
     staff_region,
 )
+from kick_forms.dialogue.checklist import progress_of
 from kick_forms.extensions import db
 from kick_forms.forms import ActionForm
 from kick_forms.models import (
@@ -65,7 +66,12 @@ def consultation_list(region_slug: str):
         .filter_by(region_id=region.id)
         .order_by(Consultation.created_at.desc(), Consultation.id.desc())
     ).all()
-    return render_template("consultations/list.html", region=region, consultations=consultations)
+    return render_template(
+        "consultations/list.html",
+        region=region,
+        consultations=consultations,
+        method_progress=progress_of([consultation.id for consultation in consultations]),
+    )
 
 
 def _settings_form(consultation: Consultation | None = None) -> ConsultationForm:

@@ -26,6 +26,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from kick_forms import htmx
+from kick_forms.dialogue import quality
 from kick_forms.extensions import db, limiter
 from kick_forms.forms import organisation_choices
 from kick_forms.models import (
@@ -225,6 +226,15 @@ def _load(token: str) -> Response:
     return response
 
 
+def _survey_token(response: Response, now) -> str | None:  # type: ignore[no-untyped-def]
+    """The link to the survey on the dialogue's quality, once it is open and not yet answered."""
+    if response.status != ResponseStatus.SUBMITTED or not quality.is_open(
+        response.consultation, now
+    ):
+        return None
+    return None if quality.answered_by_organisation(response) else quality.survey_token(response)
+
+
 def _context(token: str, response: Response, **extra):  # type: ignore[no-untyped-def]
     consultation = response.consultation
     now = utcnow()
@@ -236,6 +246,7 @@ def _context(token: str, response: Response, **extra):  # type: ignore[no-untype
         "now": now,
         "editable": consultation.accepts_answers(now),
         "unsent_changes": answering.has_unsent_changes(response),
+        "survey_token": _survey_token(response, now),
         **extra,
     }
 

@@ -1,0 +1,82 @@
+"""Dialogue meetings held alongside the form, with their minutes (PDF, DOCX or ODT)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from werkzeug.datastructures import FileStorage
+from werkzeug.utils import secure_filename
+
+from kick_forms.extensions import db
+from kick_forms.models import Consultation, DialogueMeeting
+from kick_forms.responses.attachments import EXTENSIONS, detect_type
+
+MINUTES_MAX_BYTES = 10 * 1000 * 1000
+
+
+class MeetingError(ValueError):
+    def __init__(self, message) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(str(message))
+        self.message = message
+
+
+@dataclass
+class MeetingData:
+    held_on: date
+    place: str
+    participants: int | None
+    summary: str
+
+
+def meetings_of(consultation: Consultation) -> list[DialogueMeeting]:
+    return list(
+        db.session.scalars(
+            select(DialogueMeeting)
+            .filter_by(consultation_id=consultation.id)
+            .order_by(DialogueMeeting.held_on, DialogueMeeting.id)
+        )
+    )
+
+
+def read_minutes(upload: FileStorage | None) -> tuple[str, str, bytes] | None:
+    """(file name, type, bytes) of an uploaded file of minutes, None when none was chosen."""
+    if upload is None or not upload.filename:
+        return None
+    data = upload.stream.read(MINUTES_MAX_BYTES + 1)
+    if len(data) > MINUTES_MAX_BYTES:
+        raise MeetingError(_l("The minutes may be at most 10 MB."))
+    content_type = detect_type(data) if data else None
+    if content_type is None:
+        raise MeetingError(_l("The minutes must be a PDF, Word (DOCX) or OpenDocument (ODT) file."))
+    stem = secure_filename(upload.filename.rsplit(".", 1)[0])[:150] or "protokoll"
+    return f"{stem}.{EXTENSIONS[content_type]}", content_type, data
+
+
+def add_meeting(
+    consultation: Consultation,
+    data: MeetingData,
+    minutes: tuple[str, str, bytes] | None,
+    now: datetime,
+) -> DialogueMeeting:
+    meeting = DialogueMeeting(
+        consultation_id=consultation.id,
+        held_on=data.held_on,
+        place=data.place.strip(),
+        participants=data.participants,
+        summary=data.summary.strip(),
+        created_at=now,
+    )
+    if minutes is not None:
+        meeting.minutes_filename, meeting.minutes_type, meeting.minutes = minutes
+    db.session.add(meeting)
+    db.session.flush()
+    return meeting
+
+
+def meeting_of(consultation: Consultation, meeting_id: int) -> DialogueMeeting | None:
+    return db.session.scalars(
+        select(DialogueMeeting).filter_by(id=meeting_id, consultation_id=consultation.id)
+    ).one_or_none()
