@@ -126,6 +126,7 @@ def _register_blueprints(app: Flask) -> None:
     from kick_forms.registration import bp as registration_bp
     from kick_forms.registration import staff_bp as registration_staff_bp
     from kick_forms.responses import bp as responses_bp
+    from kick_forms.studyguide import bp as studyguide_bp
 
     # The answering flow works without cookies; see kick_forms/responses/views.py.
     csrf.exempt(responses_bp)
@@ -142,3 +143,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(invitations_bp)
     app.register_blueprint(dialogue_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(studyguide_bp)
