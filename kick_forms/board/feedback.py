@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from flask import render_template
 from flask_babel import lazy_gettext as _l
@@ -24,12 +23,11 @@ from kick_forms.models import (
     ResponseStatus,
     Section,
 )
+from kick_forms.refusal import Refused
 
 
-class FeedbackError(Exception):
-    def __init__(self, message: Any) -> None:
-        super().__init__(str(message))
-        self.message = message
+class FeedbackError(Refused):
+    """Feedback the consultation refuses, with a message for staff."""
 
 
 @dataclass

@@ -16,6 +16,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
 
+from kick_forms.dialogue import quality
 from kick_forms.extensions import db
 from kick_forms.models import (
     ChecklistTick,
@@ -23,7 +24,6 @@ from kick_forms.models import (
     ConsultationStatus,
     DialogueMeeting,
     Invitation,
-    QualityAnswer,
     User,
 )
 
@@ -214,20 +214,12 @@ def evidence(consultation: Consultation) -> dict[str, Any]:
         )
     if consultation.feedback_published_at is not None:
         found["feedback_published"] = _("Feedback published in KICK Forms.")
-    answers = dict(
-        db.session.execute(
-            select(QualityAnswer.respondent, func.count())
-            .filter_by(consultation_id=consultation.id)
-            .group_by(QualityAnswer.respondent)
-        )
-        .tuples()
-        .all()
-    )
-    if answers:
+    sides = quality.results(consultation)
+    if any(side.n for side in sides.values()):
         found["quality_survey"] = _(
             "Answers so far: %(organisations)d from organisations, %(staff)d from staff.",
-            organisations=answers.get("organisation", 0),
-            staff=answers.get("staff", 0),
+            organisations=sides["organisation"].n,
+            staff=sides["staff"].n,
         )
     return found
 

@@ -12,15 +12,14 @@ from werkzeug.utils import secure_filename
 
 from kick_forms.extensions import db
 from kick_forms.models import Consultation, DialogueMeeting
+from kick_forms.refusal import Refused
 from kick_forms.responses.attachments import EXTENSIONS, detect_type
 
 MINUTES_MAX_BYTES = 10 * 1000 * 1000
 
 
-class MeetingError(ValueError):
-    def __init__(self, message) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(str(message))
-        self.message = message
+class MeetingError(Refused):
+    """A meeting or its minutes refused, with a message for staff."""
 
 
 @dataclass

@@ -30,6 +30,7 @@ from kick_forms.models import (
     ResponseStatus,
     User,
 )
+from kick_forms.refusal import Refused
 
 SURVEY_SALT = "kick-forms.quality"
 SCALE = range(1, 6)
@@ -82,10 +83,8 @@ SCALE_LABELS = {
 }
 
 
-class SurveyError(ValueError):
-    def __init__(self, message: Any) -> None:
-        super().__init__(str(message))
-        self.message = message
+class SurveyError(Refused):
+    """The survey refuses an answer, with a message for the one answering."""
 
 
 def min_n() -> int:

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from kick_forms.extensions import db
 from kick_forms.models import EmbedOrigin, Region, RegionTheme
 from kick_forms.models.embed import ORIGIN_MAX
+from kick_forms.refusal import Refused
 
 # Plain http is only for a developer's own machine; a region's website is served over https.
 _LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "[::1]"})
@@ -24,12 +25,8 @@ _LOGO_TYPES = {
 MINIMUM_CONTRAST = 4.5
 
 
-class EmbedError(ValueError):
+class EmbedError(Refused):
     """Input the embed settings refuse, with a message for staff."""
-
-    def __init__(self, message) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(str(message))
-        self.message = message
 
 
 def normalise_origin(text: str) -> str:

@@ -37,18 +37,15 @@ from kick_forms.models import (
     User,
 )
 from kick_forms.organisations.services import PAGE_SIZE, RegisterSearch, matching
+from kick_forms.refusal import Refused
 from kick_forms.timeutil import to_local
 
 INVITATION_SALT = "kick-forms.invitation"
 UNSUBSCRIBE_SALT = "kick-forms.unsubscribe"
 
 
-class InvitationError(ValueError):
+class InvitationError(Refused):
     """An invitation the consultation refuses, with a message for staff."""
-
-    def __init__(self, message) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(str(message))
-        self.message = message
 
 
 class Status(enum.StrEnum):

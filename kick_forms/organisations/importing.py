@@ -26,6 +26,7 @@ from kick_forms.extensions import db
 from kick_forms.models import Municipality, Region
 from kick_forms.models.organisation import NAME_MAX, Organisation, RegisterEntry
 from kick_forms.organisations import services as register
+from kick_forms.refusal import Refused
 from kick_forms.responses.orgnr import PersonalNumberError, normalise_organisation_number
 
 MAX_ROWS = 20_000
@@ -56,12 +57,8 @@ _ALIASES = {
 }  # fmt: skip
 
 
-class ImportFileError(ValueError):
+class ImportFileError(Refused):
     """A file that cannot be read as a table, with a message for staff."""
-
-    def __init__(self, message) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(str(message))
-        self.message = message
 
 
 @dataclass

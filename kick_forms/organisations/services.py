@@ -23,18 +23,15 @@ from kick_forms.models.organisation import (
     name_key,
     organisation_category_link,
 )
+from kick_forms.refusal import Refused
 from kick_forms.timeutil import utcnow
 
 PAGE_SIZE = 25
 QUERY_MAX = 100
 
 
-class RegisterError(ValueError):
+class RegisterError(Refused):
     """A change the register refuses, with a message for staff."""
-
-    def __init__(self, message) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(str(message))
-        self.message = message
 
 
 @dataclass(frozen=True)

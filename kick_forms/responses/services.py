@@ -29,16 +29,13 @@ from kick_forms.models import (
     ResponseStatus,
     ResponseVersion,
 )
+from kick_forms.refusal import Refused
 from kick_forms.responses import answers as answer_rules
 from kick_forms.responses.tokens import hash_token, new_token
 
 
-class AnsweringError(Exception):
+class AnsweringError(Refused):
     """A step the answering flow refuses, with a message for the organisation."""
-
-    def __init__(self, message: Any) -> None:
-        super().__init__(str(message))
-        self.message = message
 
 
 @dataclass
