@@ -114,6 +114,8 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from kick_forms import embed
+    from kick_forms.alliances import bp as alliances_bp
+    from kick_forms.alliances import staff_bp as alliances_staff_bp
     from kick_forms.api import bp as api_bp
     from kick_forms.auth import bp as auth_bp
     from kick_forms.board import bp as board_bp
@@ -142,5 +144,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(registration_staff_bp)
     app.register_blueprint(invitations_bp)
     app.register_blueprint(dialogue_bp)
+    app.register_blueprint(alliances_bp)
+    app.register_blueprint(alliances_staff_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(studyguide_bp)

@@ -10,7 +10,9 @@ from typing import Any
 
 from sqlalchemy import select
 
+from kick_forms.alliances.services import staff_kept_region_ids
 from kick_forms.extensions import db
+from kick_forms.method.examples import seed_examples
 from kick_forms.models import (
     CodeLevel,
     CodePrinciple,
@@ -82,8 +84,20 @@ def load_reference_data() -> dict[str, int]:
         values = {"position": position, "name_sv": row["name_sv"], "name_en": row["name_en"]}
         count("categories", _upsert(OrganisationCategory, {"key": row["key"]}, values))
 
+    # KICK's staff keep the alliances in the app (kick_forms/alliances); the file only seeds them.
+    # An alliance staff changed (edited_at set) is left as it is. An alliance missing from the
+    # table is added only to a region whose alliances staff have never changed: where they
+    # removed one, the audit log's record of it is what keeps it removed.
+    staff_kept = staff_kept_region_ids()
     for row in _rows("culture_alliances.csv"):
         values = {"url": row["url"], "region_id": region_ids[row["region_code"]]}
+        alliance = db.session.scalars(
+            select(CultureAlliance).filter_by(name=row["name"])
+        ).one_or_none()
+        if alliance is not None and alliance.edited_at is not None:
+            continue
+        if alliance is None and values["region_id"] in staff_kept:
+            continue
         count("alliances", _upsert(CultureAlliance, {"name": row["name"]}, values))
 
     code = _code()
@@ -112,4 +126,6 @@ def load_reference_data() -> dict[str, int]:
         }
         count("code_principles", _upsert(CodePrinciple, {"key": principle["key"]}, values))
     db.session.flush()
+    # Not counted as a change: once seeded, the examples are KICK's staff's to keep.
+    seed_examples(code["matrix_examples"]["cells"])
     return changes

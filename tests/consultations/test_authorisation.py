@@ -13,6 +13,7 @@ from kick_forms.extensions import db
 from kick_forms.models import (
     Attachment,
     Consultation,
+    CultureAlliance,
     EmbedOrigin,
     Organisation,
     OrganisationContact,
@@ -63,6 +64,9 @@ def _url(pattern: str, consultation: Consultation) -> str:
         .replace("<any(csv, xlsx):extension>", "csv")
         .replace("<int:contact_id>", str(_contact(consultation).id))
         .replace("<int:request_id>", str(_registration_request(consultation).id))
+        .replace(
+            "<int:alliance_id>", str(db.session.scalars(db.select(CultureAlliance.id)).first())
+        )
     )
 
 
