@@ -13,20 +13,11 @@ from sqlalchemy.orm import selectinload
 
 from kick_forms.extensions import db
 from kick_forms.models import AuditEvent, CultureAlliance, Region
-from kick_forms.privacy import audit_log
 
 # The audit log's actions for the staff's changes. The reference data loader reads them too: a
 # region whose alliances staff have changed gets no new alliance from the data file.
 ADDED, CHANGED, REMOVED = "alliance.add", "alliance.change", "alliance.remove"
 STAFF_ACTIONS = (ADDED, CHANGED, REMOVED)
-# The region's audit log shows these events too, labelled like its own.
-audit_log.ACTION_LABELS.update(
-    {
-        ADDED: _l("KICK added a culture alliance"),
-        CHANGED: _l("KICK changed a culture alliance"),
-        REMOVED: _l("KICK removed a culture alliance"),
-    }
-)
 
 FACEBOOK_HOSTS = frozenset({"facebook.com", "www.facebook.com", "m.facebook.com", "fb.com"})
 

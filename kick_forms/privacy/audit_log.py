@@ -37,6 +37,10 @@ ACTION_LABELS = {
     "registration.approve": _l("Approved a request to be listed"),
     "registration.merge": _l("Merged a request to be listed with an organisation"),
     "registration.reject": _l("Rejected a request to be listed"),
+    "alliance.add": _l("KICK added a culture alliance"),
+    "alliance.change": _l("KICK changed a culture alliance"),
+    "alliance.remove": _l("KICK removed a culture alliance"),
+    "meeting.delete": _l("Removed a dialogue meeting"),
 }
 
 
