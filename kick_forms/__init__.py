@@ -122,6 +122,8 @@ def _register_blueprints(app: Flask) -> None:
     from kick_forms.consultations import bp as consultations_bp
     from kick_forms.dialogue.views import bp as dialogue_bp
     from kick_forms.invitations import bp as invitations_bp
+    from kick_forms.method import bp as method_bp
+    from kick_forms.method import staff_bp as method_staff_bp
     from kick_forms.organisations import bp as organisations_bp
     from kick_forms.privacy.views import bp as privacy_bp
     from kick_forms.regions import bp as regions_bp
@@ -143,6 +145,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(registration_bp)
     app.register_blueprint(registration_staff_bp)
     app.register_blueprint(invitations_bp)
+    app.register_blueprint(method_bp)
+    app.register_blueprint(method_staff_bp)
     app.register_blueprint(dialogue_bp)
     app.register_blueprint(alliances_bp)
     app.register_blueprint(alliances_staff_bp)

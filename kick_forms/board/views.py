@@ -15,6 +15,7 @@ from kick_forms.board import bp, feedback, feedback_views, reach
 from kick_forms.board import services as board
 from kick_forms.dialogue import checklist, meetings, quality
 from kick_forms.extensions import db
+from kick_forms.method.matrix import matrix_view
 from kick_forms.models import Attachment, Consultation, Municipality, OrganisationCategory, Region
 from kick_forms.regions.services import PUBLIC_STATUSES
 from kick_forms.responses.views import send_attachment
@@ -148,4 +149,5 @@ def overview():
         figures=board.overview_by_region(),
         years=board.overview_by_year(),
         empty=board.RegionFigures(0),
+        matrix=matrix_view(None, request.args),
     )

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import abort, render_template
+from flask import abort, render_template, request
 from sqlalchemy import select
 
 from kick_forms.extensions import db
+from kick_forms.method.matrix import matrix_view
 from kick_forms.models import Region
 from kick_forms.regions import bp
 from kick_forms.regions import services as public
@@ -41,6 +42,7 @@ def region_page(region_slug: str):
         region=region,
         open_consultations=public.open_consultations(now, region),
         recent_consultations=public.recent_consultations(region, now),
+        matrix=matrix_view(region, request.args),
         now=now,
     )
 

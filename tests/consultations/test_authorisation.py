@@ -12,6 +12,7 @@ from kick_forms.auth.services import create_user
 from kick_forms.extensions import db
 from kick_forms.models import (
     Attachment,
+    CodeExample,
     Consultation,
     CultureAlliance,
     EmbedOrigin,
@@ -64,10 +65,22 @@ def _url(pattern: str, consultation: Consultation) -> str:
         .replace("<any(csv, xlsx):extension>", "csv")
         .replace("<int:contact_id>", str(_contact(consultation).id))
         .replace("<int:request_id>", str(_registration_request(consultation).id))
+        .replace("<level_key>/<step_key>/<int:example_id>", _code_example())
         .replace(
             "<int:alliance_id>", str(db.session.scalars(db.select(CultureAlliance.id)).first())
         )
     )
+
+
+def _code_example() -> str:
+    """An example of a way of working in the Code's matrix, as its cell and id in a URL."""
+    example = db.session.scalars(db.select(CodeExample)).first()
+    if example is None:
+        example = CodeExample(level_key="dialogue", step_key="drafting", name_sv="Hearing",
+                              name_en="Hearing")  # fmt: skip
+        db.session.add(example)
+        db.session.commit()
+    return f"{example.level_key}/{example.step_key}/{example.id}"
 
 
 def _contact(consultation: Consultation) -> OrganisationContact:

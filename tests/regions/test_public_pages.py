@@ -76,6 +76,7 @@ def test_region_page_separates_open_from_earlier_consultations(client):
     make_consultation(slug="utkast")
     html = client.get("/r/kronoberg/").get_data(as_text=True)
     open_part, earlier_part = html.split('id="recent-heading"')
+    earlier_part = earlier_part.split("</section>")[0]  # the matrix below lists them all
     assert "/c/nu/" in open_part and "/c/forr/" not in open_part
     assert "/c/forr/" in earlier_part and "/c/nu/" not in earlier_part
     assert "/c/utkast/" not in html

@@ -1,0 +1,75 @@
+"""axe-core on /metod, the matrices of a region and of the country, and the examples' pages."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from kick_forms.auth.services import create_user
+from kick_forms.consultations import services as builder
+from kick_forms.extensions import db
+from kick_forms.models import ConsultationStatus, Region
+from kick_forms.timeutil import to_local, utcnow
+from tests.browser.axe import violations
+from tests.browser.conftest import PASSWORD, log_in
+from tests.conftest import question_data
+
+STAFF = "kick@method.example.se"
+
+
+def _setup(live_app) -> None:
+    """Consultations of Västmanland at three levels, one unplaced, and a KICK staff member."""
+    with live_app.app_context():
+        create_user(STAFF, PASSWORD, platform_admin=True)
+        region = db.session.scalars(db.select(Region).filter_by(slug="vastmanland")).one()
+        closes = to_local(utcnow() + timedelta(days=20)).replace(tzinfo=None)
+        placed = [
+            ("information", "agenda_setting"),
+            ("consultation", "drafting"),
+            ("consultation", "drafting"),
+            ("dialogue", "monitoring"),
+            (None, None),
+        ]
+        for number, (level, step) in enumerate(placed):
+            consultation = builder.create_consultation(
+                region,
+                builder.Settings(f"Kulturplan Västmanland {number}", None, "", 2027, 2030,
+                                 [], None, closes, level, step),
+            )  # fmt: skip
+            section = builder.add_section(consultation, "Frågor", "")
+            builder.add_question(section, question_data(label="Vad tycker ni?"))
+            builder.change_status(consultation, ConsultationStatus.OPEN, utcnow())
+        db.session.commit()
+
+
+def test_the_method_pages_and_the_matrices_have_no_axe_violations(live_app, live_server, page):
+    _setup(live_app)
+    checked = {}
+    for path in ("/metod", "/metod?lang=en", "/r/vastmanland/?lang=sv", "/board",
+                 f"/board?from={utcnow().year}#matris"):  # fmt: skip
+        page.goto(live_server + path)
+        checked[path] = violations(page)
+    page.goto(f"{live_server}/r/vastmanland/")
+    assert page.locator("#region-matrix").get_by_role("link").count() == 4
+    assert "Region Västmanland har samrått på nivåerna information, samråd och dialog" in (
+        page.locator("#matris").inner_text()
+    )
+
+    log_in(page, live_server, STAFF)
+    cell = "/admin/metod/dialogue/drafting/"
+    for path in ("/admin/metod/", cell):
+        page.goto(live_server + path)
+        checked[path] = violations(page)
+
+    page.get_by_role("button", name="Lägg till exemplet").click()
+    page.locator(".error-summary").wait_for()
+    checked["an example with errors"] = violations(page)
+
+    page.fill("#name_sv", "Gemensam workshop")
+    page.fill("#name_en", "Joint workshop")
+    page.get_by_role("button", name="Lägg till exemplet").click()
+    page.get_by_text("Exemplet har lagts till.").wait_for()
+    page.get_by_role("link", name="Ändra Gemensam workshop").click()
+    checked["changing an example"] = violations(page)
+    page.goto(live_server + "/metod")
+    assert "Gemensam workshop" in page.locator("#examples-matrix").inner_text()
+    assert checked == {key: [] for key in checked}
