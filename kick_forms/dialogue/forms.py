@@ -41,6 +41,12 @@ class MeetingForm(FlaskForm):
 
 
 class _QualityBase(FlaskForm):
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        # The scale's words in the language of this request, not of the import.
+        for question in QUESTIONS:
+            self[f"q_{question.key}"].choices = _scale_choices()
+
     comment = TextAreaField(
         _l("What could be better next time? (optional)"),
         validators=[length_limit(COMMENT_MAX)],
@@ -48,11 +54,15 @@ class _QualityBase(FlaskForm):
     )
 
 
+def _scale_choices() -> list[SelectChoice]:
+    return [SelectChoice(str(value), f"{value} – {SCALE_LABELS[value]}") for value in SCALE]
+
+
 def _scale_field(question) -> RadioField:  # type: ignore[no-untyped-def]
     return RadioField(
         question.text,
         description=question.principle,
-        choices=[SelectChoice(str(value), f"{value} – {SCALE_LABELS[value]}") for value in SCALE],
+        choices=[],
         validators=[InputRequired(_l("Choose a value from 1 to 5."))],
     )
 
