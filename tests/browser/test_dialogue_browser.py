@@ -75,7 +75,8 @@ def test_the_checklist_keeps_the_focus_and_the_surveys_pass_axe(live_app, live_s
     checked["organisation survey"] = violations(visitor)
     for fieldset in visitor.locator("fieldset").all():
         fieldset.get_by_label("4 – Till stor del").check()
-    visitor.get_by_label("Vad kan bli bättre nästa gång? (valfritt)").fill("Fler möten på landsbygden.")
+    comment = visitor.get_by_label("Vad kan bli bättre nästa gång? (valfritt)")
+    comment.fill("Fler möten på landsbygden.")
     visitor.get_by_role("button", name="Skicka in svaret").click()
     visitor.get_by_text("Tack! Ditt svar är sparat.").wait_for()
     checked["organisation survey sent"] = violations(visitor)
