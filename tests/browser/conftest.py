@@ -106,3 +106,30 @@ def log_in(page, live_server: str, email: str) -> None:  # type: ignore[no-untyp
     page.fill("#password", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url(f"{live_server}/admin/")
+
+
+def open_consultation(  # type: ignore[no-untyped-def]
+    region_slug: str,
+    title: str,
+    slug: str | None,
+    level: str | None = "consultation",
+    step: str | None = "drafting",
+):
+    """An open consultation with one question, closing in 20 days, in the live database (call
+    inside the live app's context; the caller commits)."""
+    from datetime import timedelta
+
+    from kick_forms.consultations import services as builder
+    from kick_forms.models import ConsultationStatus, Region
+    from kick_forms.timeutil import to_local, utcnow
+    from tests.conftest import question_data
+
+    region = db.session.scalars(db.select(Region).filter_by(slug=region_slug)).one()
+    closes = to_local(utcnow() + timedelta(days=20)).replace(tzinfo=None)
+    consultation = builder.create_consultation(
+        region,
+        builder.Settings(title, slug, "Intro", 2027, 2030, ["film"], None, closes, level, step),
+    )
+    builder.add_question(builder.add_section(consultation, "Frågor", ""), question_data())
+    builder.change_status(consultation, ConsultationStatus.OPEN, utcnow())
+    return consultation

@@ -4,16 +4,14 @@ sides, and the board's panels; axe-core on each of these pages."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 
 from kick_forms.consultations import services as builder
 from kick_forms.dialogue import quality
 from kick_forms.extensions import db
-from kick_forms.models import ConsultationStatus, Region, Response, ResponseContact, Role
-from kick_forms.timeutil import to_local, utcnow
+from kick_forms.models import ConsultationStatus, Response, ResponseContact, Role
+from kick_forms.timeutil import utcnow
 from tests.browser.axe import violations
-from tests.browser.conftest import add_staff, log_in
-from tests.conftest import question_data
+from tests.browser.conftest import add_staff, log_in, open_consultation
 
 STAFF = "metod@orebro.example.se"
 
@@ -21,15 +19,7 @@ STAFF = "metod@orebro.example.se"
 def _setup(live_app) -> tuple[int, str]:  # type: ignore[no-untyped-def]
     with live_app.app_context():
         add_staff("orebro", Role.EDITOR, STAFF)
-        region = db.session.scalars(db.select(Region).filter_by(slug="orebro")).one()
-        closes = to_local(utcnow() + timedelta(days=20)).replace(tzinfo=None)
-        consultation = builder.create_consultation(
-            region,
-            builder.Settings("Kulturplan Örebro", "metod", "Intro", 2027, 2030,
-                             ["film"], None, closes, "dialogue", "drafting"),
-        )  # fmt: skip
-        builder.add_question(builder.add_section(consultation, "Om er", ""), question_data())
-        builder.change_status(consultation, ConsultationStatus.OPEN, utcnow())
+        consultation = open_consultation("orebro", "Kulturplan Örebro", "metod", "dialogue")
         response = Response(consultation_id=consultation.id, organisation_name="Örebro kör",
                             status="submitted", submitted_at=utcnow())  # fmt: skip
         response.contact = ResponseContact(name="Kim", email="kim@example.se")

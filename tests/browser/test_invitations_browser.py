@@ -3,17 +3,12 @@ and the reach on the board; axe-core on each of these pages."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from kick_forms.consultations import services as builder
 from kick_forms.extensions import db
 from kick_forms.invitations import services as invitations
-from kick_forms.models import ConsultationStatus, Invitation, Region, Role
+from kick_forms.models import Invitation, Role
 from kick_forms.organisations import services as register
-from kick_forms.timeutil import to_local, utcnow
 from tests.browser.axe import violations
-from tests.browser.conftest import add_staff, log_in
-from tests.conftest import question_data
+from tests.browser.conftest import add_staff, log_in, open_consultation
 
 STAFF = "invitations@halland.example.se"
 
@@ -21,16 +16,8 @@ STAFF = "invitations@halland.example.se"
 def _setup(live_app) -> int:  # type: ignore[no-untyped-def]
     with live_app.app_context():
         add_staff("halland", Role.EDITOR, STAFF)
-        region = db.session.scalars(db.select(Region).filter_by(slug="halland")).one()
-        closes = to_local(utcnow() + timedelta(days=20)).replace(tzinfo=None)
-        consultation = builder.create_consultation(
-            region,
-            builder.Settings("Kulturplan Halland", "inbjudan", "Intro", 2027, 2030,
-                             ["film"], None, closes, "consultation", "drafting"),
-        )  # fmt: skip
-        section = builder.add_section(consultation, "Om er", "")
-        builder.add_question(section, question_data(label="Vad tycker ni?"))
-        builder.change_status(consultation, ConsultationStatus.OPEN, utcnow())
+        consultation = open_consultation("halland", "Kulturplan Halland", "inbjudan")
+        region = consultation.region
         for name, municipality, kind, email in (
             ("Halmstads kammarkör", "1380", "choir", "kor@example.se"),
             ("Laholms hembygdsförening", "1381", "local_heritage", "hembygd@example.se"),

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from kick_forms.auth.services import create_user
-from kick_forms.consultations import services as builder
 from kick_forms.extensions import db
-from kick_forms.models import ConsultationStatus, Region
-from kick_forms.timeutil import to_local, utcnow
+from kick_forms.timeutil import utcnow
 from tests.browser.axe import violations
-from tests.browser.conftest import PASSWORD, log_in
-from tests.conftest import question_data
+from tests.browser.conftest import PASSWORD, log_in, open_consultation
 
 STAFF = "kick@method.example.se"
 
@@ -20,8 +15,6 @@ def _setup(live_app) -> None:
     """Consultations of Västmanland at three levels, one unplaced, and a KICK staff member."""
     with live_app.app_context():
         create_user(STAFF, PASSWORD, platform_admin=True)
-        region = db.session.scalars(db.select(Region).filter_by(slug="vastmanland")).one()
-        closes = to_local(utcnow() + timedelta(days=20)).replace(tzinfo=None)
         placed = [
             ("information", "agenda_setting"),
             ("consultation", "drafting"),
@@ -30,14 +23,7 @@ def _setup(live_app) -> None:
             (None, None),
         ]
         for number, (level, step) in enumerate(placed):
-            consultation = builder.create_consultation(
-                region,
-                builder.Settings(f"Kulturplan Västmanland {number}", None, "", 2027, 2030,
-                                 [], None, closes, level, step),
-            )  # fmt: skip
-            section = builder.add_section(consultation, "Frågor", "")
-            builder.add_question(section, question_data(label="Vad tycker ni?"))
-            builder.change_status(consultation, ConsultationStatus.OPEN, utcnow())
+            open_consultation("vastmanland", f"Kulturplan Västmanland {number}", None, level, step)
         db.session.commit()
 
 

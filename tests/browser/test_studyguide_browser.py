@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from kick_forms.consultations import services as builder
 from kick_forms.extensions import db
-from kick_forms.models import Consultation, ConsultationStatus, Region
-from kick_forms.timeutil import to_local, utcnow
+from kick_forms.models import Consultation, Region
 from tests.browser.axe import violations
-from tests.conftest import question_data
+from tests.browser.conftest import open_consultation
 
 GUIDE = "/studiehandledning"
 
@@ -24,15 +20,7 @@ def _open_consultation(live_app) -> None:  # type: ignore[no-untyped-def]
         region = db.session.scalars(db.select(Region).filter_by(slug="vasterbotten")).one()
         if any(c.slug == "studiehandledning" for c in builder_consultations(region)):
             return
-        closes = to_local(utcnow() + timedelta(days=20)).replace(tzinfo=None)
-        consultation = builder.create_consultation(
-            region,
-            builder.Settings("Kulturplan Västerbotten", "studiehandledning", "Intro", 2027, 2030,
-                             ["film"], None, closes, "consultation", "drafting"),
-        )  # fmt: skip
-        section = builder.add_section(consultation, "Frågor", "")
-        builder.add_question(section, question_data(label="Vad vill ni?"))
-        builder.change_status(consultation, ConsultationStatus.OPEN, utcnow())
+        open_consultation("vasterbotten", "Kulturplan Västerbotten", "studiehandledning")
         db.session.commit()
 
 
