@@ -55,7 +55,8 @@ def backup_name(url: str, now: datetime, label: str = "") -> str:
 
 def make_backup(url: str, directory: Path, now: datetime, label: str = "") -> BackupResult:
     """Write a checked backup of the database to ``directory``; raise BackupError on failure."""
-    directory.mkdir(parents=True, exist_ok=True)
+    # Backups hold personal data: only the account that runs the command may read them.
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
     final = directory / backup_name(url, now, label)
     if final.exists():
         raise BackupError(f"{final} already exists; wait a second and run the backup again.")
@@ -65,6 +66,7 @@ def make_backup(url: str, directory: Path, now: datetime, label: str = "") -> Ba
             check = _backup_sqlite(_sqlite_path(url), partial)
         else:
             check = _backup_postgresql(url, partial)
+        partial.chmod(0o600)
         _sync(partial)
         os.replace(partial, final)
     finally:

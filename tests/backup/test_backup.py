@@ -227,7 +227,9 @@ def test_backup_goes_to_the_configured_directory(app, tmp_path):
     app.config["BACKUP_DIR"] = str(tmp_path / "configured")
     made = _invoke(app, "backup")
     assert made.exit_code == 0, made.output
-    assert len(_backups(tmp_path / "configured")) == 1
+    [backup] = _backups(tmp_path / "configured")
+    # Personal data: readable by the operator's account only.
+    assert backup.stat().st_mode & 0o077 == 0 and backup.parent.stat().st_mode & 0o077 == 0
 
 
 @needs_pg_dump
