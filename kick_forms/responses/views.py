@@ -328,6 +328,8 @@ def autosave(token: str, number: int):
     current = _section(response, number)
     answering.save_answers(response, current.questions, request.form, utcnow())
     db.session.commit()
+    if not htmx.htmx_request().wants_fragment:  # only htmx asks; a browser gets the page
+        return redirect(url_for(".section", token=token, number=number), code=303)
     return htmx.render(
         "responses/section.html", "responses/_autosave_status.html", **_context(token, response)
     )
@@ -339,6 +341,8 @@ def validate(token: str, number: int, question_id: int):
     question = next((q for q in _section(response, number).questions if q.id == question_id), None)
     if question is None:
         abort(404)
+    if not htmx.htmx_request().wants_fragment:  # only htmx asks; a browser gets the page
+        return redirect(url_for(".section", token=token, number=number), code=303)
     typed = answer_rules.read_answer(question, request.form)
     return htmx.render(
         "responses/section.html",

@@ -1,0 +1,208 @@
+"""Every route of the app against every kind of visitor, from the URL map.
+
+``EXPECTED`` says, for each endpoint, what each role gets. A route whose endpoint has no entry
+fails ``test_every_endpoint_has_a_rule``, so a new route cannot be forgotten.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from kick_forms.models import Role
+from kick_forms.responses.tokens import new_token
+from tests.consultations.test_authorisation import _form_data
+from tests.routes import (
+    Links,
+    all_rules,
+    consultation_for,
+    fill,
+    other_region,
+    route_methods,
+    snapshot,
+    staff,
+    visitor,
+)
+
+ROLES = ("anonymous", "link", "viewer", "editor", "admin", "other", "platform")
+OK, LOGIN = "ok", "login"  # ok: 2xx or 3xx (not to login), or 409/422: reached the view
+
+# The outcome for each role, in the order of ROLES.
+PUBLIC = (OK,) * 7
+PRIVATE_LINK = (404, OK, 404, 404, 404, 404, 404)  # only whoever holds the link
+STAFF_READ = (LOGIN, LOGIN, OK, OK, OK, 404, OK)
+STAFF_WRITE = (LOGIN, LOGIN, 403, OK, OK, 404, OK)
+REGION_ADMIN = (LOGIN, LOGIN, 403, 403, OK, 404, OK)
+PLATFORM = (LOGIN, LOGIN, 403, 403, 403, 403, OK)
+ANY_STAFF = (LOGIN, LOGIN, OK, OK, OK, OK, OK)  # pages that show each user their own regions
+
+EXPECTED: dict[str, tuple | dict[str, tuple]] = {
+    # Public pages and forms: anyone, logged in or not.
+    **dict.fromkeys(
+        [
+            "alliances.list_page", "api.consultations", "api.openapi", "api.regions",
+            "auth.login", "auth.logout", "board.overview", "embed.form", "embed.resume",
+            "embed.start", "embed.theme_css", "method.code", "privacy.notice",
+            "regions.consultation_page", "regions.home", "regions.region_page",
+            "registration.confirmed", "registration.request_form", "registration.request_sent",
+            "responses.resume", "responses.start", "static", "studyguide.index",
+            "studyguide.leader_guide", "studyguide.print_version", "studyguide.session",
+        ],
+        PUBLIC,
+    ),
+    # Public only once there is something to show: a published summary, a logo, a survey for
+    # a submitted response, a submitted version, a published file. The matrix's objects have
+    # none, so every role gets 404 (their own tests cover the positive case).
+    **dict.fromkeys(
+        [
+            "api.summary", "board.board_attachment", "dialogue.organisation_survey",
+            "embed.confirmation", "embed.logo", "responses.confirmation",
+        ],
+        (404,) * 7,
+    ),
+    # The board of a consultation that is not public yet: the region's staff only.
+    **dict.fromkeys(
+        ["board.board_page", "board.board_pdf", "board.board_print"],
+        (404, 404, OK, OK, OK, 404, OK),
+    ),
+    # Private links: a response, an invitation, an unsubscribe link, a request to be listed.
+    **dict.fromkeys(
+        [
+            f"{blueprint}.{name}"
+            for blueprint in ("responses", "embed")
+            for name in (
+                "about", "attachment_add", "attachment_delete", "attachment_download",
+                "autosave", "check", "invited", "overview", "section", "validate", "withdraw",
+            )
+        ]
+        + ["invitations.unsubscribe", "registration.confirm"],
+        PRIVATE_LINK,
+    ),
+    # Submitting needs the nonce of the check page: the link holder's empty form is refused.
+    **dict.fromkeys(["responses.submit", "embed.submit"], (404, 400, 404, 404, 404, 404, 404)),
+    "consultations.dashboard": ANY_STAFF,
+    # The region's staff pages: everyone with a role reads, editors write.
+    **dict.fromkeys(
+        [
+            "consultations.builder", "consultations.consultation_list",
+            "consultations.consultation_preview", "consultations.embed_page",
+            "consultations.export_attachments", "consultations.export_csv",
+            "consultations.export_xlsx", "consultations.feedback_page",
+            "consultations.question_show", "consultations.response_attachment",
+            "consultations.response_detail", "consultations.response_list",
+            "consultations.section_show", "dialogue.meeting_minutes", "dialogue.method_page",
+            "invitations.invitations_page", "organisations.mapping_report",
+            "organisations.organisation_page", "organisations.register_export",
+            "organisations.register_page", "privacy.audit_page", "registration_staff.requests_page",
+        ],
+        STAFF_READ,
+    ),
+    **dict.fromkeys(
+        [
+            "consultations.consultation_new", "consultations.consultation_settings",
+            "consultations.consultation_status", "consultations.feedback_publish",
+            "consultations.feedback_save", "consultations.question_delete",
+            "consultations.question_duplicate", "consultations.question_edit",
+            "consultations.question_move", "consultations.question_new",
+            "consultations.section_delete", "consultations.section_duplicate",
+            "consultations.section_edit", "consultations.section_move",
+            "consultations.section_new", "dialogue.meeting_add", "dialogue.meeting_delete",
+            "dialogue.staff_survey", "dialogue.tick", "invitations.invite",
+            "organisations.contact_add", "organisations.contact_erase",
+            "organisations.import_check", "organisations.import_run",
+            "organisations.import_upload", "organisations.organisation_edit",
+            "organisations.organisation_new", "privacy.contact_export",
+            "registration_staff.approve", "registration_staff.merge",
+            "registration_staff.reject",
+        ],
+        STAFF_WRITE,
+    ),
+    # Which websites may frame the region's forms, and how they look: the region's admins.
+    **dict.fromkeys(
+        [
+            "consultations.embed_origin_add", "consultations.embed_origin_remove",
+            "consultations.embed_theme",
+        ],
+        REGION_ADMIN,
+    ),
+    # KICK's own reference pages: the alliances and the examples in the Code's matrix.
+    **dict.fromkeys(
+        [
+            "alliances_staff.staff_list", "alliances_staff.alliance_new",
+            "alliances_staff.alliance_edit", "alliances_staff.alliance_delete",
+            "method_staff.index", "method_staff.cell", "method_staff.edit",
+            "method_staff.delete", "method_staff.move",
+        ],
+        PLATFORM,
+    ),
+}  # fmt: skip
+
+CASES = [
+    pytest.param(rule, method, id=f"{method} {rule.rule}")
+    for rule in all_rules()
+    for method in route_methods(rule)
+]
+FLOOR = 1100  # routes x roles; well below today's count, so only a lost route trips it
+checked: list[tuple[str, str, str]] = []
+
+
+def _outcome(response) -> str | int:  # type: ignore[no-untyped-def]
+    code = response.status_code
+    if code in (302, 303) and response.headers["Location"].startswith("/admin/login"):
+        return LOGIN
+    return OK if code < 400 or code in (409, 422) else code
+
+
+def _expected(endpoint: str, method: str) -> tuple:
+    rule = EXPECTED[endpoint]
+    return rule[method] if isinstance(rule, dict) else rule
+
+
+@pytest.fixture(scope="module", autouse=True)
+def summary() -> Iterator[None]:
+    yield
+    print(
+        f"\nroute matrix: {len(CASES)} routes x {len(ROLES)} roles = "
+        f"{len(CASES) * len(ROLES)} cases ({len(checked)} checked)"
+    )
+
+
+def test_every_endpoint_has_a_rule():
+    endpoints = {param.values[0].endpoint for param in CASES}
+    missing = sorted(endpoints - EXPECTED.keys())
+    assert not missing, (
+        "These endpoints have no rule in tests/test_route_matrix.py EXPECTED; say who may "
+        "reach them: " + ", ".join(missing)
+    )
+    assert not EXPECTED.keys() - endpoints, "rules for endpoints that no longer exist"
+    assert len(CASES) * len(ROLES) >= FLOOR
+
+
+@pytest.mark.parametrize(("rule", "method"), CASES)
+def test_every_role_gets_what_the_table_says(app, rule, method):
+    other_region()
+    users = {
+        "viewer": staff("kronoberg", Role.VIEWER),
+        "editor": staff("kronoberg", Role.EDITOR),
+        "admin": staff("kronoberg", Role.ADMIN),
+        "other": staff("blekinge", Role.EDITOR),
+        "platform": staff(None, None, platform=True),
+    }
+    blekinge = snapshot("blekinge")
+    observed = {}
+    for role in ROLES:
+        consultation = consultation_for(rule, f"plan-{role}")
+        links = Links(consultation)
+        token = links.for_endpoint(rule.endpoint) if role == "link" else new_token()
+        url = fill(rule, consultation, token)
+        client, csrf = visitor(app, users.get(role))
+        before = snapshot("kronoberg")
+        response = client.open(url, method=method, data=_form_data(csrf))
+        observed[role] = _outcome(response)
+        assert snapshot("blekinge") == blekinge, f"{role} changed another region's data"
+        if observed[role] != OK:
+            assert snapshot("kronoberg") == before, f"{role} was refused but changed data"
+        checked.append((rule.endpoint, method, role))
+    assert rule.endpoint in EXPECTED, f"no rule for {rule.endpoint}"
+    assert observed == dict(zip(ROLES, _expected(rule.endpoint, method), strict=True))
