@@ -52,13 +52,14 @@ def sqlite_target(directory: Path) -> Target:
     )
 
 
-def postgresql_target(url: str) -> Target:
-    """The benchmark database on PostgreSQL; the baseline gets its own table in it."""
+def postgresql_target(url: str, setting: str = "KICK_BENCH_DATABASE_URL") -> Target:
+    """The benchmark database on PostgreSQL (from ``setting``); the baseline gets its own
+    table in it."""
     parsed = make_url(url).set(drivername="postgresql+psycopg")
     if _REQUIRED_IN_NAME not in (parsed.database or ""):
         raise ServerError(
             f"refusing to wipe database {parsed.database!r}: its name must contain "
-            f"{_REQUIRED_IN_NAME!r} (set KICK_BENCH_DATABASE_URL)"
+            f"{_REQUIRED_IN_NAME!r} (set {setting})"
         )
     rendered = parsed.render_as_string(hide_password=False)
     return Target(kind="postgresql", kick_url=rendered, baseline_url=rendered)
@@ -121,18 +122,18 @@ def check(target: Target, acknowledged_tokens: Iterable[str]) -> Findings:
                 " GROUP BY response_id HAVING COUNT(*) > 1) AS repeated"
             )
         )
-    counters_off = _counters_off(engine)
+    off = counters_off(engine)
     engine.dispose()
     return Findings(
         missing=missing,
         duplicates=duplicates or 0,
-        integrity=_sqlite_integrity(target.sqlite_file) if target.sqlite_file else "-",
+        integrity=sqlite_integrity(target.sqlite_file) if target.sqlite_file else "-",
         baseline_rows=_baseline_rows(target.baseline_url),
-        counters_off=counters_off,
+        counters_off=off,
     )
 
 
-def _counters_off(engine: Engine) -> int:
+def counters_off(engine: Engine) -> int:
     """How many board counters the concurrent submits left different from a recount (which
     is rolled back, so the database stays as the run left it)."""
     off = 0
@@ -147,7 +148,7 @@ def _counters_off(engine: Engine) -> int:
     return off
 
 
-def _sqlite_integrity(path: Path) -> str:
+def sqlite_integrity(path: Path) -> str:
     with sqlite3.connect(path) as connection:
         rows = [row[0] for row in connection.execute("PRAGMA integrity_check")]
     connection.close()

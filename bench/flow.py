@@ -58,9 +58,17 @@ class Submission:
 class Client:
     """One keep-alive connection, as one browser tab holds it."""
 
+    # A request that finds its connection closed is sent once more, on a new connection.
+    attempts = 2
+    retry_on: tuple[type[Exception], ...] = _STALE_CONNECTION
+    # Answers that make a request worth sending again, as after a proxy's "bad gateway".
+    retry_statuses: frozenset[int] = frozenset()
+
     def __init__(self, port: int) -> None:
         self.port = port
         self.requests = 0
+        # Requests sent again after a broken connection or a status in ``retry_statuses``.
+        self.retried = 0
         self._connection: http.client.HTTPConnection | None = None
 
     def get(self, path: str) -> Reply:
@@ -76,24 +84,32 @@ class Client:
 
     def _send(self, method: str, path: str, body: str | None) -> Reply:
         headers = {"Content-Type": "application/x-www-form-urlencoded"} if body else {}
-        for attempt in (1, 2):
+        for attempt in range(1, self.attempts + 1):
+            last = attempt == self.attempts
             if self._connection is None:
                 self._connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
             try:
                 self._connection.request(method, path, body=body, headers=headers)
                 response = self._connection.getresponse()
                 data = response.read()
-            except _STALE_CONNECTION:
+            except self.retry_on:
                 self.close()
-                if attempt == 2:
+                if last:
                     raise
+                self._before_retry(attempt)
                 continue
             self.requests += 1
             if response.will_close:
                 self.close()
+            if response.status in self.retry_statuses and not last:
+                self._before_retry(attempt)
+                continue
             location = urlsplit(response.getheader("Location", "")).path
             return Reply(response.status, location, data.decode("utf-8", "replace"))
         raise AssertionError("unreachable")
+
+    def _before_retry(self, attempt: int) -> None:
+        self.retried += 1
 
 
 @dataclass(frozen=True)

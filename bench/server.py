@@ -12,6 +12,7 @@ import sys
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -65,11 +66,33 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+@dataclass(frozen=True)
+class Served:
+    """A running gunicorn: the port it answers on and its master's process id."""
+
+    port: int
+    master_pid: int
+
+
 @contextmanager
 def gunicorn(
     app: str, env: dict[str, str], log_path: Path, extra_arguments: Sequence[str] = ()
 ) -> Iterator[int]:
     """Serve ``app`` with ``gunicorn.conf.py`` on a free port; yield the port; always stop it."""
+    with serve(app, env, log_path, extra_arguments) as served:
+        yield served.port
+
+
+@contextmanager
+def serve(
+    app: str,
+    env: dict[str, str],
+    log_path: Path,
+    extra_arguments: Sequence[str] = (),
+    workers: int = WORKERS,
+) -> Iterator[Served]:
+    """Serve ``app`` with ``gunicorn.conf.py`` and ``workers`` workers on a free port; always
+    stop it."""
     port = free_port()
     command = [
         str(BIN / "gunicorn"),
@@ -81,14 +104,14 @@ def gunicorn(
         *extra_arguments,
         app,
     ]
-    env = {**env, "KICK_BIND": f"127.0.0.1:{port}", "KICK_WORKERS": str(WORKERS)}
+    env = {**env, "KICK_BIND": f"127.0.0.1:{port}", "KICK_WORKERS": str(workers)}
     with log_path.open("ab") as log:
         process = subprocess.Popen(  # noqa: S603  fixed commands, no shell
             command, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
         )
     try:
         _wait_until_ready(process, port, log_path)
-        yield port
+        yield Served(port, process.pid)
     finally:
         _stop(process)
 
