@@ -4,12 +4,12 @@ BIN := $(VENV)/bin
 PYTHON ?= python3
 export FLASK_APP := kick_forms
 
-.PHONY: run test install translations migrate demo chromium lint extract-messages
+.PHONY: run test install translations migrate demo chromium lint extract-messages java
 
 run: install translations migrate demo
 	$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
-test: install translations chromium node_modules/.package-lock.json
+test: install translations chromium java node_modules/.package-lock.json
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 install: $(VENV)/.installed
@@ -45,7 +45,14 @@ chromium:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
-# axe-core for the accessibility checks in the browser tests.
+# The W3C Nu HTML checker (vnu-jar, see below) runs on Java.
+java:
+	@command -v java >/dev/null 2>&1 || { \
+	  echo "Installing Debian's Java for the Nu HTML checker"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; \
+	}
+
+# axe-core and the Nu HTML checker (vnu-jar) for the browser tests' accessibility and HTML checks.
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 

@@ -1,0 +1,357 @@
+"""Every page of the demo, crawled: axe-core (WCAG 2.1 A/AA) and the W3C Nu HTML checker.
+
+A live server on a database of its own holds the demo (``load_demo_data(with_answers=True)``)
+and the private links an organisation gets: a draft, an invitation, an unsubscribe link, a
+quality survey and a registration to confirm. The crawl starts from the public seeds without a
+login, then from ``/admin/`` as Kronoberg's demo admin and as a platform admin, and follows every
+same-origin link with GET, breadth first. Each HTML page is checked with axe-core in Chromium and
+its HTML as served is saved; one run of Nu (``vnu-jar``, Java) checks all saved pages at the end.
+
+Left out on purpose:
+
+* links that change something or are not HTML: logout, ``/delete`` confirmations, downloads
+  (``.csv``, ``.xlsx``, ``.pdf``, ``.zip``, ``.json``, exports, minutes, files, logos,
+  attachments), the API, static files;
+* ``?lang=`` links: following one switches the whole session's language. Instead the first page
+  of each URL pattern is visited once more in English by a visitor who chose English;
+* more than ``PER_PATTERN`` pages of one URL pattern (numbers, regions, consultations and
+  tokens in the path are one pattern; so are query strings with the same keys), so that three
+  organisations, responses or pages of a list stand for all of them;
+* staff follow only links under ``/admin/``: the public pages are crawled without a login.
+
+Run it with ``-s`` to see the counts.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import time
+from collections import Counter, deque
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import parse_qsl, urldefrag, urlencode, urljoin, urlsplit
+
+import pytest
+from flask_migrate import upgrade
+from werkzeug.serving import make_server
+
+from kick_forms import create_app
+from kick_forms.extensions import db
+from tests.browser import nu
+from tests.browser.axe import violations
+from tests.browser.conftest import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+DEMO_ADMIN = ("admin@kronoberg.demo.kickforms.se", "demo-kronoberg-2027")
+PLATFORM_ADMIN = ("crawl-platform@kick.example.se", PASSWORD)
+PER_PATTERN = 3
+PUBLIC_SEEDS = [
+    "/",
+    "/board",
+    "/metod",
+    "/allianser",
+    "/studiehandledning/",
+    "/integritet",
+    "/r/kronoberg/",
+    "/r/kronoberg/c/{slug}/",
+    "/r/kronoberg/c/{slug}/respond",
+    "/r/kronoberg/c/{slug}/board",
+    "/r/kronoberg/register",
+    "/r/kronoberg/register/sent",
+    "/r/kronoberg/register/confirmed",
+    "/embed/r/kronoberg/c/{slug}",
+    "/embed/r/kronoberg/c/{slug}/respond",
+    "/admin/login",
+]
+NOT_FOUND = "/finns-inte"  # the error page, answered with 404
+# Pages reached only by POST: these forms sent empty show their errors (answered with 422).
+SENT_EMPTY = [
+    ("/r/kronoberg/c/{slug}/respond", "Börja svara"),
+    ("/embed/r/kronoberg/c/{slug}/respond", "Börja svara"),
+    ("/r/kronoberg/register", "Skicka ansökan"),
+]
+
+SKIP = re.compile(
+    r"/delete|/logout|/export|/minutes|/files/|/logo|/attachments|/static/|/api/"
+    r"|\.(csv|xlsx|pdf|zip|json|css|js|png|jpe?g|svg|ico|txt)$"
+)
+# Path segments that stand for one of many: the segment after these names.
+VARIABLE_AFTER = {"r", "c", "respond", "invitation", "unsubscribe", "kvalitet", "confirm"}
+
+
+def pattern(url: str) -> str:
+    """The URL's pattern: variable path segments and query values replaced."""
+    parts = urlsplit(url)
+    segments = parts.path.split("/")
+    for index, segment in enumerate(segments):
+        if segment.isdigit() or (index and segments[index - 1] in VARIABLE_AFTER):
+            segments[index] = "*"
+    if segments[1:3] == ["admin", "metod"] and len(segments) > 4:
+        segments[3:5] = ["*", "*"]  # the method matrix's cells
+    keys = sorted({key for key, _ in parse_qsl(parts.query, keep_blank_values=True)})
+    return "/".join(segments) + ("?" + "&".join(keys) if keys else "")
+
+
+def kind_of(path: str) -> str:
+    if path.startswith("/admin"):
+        return "staff"
+    if path.startswith("/embed"):
+        return "embed"
+    private = ("/respond/", "/invitation/", "/unsubscribe/", "/kvalitet/", "/register/confirm/")
+    return "organisation" if path.startswith(private) else "public"
+
+
+@dataclass
+class Visit:
+    url: str
+    kind: str
+    language: str
+    file: Path
+
+
+@dataclass
+class Report:
+    visits: list[Visit] = field(default_factory=list)
+    axe: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # HTTP statuses and browser errors
+
+
+@pytest.fixture(scope="module")
+def demo_server(tmp_path_factory) -> Iterator[tuple[str, dict[str, str]]]:
+    """A live server on the demo, and the private links organisations get."""
+    from kick_forms.auth.services import create_user
+    from kick_forms.demo import DEMO_SLUG, load_demo_data
+    from kick_forms.dialogue.quality import survey_token
+    from kick_forms.invitations.services import invitation_token, unsubscribe_token
+    from kick_forms.models import Consultation, Invitation, Region, Response, User
+    from kick_forms.organisations.services import OrganisationData
+    from kick_forms.reference import load_reference_data
+    from kick_forms.registration import services as registration
+    from kick_forms.responses.services import Respondent, start_response
+    from kick_forms.timeutil import utcnow
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('crawl') / 'crawl.sqlite3'}"
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": "crawl-test-secret-key-long-enough-for-tests",
+            "RATELIMIT_ENABLED": False,
+        }
+    )
+    links = {"slug": DEMO_SLUG}
+    with app.app_context():
+        upgrade()
+        load_reference_data()
+        load_demo_data(with_answers=True)
+        create_user(*PLATFORM_ADMIN, name="KICK", platform_admin=True)
+        now = utcnow()
+        region = db.session.scalars(db.select(Region).filter_by(slug="kronoberg")).one()
+        consultation = db.session.scalars(
+            db.select(Consultation).filter_by(region_id=region.id, slug=DEMO_SLUG)
+        ).one()
+        who = Respondent("Crawlens kulturförening", None, "0780", ["choir"], "Kim Kontakt",
+                         "kim@example.se", True)  # fmt: skip
+        _draft, links["draft"] = start_response(consultation, who, "crawl", now, lambda t: "")
+        submitted = db.session.scalars(
+            db.select(Response).where(Response.consultation_id == consultation.id)
+            .where(Response.submitted_at.is_not(None)).order_by(Response.id)
+        ).first()  # fmt: skip
+        links["survey"] = survey_token(submitted)
+        organisation = region_organisations(region)[-1]  # registered, not answering
+        contact = organisation.contacts[0]
+        admin = db.session.scalars(db.select(User).filter_by(email=DEMO_ADMIN[0])).one()
+        invitation = Invitation(
+            consultation=consultation, organisation=organisation, invited_at=now - timedelta(1),
+            invited_by_id=admin.id, reminders=0,
+        )  # fmt: skip
+        db.session.add(invitation)
+        db.session.flush()
+        links["invitation"] = invitation_token(invitation.id, contact.id)
+        links["unsubscribe"] = unsubscribe_token(contact.id)
+        tokens: list[str] = []
+        for name in ("Alvesta blåsorkester", "Lenhovda teaterförening"):
+            listing = registration.request_listing(
+                region, OrganisationData(name, None, "0764", ["music"]), "Ola Berg",
+                "ola@example.se", now, lambda token: tokens.append(token) or token,
+            )  # fmt: skip
+        registration.confirm(listing, now)  # staff see one confirmed request
+        links["register"] = tokens[0]
+        db.session.commit()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    requests_log = logging.getLogger("werkzeug")
+    level = requests_log.level
+    requests_log.setLevel(
+        logging.WARNING
+    )  # a line per request of a few hundred pages hides the report
+    yield f"http://127.0.0.1:{server.server_port}", links
+    requests_log.setLevel(level)
+    server.shutdown()
+    thread.join()
+
+
+def region_organisations(region):  # type: ignore[no-untyped-def]
+    from kick_forms.models import Organisation, RegisterEntry
+
+    return db.session.scalars(
+        db.select(Organisation)
+        .join(RegisterEntry, RegisterEntry.organisation_id == Organisation.id)
+        .where(RegisterEntry.region_id == region.id)
+        .order_by(Organisation.id)
+    ).all()
+
+
+class Crawler:
+    def __init__(self, base: str, context, report: Report, folder: Path) -> None:  # type: ignore[no-untyped-def]
+        self.base = base
+        self.page = context.new_page()
+        self.report = report
+        self.folder = folder
+        self.errors: list[str] = []
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+        self.page.on(
+            "console",
+            lambda message: self.errors.append(message.text) if message.type == "error" else None,
+        )
+
+    def local(self, href: str, current: str) -> str | None:
+        """The link as an absolute URL to follow, or None."""
+        url, _fragment = urldefrag(urljoin(current, href))
+        parts = urlsplit(url)
+        if f"{parts.scheme}://{parts.netloc}" != self.base or SKIP.search(parts.path):
+            return None
+        query = parse_qsl(parts.query, keep_blank_values=True)
+        if any(key == "lang" for key, _ in query):
+            return None
+        return f"{self.base}{parts.path}" + (f"?{urlencode(query)}" if query else "")
+
+    def visit(self, url: str, language: str = "sv", status: int = 200) -> list[str]:
+        """Check one page; return its links."""
+        self.errors.clear()
+        try:
+            response = self.page.goto(url)
+        except Exception as error:  # a download starts instead of a page
+            if "Download is starting" in str(error):
+                return []
+            raise
+        assert response is not None
+        if "text/html" not in response.headers.get("content-type", ""):
+            return []
+        self.check(url, response, language, status)
+        hrefs = self.page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)")
+        return [link for href in hrefs if (link := self.local(href, self.page.url))]
+
+    def check(self, url: str, response, language: str, status: int) -> None:  # type: ignore[no-untyped-def]
+        """axe-core on the page, its HTML saved for Nu, its status and the browser's errors."""
+        path = urlsplit(url).path + (f"?{urlsplit(url).query}" if urlsplit(url).query else "")
+        if response.request.method == "POST":
+            path = f"POST {path}"
+        if response.status != status:
+            self.report.problems.append(f"{path}: HTTP {response.status}")
+        file = self.folder / f"{len(self.report.visits):04d}.html"
+        file.write_text(response.text(), encoding="utf-8")
+        self.report.visits.append(Visit(path, kind_of(urlsplit(url).path), language, file))
+        self.report.axe += [f"{path} ({language}): {line}" for line in violations(self.page)]
+        expected = f"Failed to load resource: the server responded with a status of {status}"
+        self.report.problems += [
+            f"{path}: {error}" for error in self.errors if not (status >= 400 and expected in error)
+        ]
+
+    def sent_empty(self, url: str, button: str) -> None:
+        """Send a form without filling it in and check the page with its errors."""
+        self.page.goto(url)
+        self.errors.clear()
+        with self.page.expect_navigation() as navigation:
+            self.page.get_by_role("button", name=button).click()
+        self.check(url, navigation.value, "sv", 422)
+
+    def crawl(self, seeds: list[str], inside: str = "/") -> list[str]:
+        """Breadth first from the seeds; return the first URL of each pattern visited."""
+        queue = deque(f"{self.base}{seed}" for seed in seeds)
+        seen = set(queue)
+        per_pattern: Counter[str] = Counter()
+        firsts = []
+        while queue:
+            url = queue.popleft()
+            key = pattern(url)
+            if per_pattern[key] >= PER_PATTERN:
+                continue
+            per_pattern[key] += 1
+            if per_pattern[key] == 1:
+                firsts.append(url)
+            for link in self.visit(url):
+                if link not in seen and urlsplit(link).path.startswith(inside):
+                    seen.add(link)
+                    queue.append(link)
+        return firsts
+
+    def log_in(self, email: str, password: str) -> None:
+        self.page.goto(f"{self.base}/admin/login")
+        self.page.fill("#email", email)
+        self.page.fill("#password", password)
+        self.page.click("button[type=submit]")
+        self.page.wait_for_url(f"{self.base}/admin/")
+
+
+def test_every_page_of_the_demo_passes_axe_and_the_nu_html_checker(demo_server, browser, tmp_path):
+    if not nu.available():
+        pytest.skip("the Nu HTML checker needs Java and node_modules/vnu-jar (make test)")
+    base, links = demo_server
+    started = time.monotonic()
+    report = Report()
+    slug = links["slug"]
+    seeds = [seed.format(slug=slug) for seed in PUBLIC_SEEDS] + [
+        f"/respond/{links['draft']}",
+        f"/embed/respond/{links['draft']}",
+        f"/invitation/{links['invitation']}",
+        f"/unsubscribe/{links['unsubscribe']}",
+        f"/kvalitet/{links['survey']}",
+        f"/register/confirm/{links['register']}",
+    ]
+    identities = [(None, seeds, "/"), (DEMO_ADMIN, ["/admin/"], "/admin/"),
+                  (PLATFORM_ADMIN, ["/admin/"], "/admin/")]  # fmt: skip
+    for login, start, inside in identities:
+        context = browser.new_context(locale="sv-SE")
+        crawler = Crawler(base, context, report, tmp_path)
+        if login:
+            crawler.log_in(*login)
+        else:
+            crawler.visit(f"{base}{NOT_FOUND}", status=404)
+            for form, button in SENT_EMPTY:
+                crawler.sent_empty(f"{base}{form.format(slug=slug)}", button)
+        firsts = crawler.crawl(start, inside)
+        crawler.page.goto(f"{base}/?lang=en")  # the visitor chooses English
+        for url in firsts:
+            crawler.visit(url, language="en")
+        context.close()
+    checked = time.monotonic()
+
+    nu_errors = nu.errors([visit.file for visit in report.visits])
+    by_file = {visit.file: visit for visit in report.visits}
+    nu_lines = [
+        f"{by_file[file].url} ({by_file[file].language}): {message}"
+        for file, messages in nu_errors.items()
+        for message in messages
+    ]
+    kinds = Counter(visit.kind for visit in report.visits)
+    languages = Counter(visit.language for visit in report.visits)
+    print(
+        f"\nCrawl: {len(report.visits)} pages visited "
+        f"({', '.join(f'{kind} {count}' for kind, count in sorted(kinds.items()))}; "
+        f"{languages['sv']} in Swedish, {languages['en']} in English); "
+        f"axe violations: {len(report.axe)}; Nu errors: {len(nu_lines)}; "
+        f"other problems: {len(report.problems)}; "
+        f"{checked - started:.0f} s in the browser, {time.monotonic() - checked:.0f} s in Nu"
+    )
+    for line in [*report.axe, *nu_lines, *report.problems]:
+        print(" ", line)
+    assert {"public", "organisation", "staff", "embed"} <= set(kinds)
+    assert report.axe == []
+    assert nu_lines == []
+    assert report.problems == []
