@@ -63,6 +63,9 @@ OURS = "Benchmark society %"
 REPLACEMENT_TIMEOUT = 20.0
 # Flows that failed for a reason other than a killed worker, shown after the table.
 ERRORS_SHOWN = 5
+# Set by Ctrl-C or SIGTERM: the submitters and the killer stop, and gunicorn is stopped as after
+# a normal run. A flag rather than an exception, which could land in the middle of stopping.
+INTERRUPTED = threading.Event()
 
 
 class FaultClient(flow.Client):
@@ -286,11 +289,11 @@ def kill_workers(
         deadline = time.monotonic() + interval
         while time.monotonic() < deadline and any(thread.is_alive() for thread in running):
             time.sleep(0.05)
-        if not any(thread.is_alive() for thread in running):
+        if stop.is_set() or not any(thread.is_alive() for thread in running):
             break
         alive = wait_for_workers(master_pid, workers, stop)
         if not alive:
-            continue
+            break
         victim = random.choice(busy(alive, port) or alive)  # noqa: S311  not cryptography
         try:
             os.kill(victim, signal.SIGKILL)
@@ -413,7 +416,7 @@ def run(target: databases.Target, workdir: Path, arguments: argparse.Namespace) 
         flush=True,
     )
     tally = Tally()
-    stop = threading.Event()
+    stop = INTERRUPTED
     env = child_environment(DATABASE_URL=target.kick_url)
     with serve("wsgi:app", env, log, workers=arguments.workers) as served:
         wait_for_workers(served.master_pid, arguments.workers, stop)
@@ -428,22 +431,26 @@ def run(target: databases.Target, workdir: Path, arguments: argparse.Namespace) 
         ]
         for thread in threads:
             thread.start()
-        try:
-            kills = kill_workers(
-                served.port,
-                served.master_pid,
-                arguments.workers,
-                arguments.kills,
-                arguments.kill_interval,
-                threads,
-                stop,
-            )
-            for thread in threads:
-                thread.join()
-        finally:
-            stop.set()
+        kills = kill_workers(
+            served.port,
+            served.master_pid,
+            arguments.workers,
+            arguments.kills,
+            arguments.kill_interval,
+            threads,
+            stop,
+        )
+        for thread in threads:
+            thread.join()
         seconds = time.perf_counter() - began
-        workers_at_end = len(wait_for_workers(served.master_pid, arguments.workers, stop))
+        workers_at_end = len(
+            wait_for_workers(served.master_pid, arguments.workers, threading.Event())
+        )
+    if tally.errors:
+        # The server's tracebacks explain the errors; the temporary directory goes at exit.
+        kept = Path(tempfile.gettempdir()) / f"kick-bench-faults-{target.kind}.log"
+        kept.write_bytes(log.read_bytes())
+        tally.errors.append(f"gunicorn's log: {kept}")
     verdict = verify(target, tally.acknowledged)
     return Result(
         database=target.kind,
@@ -513,13 +520,14 @@ def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
     return arguments
 
 
-def _stop_on_sigterm(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
+def _interrupt(signum: int, frame: object) -> None:
+    INTERRUPTED.set()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = parse_arguments(argv)
-    signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGTERM, _interrupt)
     kinds = ("sqlite", "postgresql") if arguments.database == "both" else (arguments.database,)
     postgresql_url = os.environ.get(POSTGRESQL_SETTING, DEFAULT_POSTGRESQL_URL)
     results = []
@@ -533,13 +541,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                     else databases.postgresql_target(postgresql_url, POSTGRESQL_SETTING)
                 )
                 results.append(run(target, workdir, arguments))
+                if INTERRUPTED.is_set():
+                    print("interrupted; gunicorn stopped", file=sys.stderr)
+                    return 2
         except ServerError as error:
             print(f"error: {error}", file=sys.stderr)
             for log in sorted(workdir.glob("*.log")):
                 print(f"--- end of {log.name}\n{tail(log)}", file=sys.stderr)
-            return 2
-        except KeyboardInterrupt:
-            print("interrupted; gunicorn stopped", file=sys.stderr)
             return 2
     print_table(results)
     return 1 if any(result.failed for result in results) else 0
