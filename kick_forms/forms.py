@@ -190,3 +190,17 @@ def organisation_choices(form: Any, region: Region, empty: Any) -> None:
             select(OrganisationCategory).order_by(OrganisationCategory.position)
         )
     ]
+
+
+# A honeypot: a field people never see or reach, that form-filling robots fill in.
+
+HONEYPOT = "fax_number"
+
+
+def honeypot_field() -> StringField:
+    return StringField(
+        _l("Leave this field empty"),
+        validators=[Optional(), Length(max=0, message=_l("Leave this field empty."))],
+        render_kw={"autocomplete": "off", "tabindex": "-1"},
+        name=HONEYPOT,
+    )

@@ -53,8 +53,13 @@ def _production() -> bool:
     return current_app.config["ENV"] == "production"
 
 
+# Pages reached by a private or signed link: never kept by a browser's or proxy's cache.
+_PRIVATE_LINKS = ("/respond/", "/embed/respond/", "/invitation/", "/embed/invitation/",
+                  "/unsubscribe/", "/kvalitet/", "/register/confirm/")  # fmt: skip
+
+
 def _is_private_link() -> bool:
-    return request.path.startswith(("/respond/", "/embed/respond/"))
+    return request.path.startswith(_PRIVATE_LINKS)
 
 
 def _is_private_page() -> bool:

@@ -58,7 +58,10 @@ def create_user(email: str, password: str, name: str = "", platform_admin: bool 
 
 
 def grant_role(user: User, region: Region, role: Role) -> RegionMembership:
-    """Give the user a role in a region, replacing any role they had there."""
+    """Give the user a role in a region, replacing any role they had there; audited."""
+    from kick_forms import audit
+
+    audit.record("role.grant", f"user:{user.id}", region, f"role={role.value}")
     for membership in user.memberships:
         if membership.region_id == region.id:
             membership.role = role.value

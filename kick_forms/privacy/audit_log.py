@@ -41,6 +41,7 @@ ACTION_LABELS = {
     "alliance.change": _l("KICK changed a culture alliance"),
     "alliance.remove": _l("KICK removed a culture alliance"),
     "meeting.delete": _l("Removed a dialogue meeting"),
+    "role.grant": _l("Gave a staff member a role in the region"),
 }
 
 

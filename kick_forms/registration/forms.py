@@ -17,6 +17,7 @@ from kick_forms.forms import (
     check_organisation_number,
     contact_email_field,
     contact_name_field,
+    honeypot_field,
     length_limit,
     municipality_field,
     organisation_number_field,
@@ -27,6 +28,8 @@ from kick_forms.models.organisation import DESCRIPTION_MAX, NAME_MAX
 
 class RegistrationForm(FlaskForm):
     """Posted from our own pages with a session, so Flask-WTF's CSRF token protects it."""
+
+    fax_number = honeypot_field()
 
     name = StringField(
         _l("Name of the organisation"),

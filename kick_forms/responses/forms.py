@@ -13,6 +13,7 @@ from kick_forms.forms import (
     check_organisation_number,
     contact_email_field,
     contact_name_field,
+    honeypot_field,
     length_limit,
     municipality_field,
     organisation_number_field,
@@ -27,6 +28,7 @@ class RespondentForm(FlaskForm):
         csrf = False
 
     nonce = HiddenField()
+    fax_number = honeypot_field()
     organisation_name = StringField(
         _l("Name of the organisation"),
         validators=[
