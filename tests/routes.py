@@ -29,6 +29,7 @@ from kick_forms.models import (
     RegisterEntry,
     RegistrationRequest,
     Response,
+    ResponseContact,
     Role,
     User,
 )
@@ -89,6 +90,8 @@ class Links:
 
     def __init__(self, consultation: Consultation) -> None:
         response = _answered(consultation)
+        # As the form "who you are" leaves it: the receipt goes to this person.
+        response.contact = response.contact or ResponseContact(name="Eva", email="eva@example.se")
         self.response = new_token()
         response.token_hash = hash_token(self.response)
         organisation = _contact(consultation).organisation
