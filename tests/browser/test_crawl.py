@@ -157,6 +157,8 @@ def demo_server(tmp_path_factory) -> Iterator[tuple[str, dict[str, str]]]:
         who = Respondent("Crawlens kulturförening", None, "0780", ["choir"], "Kim Kontakt",
                          "kim@example.se", True)  # fmt: skip
         _draft, links["draft"] = start_response(consultation, who, "crawl", now, lambda t: "")
+        links["sent"] = _sent_answer(consultation, now)
+        links["consultation_id"] = str(consultation.id)
         submitted = db.session.scalars(
             db.select(Response).where(Response.consultation_id == consultation.id)
             .where(Response.submitted_at.is_not(None)).order_by(Response.id)
@@ -194,6 +196,35 @@ def demo_server(tmp_path_factory) -> Iterator[tuple[str, dict[str, str]]]:
     requests_log.setLevel(level)
     server.shutdown()
     thread.join()
+
+
+def _sent_answer(consultation, now) -> str:  # type: ignore[no-untyped-def]
+    """The private link of a sent answer, which has a confirmation page."""
+    from werkzeug.datastructures import MultiDict
+
+    from kick_forms.models import QuestionKind
+    from kick_forms.responses.services import (
+        Respondent,
+        save_answers,
+        start_response,
+        submit_response,
+    )
+
+    who = Respondent("Crawlens hembygdsförening", None, "0780", ["local_heritage"],
+                     "Kim Kontakt", "kim@example.se", True)  # fmt: skip
+    response, token = start_response(consultation, who, "crawl-sent", now, lambda t: "")
+    form = MultiDict()
+    for question in consultation.questions:
+        kind = QuestionKind(question.kind)
+        if kind.has_options:
+            answer = str(question.options[0].id)
+        else:
+            answer = {QuestionKind.SCALE: "3", QuestionKind.YES_NO: "yes"}.get(kind, "12")
+        form.add(f"q-{question.id}", answer)
+    save_answers(response, consultation.questions, form, now)
+    submit_response(response, "crawl-submit", now, "")
+    assert token is not None
+    return token
 
 
 def region_organisations(region):  # type: ignore[no-untyped-def]
@@ -309,13 +340,18 @@ def test_every_page_of_the_demo_passes_axe_and_the_nu_html_checker(demo_server, 
     seeds = [seed.format(slug=slug) for seed in PUBLIC_SEEDS] + [
         f"/respond/{links['draft']}",
         f"/embed/respond/{links['draft']}",
+        f"/respond/{links['sent']}",
+        f"/respond/{links['sent']}/confirmation/1",
+        f"/embed/respond/{links['sent']}/confirmation/1",
         f"/invitation/{links['invitation']}",
         f"/unsubscribe/{links['unsubscribe']}",
         f"/kvalitet/{links['survey']}",
         f"/register/confirm/{links['register']}",
     ]
-    identities = [(None, seeds, "/"), (DEMO_ADMIN, ["/admin/"], "/admin/"),
-                  (PLATFORM_ADMIN, ["/admin/"], "/admin/")]  # fmt: skip
+    staff = ["/admin/", f"/admin/r/kronoberg/c/{links['consultation_id']}/method/quality"]
+    kick = ["/admin/", "/admin/alliances", "/admin/metod/"]  # linked from public pages only
+    identities = [(None, seeds, "/"), (DEMO_ADMIN, staff, "/admin/"),
+                  (PLATFORM_ADMIN, kick, "/admin/")]  # fmt: skip
     for login, start, inside in identities:
         context = browser.new_context(locale="sv-SE")
         crawler = Crawler(base, context, report, tmp_path)
