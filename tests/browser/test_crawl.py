@@ -1,11 +1,13 @@
 """Every page of the demo, crawled: axe-core (WCAG 2.1 A/AA) and the W3C Nu HTML checker.
 
 A live server on a database of its own holds the demo (``load_demo_data(with_answers=True)``)
-and the private links an organisation gets: a draft, an invitation, an unsubscribe link, a
-quality survey and a registration to confirm. The crawl starts from the public seeds without a
-login, then from ``/admin/`` as Kronoberg's demo admin and as a platform admin, and follows every
-same-origin link with GET, breadth first. Each HTML page is checked with axe-core in Chromium and
-its HTML as served is saved; one run of Nu (``vnu-jar``, Java) checks all saved pages at the end.
+and the private links an organisation gets: a draft, a sent answer, an invitation, an
+unsubscribe link, a quality survey and a registration to confirm. The crawl starts from the public
+seeds without a login, then from ``/admin/`` as Kronoberg's demo admin and as a platform admin,
+and follows every same-origin link with GET, breadth first. Three forms are also sent empty, to
+check the pages with their errors. Each HTML page is checked with axe-core in Chromium, its
+status and the browser's errors are checked, and its HTML as served is saved; one run of Nu
+(``vnu-jar``, Java) checks all saved pages at the end. Nothing Nu reports is filtered out.
 
 Left out on purpose:
 
