@@ -31,6 +31,7 @@ from tests.routes import (
 EXAMPLES = settings(
     max_examples=4,
     deadline=None,
+    database=None,  # no examples kept between runs, and no .hypothesis folder
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 
@@ -58,7 +59,10 @@ ODD = st.sampled_from(
 VALUES = TEXT | ODD
 QUERIES = st.dictionaries(st.sampled_from(KEYS) | TEXT.filter(bool), VALUES, max_size=6)
 HTMX = st.sampled_from([{}, {"HX-Request": "true"}, {"HX-Request": "true", "HX-Boosted": "true"}])
-TOKENS = TEXT.filter(lambda token: token.strip("./") != "") | st.text("A-Za-z0-9_-", min_size=43)
+# A slash is no part of a token: the router would merge "//" with a redirect.
+TOKENS = TEXT.filter(lambda token: "/" not in token and token.strip(".")) | st.text(
+    "A-Za-z0-9_-", min_size=43
+)
 
 
 @pytest.fixture
