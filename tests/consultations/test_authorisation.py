@@ -111,9 +111,13 @@ def _contact(consultation: Consultation) -> OrganisationContact:
 
 
 def _registration_request(consultation: Consultation) -> RegistrationRequest:
-    """A confirmed request to be listed in the region's register, for staff to decide on."""
+    """A confirmed request to be listed in the region's register, still waiting for staff to
+    decide on it (a request already decided is not found any more)."""
     listing = db.session.scalars(
-        db.select(RegistrationRequest).filter_by(region_id=consultation.region_id)
+        db.select(RegistrationRequest)
+        .filter_by(region_id=consultation.region_id, decided_at=None)
+        .where(RegistrationRequest.confirmed_at.is_not(None))
+        .order_by(RegistrationRequest.id)
     ).first()
     if listing is None:
         now = utcnow()
