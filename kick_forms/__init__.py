@@ -39,8 +39,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from kick_forms import cli, errors, security, templating
+    from kick_forms import cli, errors, ops, security, templating
 
+    ops.init_app(app)
     errors.init_app(app)
     security.init_app(app)
     templating.init_app(app)
@@ -124,6 +125,7 @@ def _register_blueprints(app: Flask) -> None:
     from kick_forms.invitations import bp as invitations_bp
     from kick_forms.method import bp as method_bp
     from kick_forms.method import staff_bp as method_staff_bp
+    from kick_forms.ops.views import bp as ops_bp
     from kick_forms.organisations import bp as organisations_bp
     from kick_forms.privacy.views import bp as privacy_bp
     from kick_forms.regions import bp as regions_bp
@@ -152,3 +154,6 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(alliances_staff_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(studyguide_bp)
+    # Probes and scrapers ask often, from a few addresses.
+    limiter.exempt(ops_bp)
+    app.register_blueprint(ops_bp)

@@ -77,6 +77,13 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "INVITATION_WEEKS": 4,
         # Results of the survey on the dialogue's quality are shown from this many answers.
         "QUALITY_MIN_N": 5,
+        # Logs: "text" as Flask and gunicorn write them, or "json", one object per line with
+        # the request id.
+        "LOG_FORMAT": "text",
+        "LOG_LEVEL": "INFO",
+        # GET /metrics in Prometheus format, only for these addresses or networks.
+        "METRICS_ENABLED": False,
+        "METRICS_ALLOW": "127.0.0.1,::1",
     }
 
 
@@ -92,6 +99,7 @@ _BOOLEAN = {
     "RATELIMIT_ENABLED",
     "MAIL_USE_TLS",
     "MAIL_USE_SSL",
+    "METRICS_ENABLED",
 }
 
 # The environment gives strings; these settings are whole numbers.
@@ -144,6 +152,9 @@ def finalise(config: dict[str, Any]) -> None:
             raise ConfigError(f"KICK_{key} must be a whole number, not {config[key]!r}.") from None
     if config["MAIL_USE_TLS"] and config["MAIL_USE_SSL"]:
         raise ConfigError("Set KICK_MAIL_USE_TLS (STARTTLS) or KICK_MAIL_USE_SSL, not both.")
+    if config["LOG_FORMAT"] not in ("text", "json"):
+        raise ConfigError(f"KICK_LOG_FORMAT must be text or json, not {config['LOG_FORMAT']!r}.")
+    config["LOG_LEVEL"] = str(config["LOG_LEVEL"]).upper()
     if config["ENV"] == "production":
         if config["SECRET_KEY"] in (DEFAULT_SECRET_KEY, "", None) or len(config["SECRET_KEY"]) < 32:
             raise ConfigError(

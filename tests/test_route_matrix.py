@@ -43,7 +43,8 @@ EXPECTED: dict[str, tuple | dict[str, tuple]] = {
         [
             "alliances.list_page", "api.consultations", "api.openapi", "api.regions",
             "auth.login", "auth.logout", "board.overview", "embed.form", "embed.resume",
-            "embed.start", "embed.theme_css", "method.code", "privacy.notice",
+            "embed.start", "embed.theme_css", "method.code", "ops.healthz", "ops.readyz",
+            "privacy.notice",
             "regions.consultation_page", "regions.home", "regions.region_page",
             "registration.confirmed", "registration.request_form", "registration.request_sent",
             "responses.resume", "responses.start", "static", "studyguide.index",
@@ -58,6 +59,8 @@ EXPECTED: dict[str, tuple | dict[str, tuple]] = {
         [
             "api.summary", "board.board_attachment", "dialogue.organisation_survey",
             "embed.confirmation", "embed.logo", "responses.confirmation",
+            # Metrics are off unless KICK_METRICS_ENABLED (tests/ops covers them on).
+            "ops.prometheus",
         ],
         (404,) * 7,
     ),

@@ -1,0 +1,114 @@
+"""Request ids on every request and log record; one JSON object per log line when asked.
+
+Only the method and the path (private links masked) of a request are logged: never its query
+string, its form data, an e-mail address or a token.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import sys
+import time
+import uuid
+from datetime import UTC, datetime
+from typing import IO, Any
+
+from flask import Flask, Response, current_app, g, has_request_context, request
+from flask.logging import default_handler
+
+from kick_forms.accesslog import redact
+
+REQUEST_ID_HEADER = "X-Request-ID"
+_SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+_EMAIL = re.compile(r"[^\s@<>\"']+@[^\s@<>\"']+\.[A-Za-z]{2,}")
+_HANDLER_MARK = "_kick_json_handler"
+
+request_log = logging.getLogger("kick_forms.request")
+
+
+def request_id_from(header: str | None) -> str:
+    """The client's (or proxy's) request id when it is a sane token, else a fresh one."""
+    if header and _SANE_REQUEST_ID.fullmatch(header):
+        return header
+    return uuid.uuid4().hex
+
+
+class RequestContextFilter(logging.Filter):
+    """Adds the request id, method and path (private links masked) to every record."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if has_request_context():
+            record.request_id = g.get("request_id")
+            record.method = request.method
+            record.path = redact(request.path)
+        return True
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line, for log collectors."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, Any] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": _EMAIL.sub("[email]", redact(record.getMessage())),
+        }
+        for key in ("request_id", "method", "path", "status", "duration_ms"):
+            value = getattr(record, key, None)
+            if value is not None:
+                entry[key] = value
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def json_handler(stream: IO[str] | None = None) -> logging.Handler:
+    handler = logging.StreamHandler(stream or sys.stderr)
+    handler.addFilter(RequestContextFilter())
+    handler.setFormatter(JsonFormatter())
+    return handler
+
+
+def _use_json_logs(app: Flask) -> None:
+    """Route every logger through one JSON handler on the root logger (once per process)."""
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if getattr(handler, _HANDLER_MARK, False):
+            root.removeHandler(handler)
+    handler = json_handler()
+    setattr(handler, _HANDLER_MARK, True)
+    root.addHandler(handler)
+    root.setLevel(app.config["LOG_LEVEL"])
+    app.logger.removeHandler(default_handler)
+
+
+def _start_request() -> None:
+    g.request_id = request_id_from(request.headers.get(REQUEST_ID_HEADER))
+    g.request_started = time.perf_counter()
+
+
+def _finish_request(response: Response) -> Response:
+    request_id = g.get("request_id")
+    if request_id:
+        response.headers[REQUEST_ID_HEADER] = request_id
+    started = g.get("request_started")
+    if started is not None and current_app.config["LOG_FORMAT"] == "json":
+        duration_ms = round((time.perf_counter() - started) * 1000, 1)
+        request_log.info(
+            "%s %s %s",
+            request.method,
+            redact(request.path),
+            response.status_code,
+            extra={"status": response.status_code, "duration_ms": duration_ms},
+        )
+    return response
+
+
+def init_app(app: Flask) -> None:
+    if app.config["LOG_FORMAT"] == "json":
+        _use_json_logs(app)
+    app.before_request(_start_request)
+    app.after_request(_finish_request)
