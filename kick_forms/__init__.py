@@ -35,6 +35,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.config.update(overrides or {})
     config_module.finalise(app.config)
     os.makedirs(app.instance_path, exist_ok=True)
+    _trust_proxies(app)
 
     _init_extensions(app)
     _register_blueprints(app)
@@ -47,6 +48,19 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     templating.init_app(app)
     cli.init_app(app)
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind KICK_PROXY_FIX reverse proxies, take the client's address and scheme from them.
+
+    Rate limits count per client address, so behind nginx this must be on; the Host header
+    is the proxy's to set (X-Forwarded-Host is not trusted).
+    """
+    hops = app.config["PROXY_FIX"]
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
 
 
 def _unauthorised():  # type: ignore[no-untyped-def]

@@ -84,6 +84,9 @@ def defaults(instance_path: str) -> dict[str, Any]:
         # GET /metrics in Prometheus format, only for these addresses or networks.
         "METRICS_ENABLED": False,
         "METRICS_ALLOW": "127.0.0.1,::1",
+        # How many reverse proxies (nginx) stand in front of the app and set X-Forwarded-For
+        # and X-Forwarded-Proto; 0 trusts neither header.
+        "PROXY_FIX": 0,
     }
 
 
@@ -113,6 +116,7 @@ _INTEGER = (
     "BOARD_REFRESH_SECONDS",
     "CONTACT_RETENTION_DAYS",
     "REGISTRATION_CONFIRM_HOURS",
+    "PROXY_FIX",
 )
 
 

@@ -89,6 +89,9 @@ def pairs(items: Iterable[Any], value: str, label: str) -> list[tuple[Any, Any]]
 
 
 def init_app(app: Flask) -> None:
+    from kick_forms import static_files
+
+    static_files.init_app(app)
     app.context_processor(_labels)
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["local_datetime"] = local_datetime
