@@ -16,7 +16,24 @@ def _source() -> str:
 
 
 def violations(page) -> list[str]:
-    """One line per violated rule and element; empty when the page passes."""
+    """One line per violated rule and element; empty when the page passes.
+
+    ``page`` may be a page or a frame. A frame that is still settling (a redirect, a late
+    navigation) destroys the script's context; then wait for it to load and run axe again.
+    """
+    from playwright.sync_api import Error
+
+    for attempt in range(3):
+        page.wait_for_load_state()
+        try:
+            return _run(page)
+        except Error as error:
+            if "Execution context was destroyed" not in str(error) or attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _run(page) -> list[str]:  # type: ignore[no-untyped-def]
     # page.evaluate goes through the DevTools protocol, so the page's CSP does not block it.
     page.evaluate(_source())
     found = page.evaluate(
