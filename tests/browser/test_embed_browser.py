@@ -168,10 +168,13 @@ def test_an_organisation_answers_in_a_frame_on_the_regions_site(
     assert re.fullmatch(rf"{live_server}/respond/[A-Za-z0-9_-]{{43}}", link)
 
     # A draft: the first section answered and saved, then the page is left.
-    form.get_by_role("link", name="Svara på frågorna").click()
+    with _content_frame(page).expect_navigation():
+        form.get_by_role("link", name="Svara på frågorna").click()
     expect(form.locator("h1")).to_be_visible()
-    _content_frame(page).evaluate(FILL_SECTION)
-    form.get_by_role("button", name="Spara och fortsätt").click()
+    frame = _content_frame(page)
+    frame.evaluate(FILL_SECTION)
+    with frame.expect_navigation():
+        form.get_by_role("button", name="Spara och fortsätt").click()
     expect(form.locator("h1")).to_be_visible()
     page.reload()
 
@@ -188,11 +191,15 @@ def test_an_organisation_answers_in_a_frame_on_the_regions_site(
     form.get_by_role("button", name="Bifoga filen").click()
     expect(form.locator("main")).to_contain_text("yttrande.pdf")
 
-    form.get_by_role("link", name="Kulturplanens prioriteringar").click()
+    with _content_frame(page).expect_navigation():
+        form.get_by_role("link", name="Kulturplanens prioriteringar").click()
     for button in ("Spara och fortsätt", "Spara och fortsätt", "Spara och kontrollera"):
         expect(form.locator("h1")).to_be_visible()
-        _content_frame(page).evaluate(FILL_SECTION)
-        form.get_by_role("button", name=button).click()
+        frame = _content_frame(page)
+        frame.evaluate(FILL_SECTION)
+        # Wait for the next page, so that the next round does not fill in the one leaving.
+        with frame.expect_navigation():
+            form.get_by_role("button", name=button).click()
     expect(form.locator("h1")).to_contain_text("Kontrollera")
     page.set_viewport_size({"width": 390, "height": 844})
     _fits(page)
