@@ -132,6 +132,18 @@ def contact_email_field(description: Any) -> EmailField:
 # Who an organisation is, as the answering form, the register and self-registration ask it.
 
 
+def organisation_name_field(limit: int) -> StringField:
+    """The name of the organisation that is answering or asking to be listed."""
+    return StringField(
+        _l("Name of the organisation"),
+        validators=[
+            DataRequired(_l("Enter the name of your organisation.")),
+            length_limit(limit),
+        ],
+        render_kw={"autocomplete": "organization"},
+    )
+
+
 def organisation_number_field() -> StringField:
     """Optional; check it with ``check_organisation_number`` in the form's validator."""
     return StringField(

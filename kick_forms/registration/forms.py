@@ -7,7 +7,6 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     RadioField,
-    StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired
@@ -20,6 +19,7 @@ from kick_forms.forms import (
     honeypot_field,
     length_limit,
     municipality_field,
+    organisation_name_field,
     organisation_number_field,
     website_field,
 )
@@ -31,14 +31,7 @@ class RegistrationForm(FlaskForm):
 
     fax_number = honeypot_field()
 
-    name = StringField(
-        _l("Name of the organisation"),
-        validators=[
-            DataRequired(_l("Enter the name of your organisation.")),
-            length_limit(NAME_MAX),
-        ],
-        render_kw={"autocomplete": "organization"},
-    )
+    name = organisation_name_field(NAME_MAX)
     organisation_number = organisation_number_field()
     municipality = municipality_field()
     categories = categories_field()

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, RadioField, StringField
+from wtforms import HiddenField, RadioField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired
+from wtforms.validators import InputRequired
 
 from kick_forms.forms import (
     categories_field,
@@ -14,8 +14,8 @@ from kick_forms.forms import (
     contact_email_field,
     contact_name_field,
     honeypot_field,
-    length_limit,
     municipality_field,
+    organisation_name_field,
     organisation_number_field,
 )
 from kick_forms.models.response import ORGANISATION_NAME_MAX
@@ -29,14 +29,7 @@ class RespondentForm(FlaskForm):
 
     nonce = HiddenField()
     fax_number = honeypot_field()
-    organisation_name = StringField(
-        _l("Name of the organisation"),
-        validators=[
-            DataRequired(_l("Enter the name of your organisation.")),
-            length_limit(ORGANISATION_NAME_MAX),
-        ],
-        render_kw={"autocomplete": "organization"},
-    )
+    organisation_name = organisation_name_field(ORGANISATION_NAME_MAX)
     organisation_number = organisation_number_field()
     municipality = municipality_field()
     categories = categories_field()
