@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 PYTHON ?= python3
 export FLASK_APP := kick_forms
 
-.PHONY: run test install translations migrate demo chromium lint audit extract-messages java
+.PHONY: run test install translations migrate demo chromium lint audit extract-messages java scale
 
 run: install translations migrate demo
 	$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
@@ -65,3 +65,11 @@ audit: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# Two app servers behind nginx on PostgreSQL and Redis (bench/scale.py; not part of `make test`).
+scale: install translations
+	@command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || { \
+	  echo "Installing Debian's nginx for the scale test"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null; \
+	}
+	$(BIN)/python bench/scale.py $(SCALE_ARGS)

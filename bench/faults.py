@@ -77,8 +77,8 @@ class FaultClient(flow.Client):
     # What a proxy in front of gunicorn answers while a worker is gone.
     retry_statuses = frozenset({502, 503, 504})
 
-    def __init__(self, port: int, stop: threading.Event) -> None:
-        super().__init__(port)
+    def __init__(self, port: int, stop: threading.Event, source_address: str | None = None) -> None:
+        super().__init__(port, source_address)
         self._stop = stop
 
     def _before_retry(self, attempt: int) -> None:

@@ -64,8 +64,11 @@ class Client:
     # Answers that make a request worth sending again, as after a proxy's "bad gateway".
     retry_statuses: frozenset[int] = frozenset()
 
-    def __init__(self, port: int) -> None:
+    def __init__(self, port: int, source_address: str | None = None) -> None:
         self.port = port
+        # The client's own address (any of 127.0.0.0/8 on Linux), so that servers which count
+        # per client address see many clients rather than one.
+        self.source_address = (source_address, 0) if source_address else None
         self.requests = 0
         # Requests sent again after a broken connection or a status in ``retry_statuses``.
         self.retried = 0
@@ -87,7 +90,9 @@ class Client:
         for attempt in range(1, self.attempts + 1):
             last = attempt == self.attempts
             if self._connection is None:
-                self._connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+                self._connection = http.client.HTTPConnection(
+                    "127.0.0.1", self.port, timeout=60, source_address=self.source_address
+                )
             try:
                 self._connection.request(method, path, body=body, headers=headers)
                 response = self._connection.getresponse()
