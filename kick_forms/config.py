@@ -41,6 +41,8 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "TIMEZONE": "Europe/Stockholm",
         "RATELIMIT_STORAGE_URI": "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
+        # While Redis is away, each process counts on its own rather than refusing requests.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "LOGIN_RATE_LIMIT": "10 per minute;50 per hour",
         "REDIS_URL": None,
         "HTMX_FILE": "vendor/htmx-4.0.1.min.js",
@@ -84,6 +86,9 @@ def defaults(instance_path: str) -> dict[str, Any]:
         # GET /metrics in Prometheus format, only for these addresses or networks.
         "METRICS_ENABLED": False,
         "METRICS_ALLOW": "127.0.0.1,::1",
+        # Names this instance's request counters in Redis; by default the machine's name and
+        # KICK_BIND.
+        "METRICS_INSTANCE": "",
         # How many reverse proxies (nginx) stand in front of the app and set X-Forwarded-For
         # and X-Forwarded-Proto; 0 trusts neither header.
         "PROXY_FIX": 0,
@@ -149,6 +154,11 @@ def finalise(config: dict[str, Any]) -> None:
     config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(config["SQLALCHEMY_DATABASE_URI"])
     if config.get("REDIS_URL") and config.get("RATELIMIT_STORAGE_URI") == "memory://":
         config["RATELIMIT_STORAGE_URI"] = config["REDIS_URL"]
+    if str(config["RATELIMIT_STORAGE_URI"]).startswith(("redis://", "rediss://")):
+        # A Redis that does not answer costs a request half a second, then the fallback counts.
+        config.setdefault(
+            "RATELIMIT_STORAGE_OPTIONS", {"socket_timeout": 0.5, "socket_connect_timeout": 0.5}
+        )
     for key in _INTEGER:
         try:
             config[key] = int(config[key])
