@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -247,3 +248,35 @@ def test_invitations_wait_for_an_open_consultation(client):
     refused = _invite(staff, draft).get_data(as_text=True)
     assert "Inbjudningar kan skickas när samrådet är öppet." in refused
     assert db.session.scalar(select(func.count()).select_from(Invitation)) == 0
+
+
+def test_reminder_runs_at_once_remind_each_organisation_once(app, client, consultation, smtp):
+    """``flask kick remind`` started on three machines at the same moment: each organisation
+    is claimed by one run, and gets one mail."""
+    for number in range(6):
+        _list("kronoberg", f"Förening {number}", (f"Kontakt {number}", f"k{number}@example.se"))
+    _invite(_staff(client), consultation)
+    _delivered(smtp)
+    now = utcnow().replace(hour=5, minute=0)
+    consultation.opens_at = now - timedelta(days=1)
+    consultation.closes_at = now + timedelta(days=5)
+    db.session.commit()
+    start = threading.Barrier(3)
+    reports = []
+
+    def run() -> None:
+        with app.app_context():
+            start.wait()
+            reports.append(invitations.send_reminders(now, [7, 1]))
+            db.session.remove()
+
+    runs = [threading.Thread(target=run) for _ in range(3)]
+    for thread in runs:
+        thread.start()
+    for thread in runs:
+        thread.join()
+
+    assert sum(report.organisations for report in reports) == 6
+    assert sum(report.mails for report in reports) == 6
+    assert db.session.scalar(select(func.count()).select_from(ReminderDay)) == 6
+    assert sorted(_delivered(smtp)) == sorted(f"k{number}@example.se" for number in range(6))

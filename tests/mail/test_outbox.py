@@ -253,3 +253,29 @@ def test_logs_name_no_address_and_no_body(app, smtp, caplog):
     logged = "\n".join(r.getMessage() for r in records) + repr([r.args for r in records])
     for secret in (ADDRESS, "kontakt@example.se", "förening", BODY, "tagit emot", HTML, SUBJECT):
         assert secret not in logged
+
+
+def test_workers_running_at_once_send_each_message_once(app, smtp):
+    """Three workers (as on three machines, each with its own connection) start together on
+    a backlog in small batches: every message arrives exactly once."""
+    ids = [queue(to_address=f"forening{n}@example.se") for n in range(40)]
+    start = threading.Barrier(3)
+    reports = []
+
+    def worker() -> None:
+        with app.app_context():
+            start.wait()
+            while (report := send_due(limit=4)).handled:
+                reports.append(report)
+            db.session.remove()
+
+    workers = [threading.Thread(target=worker) for _ in range(3)]
+    for thread in workers:
+        thread.start()
+    for thread in workers:
+        thread.join()
+
+    received = [message["Message-ID"] for _, message in smtp.received]
+    assert len(received) == len(set(received)) == 40
+    assert sum(report.sent for report in reports) == 40
+    assert all(stored(message_id).sent_at is not None for message_id in ids)
