@@ -10,11 +10,13 @@ import contextlib
 import os
 import re
 import socket
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -271,6 +273,30 @@ class Collector:
         parsed = message_from_bytes(envelope.content, policy=policy.default)
         self.received.append((list(envelope.rcpt_tos), parsed))
         return "250 Message accepted"
+
+
+T = TypeVar("T")
+
+
+def at_once(app: Flask, count: int, work: Callable[[], T]) -> list[T]:
+    """Run ``work`` in ``count`` threads that start together, each with an app context (and so a
+    database connection) of its own, as processes on several machines would; their results."""
+    start = threading.Barrier(count)
+    results: list[T] = []
+
+    def run() -> None:
+        with app.app_context():
+            start.wait()
+            results.append(work())
+            db.session.remove()
+
+    threads = [threading.Thread(target=run) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(results) == count, "a thread failed; its traceback is above"
+    return results
 
 
 def free_port() -> int:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import threading
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -14,7 +13,7 @@ from kick_forms.mail.services import send_due
 from kick_forms.models import Invitation, OutboxMessage, ReminderDay, Role
 from kick_forms.organisations import services as register
 from kick_forms.timeutil import utcnow
-from tests.conftest import csrf_token, login, make_consultation, make_user, region
+from tests.conftest import at_once, csrf_token, login, make_consultation, make_user, region
 from tests.responses.conftest import nonce_on, token_of
 
 
@@ -261,20 +260,7 @@ def test_reminder_runs_at_once_remind_each_organisation_once(app, client, consul
     consultation.opens_at = now - timedelta(days=1)
     consultation.closes_at = now + timedelta(days=5)
     db.session.commit()
-    start = threading.Barrier(3)
-    reports = []
-
-    def run() -> None:
-        with app.app_context():
-            start.wait()
-            reports.append(invitations.send_reminders(now, [7, 1]))
-            db.session.remove()
-
-    runs = [threading.Thread(target=run) for _ in range(3)]
-    for thread in runs:
-        thread.start()
-    for thread in runs:
-        thread.join()
+    reports = at_once(app, 3, lambda: invitations.send_reminders(now, [7, 1]))
 
     assert sum(report.organisations for report in reports) == 6
     assert sum(report.mails for report in reports) == 6

@@ -13,10 +13,10 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from kick_forms.extensions import db
-from kick_forms.mail.services import LEASE, enqueue_mail, retry_delay, send_due
+from kick_forms.mail.services import LEASE, SendReport, enqueue_mail, retry_delay, send_due
 from kick_forms.models import OutboxMessage
 from kick_forms.timeutil import utcnow
-from tests.conftest import Collector, free_port
+from tests.conftest import Collector, at_once, free_port
 
 ADDRESS = "kassör@förening.example.se"
 SUBJECT = "Tack för ert svar på kulturplanen – Region Kronoberg"
@@ -259,21 +259,14 @@ def test_workers_running_at_once_send_each_message_once(app, smtp):
     """Three workers (as on three machines, each with its own connection) start together on
     a backlog in small batches: every message arrives exactly once."""
     ids = [queue(to_address=f"forening{n}@example.se") for n in range(40)]
-    start = threading.Barrier(3)
-    reports = []
 
-    def worker() -> None:
-        with app.app_context():
-            start.wait()
-            while (report := send_due(limit=4)).handled:
-                reports.append(report)
-            db.session.remove()
+    def worker() -> list[SendReport]:
+        reports = []
+        while (report := send_due(limit=4)).handled:
+            reports.append(report)
+        return reports
 
-    workers = [threading.Thread(target=worker) for _ in range(3)]
-    for thread in workers:
-        thread.start()
-    for thread in workers:
-        thread.join()
+    reports = [report for per_worker in at_once(app, 3, worker) for report in per_worker]
 
     received = [message["Message-ID"] for _, message in smtp.received]
     assert len(received) == len(set(received)) == 40
