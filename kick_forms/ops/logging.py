@@ -110,5 +110,7 @@ def _finish_request(response: Response) -> Response:
 def init_app(app: Flask) -> None:
     if app.config["LOG_FORMAT"] == "json":
         _use_json_logs(app)
-    app.before_request(_start_request)
+    # First of all the app's checks, so that a request refused by one (the CSRF check, say)
+    # still gets its id, its log line and its place in the metrics.
+    app.before_request_funcs.setdefault(None, []).insert(0, _start_request)
     app.after_request(_finish_request)

@@ -73,6 +73,15 @@ def test_each_request_logs_one_json_line_with_its_id(json_app, captured):
     assert record["time"].endswith("+00:00")
 
 
+def test_a_request_refused_by_the_csrf_check_is_logged_with_its_id(json_app, captured):
+    client = json_app.test_client()
+    response = client.post("/admin/login", data={"email": "a@example.se"})
+    assert response.status_code == 400
+    (record,) = [r for r in _records(captured) if r["logger"] == "kick_forms.request"]
+    assert record["status"] == 400 and record["path"] == "/admin/login"
+    assert record["request_id"] == response.headers["X-Request-ID"]
+
+
 def test_log_lines_carry_no_query_string_email_nor_private_link(json_app, captured):
     client = json_app.test_client()
     token = "A" * 43
