@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import logging
-
 from flask import Flask, Response, make_response, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from kick_forms import htmx
-
-logger = logging.getLogger("kick_forms.errors")
 
 _MESSAGES = {
     400: (_l("The request could not be understood"), _l("Go back, reload the page and try again.")),
@@ -51,10 +47,7 @@ def _handle_http_error(error: HTTPException) -> Response:
     return _error_response(status, str(title), str(message))
 
 
-def _handle_csrf_error(error: CSRFError) -> Response:
-    # The person is told the form expired; the operator learns the real reason (a token
-    # missing or too old, a Referer missing or from elsewhere), which holds no personal data.
-    logger.info("CSRF check refused the request: %s", error.description)
+def _handle_csrf_error(_error: CSRFError) -> Response:
     return _error_response(400, str(_CSRF_MESSAGE[0]), str(_CSRF_MESSAGE[1]))
 
 
