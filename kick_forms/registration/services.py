@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from flask import current_app, render_template
+from flask import current_app, render_template, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, or_, select
 
@@ -150,8 +150,9 @@ def _decide(
     user: User,
     now: datetime,
 ) -> None:
-    """Record the decision and clear the contact person's data: it now lives on as a contact
-    person of the organisation, or nowhere."""
+    """Tell the contact person, record the decision and clear the contact person's data: it
+    now lives on as a contact person of the organisation, or nowhere."""
+    _tell_contact(listing, outcome, now)
     listing.outcome = outcome.value
     listing.organisation = organisation
     listing.decided_at = now
@@ -159,6 +160,32 @@ def _decide(
     listing.contact_name = ""
     listing.contact_email = ""
     db.session.flush()
+
+
+_DECISION_SUBJECTS = {
+    RequestOutcome.APPROVED: _l("%(name)s is now in the register of %(region)s"),
+    RequestOutcome.MERGED: _l("%(name)s is now in the register of %(region)s"),
+    RequestOutcome.REJECTED: _l("%(name)s was not added to the register of %(region)s"),
+}
+
+
+def _tell_contact(listing: RegistrationRequest, outcome: RequestOutcome, now: datetime) -> None:
+    """Mail the decision to the person who asked, while their address is still known. The mail
+    names no member of staff."""
+    region = db.session.get_one(Region, listing.region_id)
+    enqueue_mail(
+        listing.contact_email,
+        str(_DECISION_SUBJECTS[outcome] % {"name": listing.name, "region": region.name}),
+        render_template(
+            "registration/mail/decision.txt",
+            listing=listing,
+            region=region,
+            outcome=outcome.value,
+            region_link=url_for("regions.region_page", region_slug=region.slug, _external=True),
+            privacy_link=url_for("privacy.notice", _external=True),
+        ),
+        now=now,
+    )
 
 
 def approve(

@@ -303,3 +303,39 @@ def test_staff_of_another_region_get_404(client):
     url = f"/admin/r/blekinge/organisations/requests/{listing.id}/approve"
     assert client.post(url, data={"csrf_token": token}).status_code == 404
     assert db.session.get(RegistrationRequest, listing.id).decided_at is None
+
+
+def test_the_person_who_asked_is_told_the_decision(client, smtp):
+    staff_user = make_user("kronoberg", Role.EDITOR)
+    login(client, staff_user)
+    approved, merged, rejected = _confirmed(), _confirmed("Ljungby kör"), _confirmed("Älmhult kör")
+    existing = register.register_organisation(
+        region("kronoberg"), register.OrganisationData("Ljungby Kör", None, "0780")
+    )
+    db.session.commit()
+    send_due()
+    smtp.received.clear()  # the confirmation links
+
+    assert _decide(client, approved, "approve").status_code == 303
+    merging = {f"request-{merged.id}-organisation": existing.id}
+    assert _decide(client, merged, "merge", **merging).status_code == 303
+    assert _decide(client, rejected, "reject").status_code == 303
+    send_due()
+
+    mails = {mail["Subject"]: mail for _, mail in smtp.received}
+    assert sorted(mails) == [
+        "Ljungby kör finns nu i registret hos Region Kronoberg",
+        "Växjö kammarkör finns nu i registret hos Region Kronoberg",
+        "Älmhult kör lades inte till i registret hos Region Kronoberg",
+    ]
+    assert {rcpts[0] for rcpts, _ in smtp.received} == {"eva@example.se"}
+    added = mails["Växjö kammarkör finns nu i registret hos Region Kronoberg"]
+    text = added.get_body(("plain",)).get_content()
+    assert text.startswith("Hej Eva Ek!")
+    assert "inbjudningar till samråd" in text and "/r/kronoberg/" in text and "/integritet" in text
+    refused = mails["Älmhult kör lades inte till i registret hos Region Kronoberg"]
+    text = refused.get_body(("plain",)).get_content()
+    assert "har inte lagt till den" in text and "raderats ur ansökan" in text
+    # Which member of staff decided is not the person's business.
+    for mail in mails.values():
+        assert staff_user.email not in mail.get_body(("plain",)).get_content()
