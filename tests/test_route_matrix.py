@@ -135,7 +135,7 @@ EXPECTED: dict[str, tuple | dict[str, tuple]] = {
             "alliances_staff.staff_list", "alliances_staff.alliance_new",
             "alliances_staff.alliance_edit", "alliances_staff.alliance_delete",
             "method_staff.index", "method_staff.cell", "method_staff.edit",
-            "method_staff.delete", "method_staff.move",
+            "method_staff.delete", "method_staff.move", "privacy.platform_audit_page",
         ],
         PLATFORM,
     ),

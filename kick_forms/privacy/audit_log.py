@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 
 from kick_forms import audit
 from kick_forms.extensions import db, sqlite_begin
 from kick_forms.models import (
     AuditEvent,
+    CodeLevel,
+    CodeStep,
     Consultation,
     Organisation,
     Region,
@@ -42,6 +45,10 @@ ACTION_LABELS = {
     "alliance.remove": _l("KICK removed a culture alliance"),
     "meeting.delete": _l("Removed a dialogue meeting"),
     "role.grant": _l("Gave a staff member a role in the region"),
+    "code_example.add": _l("KICK added an example of a way of working"),
+    "code_example.change": _l("KICK changed an example of a way of working"),
+    "code_example.remove": _l("KICK removed an example of a way of working"),
+    "code_example.move": _l("KICK moved an example of a way of working"),
 }
 
 
@@ -104,7 +111,21 @@ def _number(text: str | None) -> int | None:
 
 def region_log(region: Region, page: int) -> LogPage:
     """One page of the region's own events, newest first, with what they are about."""
-    own = AuditEvent.region_id == region.id
+    return _log_page(
+        AuditEvent.region_id == region.id, page, lambda events: _subjects(region, events)
+    )
+
+
+def platform_log(page: int) -> LogPage:
+    """One page of the events that belong to no region, newest first: KICK's changes to what
+    every region shares (the examples of the Code's matrix) and the system's deletions of old
+    personal data."""
+    return _log_page(AuditEvent.region_id.is_(None), page, _platform_subjects)
+
+
+def _log_page(
+    own: ColumnElement[bool], page: int, subjects_of: Callable[[list[AuditEvent]], list[Subject]]
+) -> LogPage:
     total = db.session.scalar(select(func.count(AuditEvent.id)).where(own)) or 0
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(1, page), pages)
@@ -116,7 +137,7 @@ def region_log(region: Region, page: int) -> LogPage:
         .offset((page - 1) * PAGE_SIZE)
         .limit(PAGE_SIZE)
     ).all()
-    subjects = _subjects(region, [event for event, _email in rows])
+    subjects = subjects_of([event for event, _email in rows])
     events = [
         LoggedEvent(event.at, email, event.action, subject, details(event))
         for (event, email), subject in zip(rows, subjects, strict=True)
@@ -172,4 +193,20 @@ def _subjects(region: Region, events: list[AuditEvent]) -> list[Subject]:
             subjects.append(Subject(kind, number, parent_id=responses.get(number)))
         else:
             subjects.append(Subject(kind, number))
+    return subjects
+
+
+def _platform_subjects(events: list[AuditEvent]) -> list[Subject]:
+    """A cell of the matrix is named by its level and step; anything else by its kind and id."""
+    levels = {level.key: level.name for level in db.session.scalars(select(CodeLevel))}
+    steps = {step.key: step.name for step in db.session.scalars(select(CodeStep))}
+    subjects = []
+    for event in events:
+        kind, _sep, text = event.subject.partition(":")
+        if kind == "code_cell":
+            level_key, _sep, step_key = text.partition("/")
+            name = f"{levels.get(level_key, level_key)} × {steps.get(step_key, step_key)}"
+            subjects.append(Subject(kind, None, name))
+        else:
+            subjects.append(Subject(kind, _number(text)))
     return subjects

@@ -7,7 +7,7 @@ import json
 from flask import Blueprint, abort, current_app, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_login import login_required
+from flask_login import current_user, login_required
 
 from kick_forms.consultations.permissions import staff_region
 from kick_forms.models import OrganisationContact, Region, Role
@@ -61,6 +61,17 @@ def contact_export(region_slug: str, organisation_id: int, contact_id: int):
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@bp.route("/admin/audit")
+@login_required
+def platform_audit_page():
+    """The events of no region (KICK's shared examples, the purge): for KICK's staff."""
+    if not current_user.is_platform_admin:
+        abort(403)
+    page = request.args.get("page", "1")
+    log = audit_log.platform_log(int(page) if page.isdigit() and len(page) < 7 else 1)
+    return render_template("privacy/audit.html", region=None, log=log)
 
 
 @bp.route("/admin/r/<region_slug>/audit")

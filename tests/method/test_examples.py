@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select
 
 from kick_forms.extensions import db
-from kick_forms.models import CodeExample, Role
+from kick_forms.models import AuditEvent, CodeExample, Role
 from kick_forms.reference import load_reference_data
-from tests.conftest import csrf_token, login, make_user
+from kick_forms.timeutil import utcnow
+from tests.conftest import csrf_token, login, make_user, region
 from tests.method.helpers import table_cells
 
 pytestmark = pytest.mark.usefixtures("examples")
@@ -155,3 +158,36 @@ def test_a_cell_staff_emptied_stays_empty_when_the_reference_data_is_loaded_agai
 
     assert _cell_names() == []
     assert "Inga exempel ännu." in _public_cell(kick_staff)
+
+
+def test_kick_staff_read_their_edits_in_the_log_of_what_no_region_owns(kick_staff):
+    client = kick_staff
+    token = csrf_token(client, CELL)
+    client.post(CELL, data={"csrf_token": token, "name_sv": "Gemensam budget", "name_en": ""})
+    added = _example("Gemensam budget")
+    client.post(f"{CELL}{added.id}/delete", data={"csrf_token": token})
+    db.session.add_all(
+        [
+            AuditEvent(at=utcnow(), region_id=None, action="privacy.purge", detail="contacts=2"),
+            AuditEvent(at=utcnow(), region_id=region("kronoberg").id, action="register.export",
+                       subject="register", detail="format=csv"),
+        ]
+    )  # fmt: skip
+    db.session.commit()
+
+    assert 'href="/admin/audit"' in client.get("/admin/").get_data(as_text=True)
+    html = client.get("/admin/audit").get_data(as_text=True)
+    rows = re.findall(r"<tr>\s*<td>(.*?)</tr>", html, re.S)
+    assert len(rows) == 3
+    assert "Gallrade gamla personuppgifter" in "".join(rows)
+    removed, added_row = (row for row in rows if "exempel" in row)
+    assert "KICK tog bort ett exempel" in removed and "KICK lade till ett exempel" in added_row
+    assert "Partnerskap × Beslut" in removed and "platform-none@example.se" in removed
+    assert "Laddade ner registret" not in html  # Kronoberg's own event is in Kronoberg's log
+
+
+@pytest.mark.parametrize("role", [Role.ADMIN, Role.VIEWER])
+def test_region_staff_may_not_read_the_log_of_what_no_region_owns(client, role):
+    login(client, make_user("kronoberg", role))
+    assert client.get("/admin/audit").status_code == 403
+    assert 'href="/admin/audit"' not in client.get("/admin/").get_data(as_text=True)
