@@ -7,9 +7,10 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     RadioField,
+    StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired
+from wtforms.validators import DataRequired, Optional
 
 from kick_forms.forms import (
     categories_field,
@@ -58,11 +59,29 @@ class RegistrationForm(FlaskForm):
 
 
 class MergeForm(FlaskForm):
-    """One per request on the page, told apart by a prefix; the choices are its look-alikes."""
+    """One per request on the page, told apart by a prefix: one of the request's look-alikes,
+    or any organisation of the register named by its number or its name (the view finds it)."""
 
     organisation = RadioField(
-        _l("Same organisation as"),
-        coerce=int,
-        choices=[],
-        validators=[InputRequired(_l("Choose the organisation to merge with."))],
+        _l("Same organisation as"), coerce=int, choices=[], validators=[Optional()]
     )
+    other = StringField(
+        _l("Or another organisation in the register"),
+        description=_l("Its organisation number, or its name as the register writes it."),
+        validators=[Optional(), length_limit(NAME_MAX)],
+    )
+
+    def validate(self, extra_validators=None) -> bool:  # type: ignore[no-untyped-def]
+        if not super().validate(extra_validators):
+            return False
+        chosen, other = self.organisation.data is not None, bool((self.other.data or "").strip())
+        if chosen and other:
+            self.other.errors.append(
+                _l("Choose one of the organisations above or name another one, not both.")
+            )
+            return False
+        if not chosen and not other:
+            field = self.organisation if self.organisation.choices else self.other
+            field.errors.append(_l("Choose the organisation to merge with."))
+            return False
+        return True

@@ -20,6 +20,7 @@ from kick_forms.models import Municipality, Region, RegistrationRequest, Request
 from kick_forms.models.organisation import Organisation, RegisterEntry, name_key
 from kick_forms.organisations import services as register
 from kick_forms.organisations.services import OrganisationData, RegisterError
+from kick_forms.responses.orgnr import normalise_organisation_number
 from kick_forms.responses.tokens import hash_token, looks_like_token, new_token
 
 
@@ -123,6 +124,23 @@ def look_alikes(region: Region, listing: RegistrationRequest) -> list[Organisati
     return list(
         db.session.scalars(
             select(Organisation).where(or_(*conditions)).order_by(Organisation.name_key)
+        )
+    )
+
+
+def find_in_register(region: Region, typed: str) -> list[Organisation]:
+    """The organisations of the region's register with this organisation number, or else with
+    this name (case and spacing ignored)."""
+    listed = select(RegisterEntry.organisation_id).where(RegisterEntry.region_id == region.id)
+    try:
+        condition = Organisation.organisation_number == normalise_organisation_number(typed)
+    except ValueError:  # not a number: a name (a personal number matches no organisation)
+        condition = Organisation.name_key == name_key(typed)
+    return list(
+        db.session.scalars(
+            select(Organisation)
+            .where(Organisation.id.in_(listed), condition)
+            .order_by(Organisation.name_key, Organisation.id)
         )
     )
 

@@ -57,6 +57,8 @@ def _merge_form(region: Region, listing: RegistrationRequest) -> MergeForm:
         SelectChoice(organisation.id, _describe(region, organisation))
         for organisation in registration.look_alikes(region, listing)
     ]
+    if not form.organisation.choices:
+        form.other.label.text = _("The same organisation in the register")
     return form
 
 
@@ -133,12 +135,31 @@ def merge(region_slug: str, request_id: int):
     form = _merge_form(region, listing)
     if not form.validate_on_submit():
         return _requests_page(region, failed={listing.id: form})
-    organisation = db.session.get(Organisation, form.organisation.data)  # one of the choices
+    organisation = _merge_target(region, form)
+    if organisation is None:
+        return _requests_page(region, failed={listing.id: form})
     registration.merge(region, listing, organisation, current_user, utcnow())
     audit.record("registration.merge", f"request:{listing.id}", region)
     db.session.commit()
     flash(_("The request is merged with %(name)s.", name=organisation.name), "success")
     return _back(region)
+
+
+def _merge_target(region: Region, form: MergeForm) -> Organisation | None:
+    """The organisation chosen (one of the look-alikes) or named; None with the form's error
+    when the name finds none or several."""
+    if form.organisation.data is not None:
+        return db.session.get(Organisation, form.organisation.data)
+    found = registration.find_in_register(region, form.other.data)
+    if len(found) == 1:
+        return found[0]
+    if found:
+        form.other.errors.append(
+            _("Several organisations in the register have that name: give the number.")
+        )
+    else:
+        form.other.errors.append(_("No organisation in the register has that number or name."))
+    return None
 
 
 @staff_bp.route("/r/<region_slug>/organisations/requests/<int:request_id>/reject", methods=["POST"])

@@ -339,3 +339,61 @@ def test_the_person_who_asked_is_told_the_decision(client, smtp):
     # Which member of staff decided is not the person's business.
     for mail in mails.values():
         assert staff_user.email not in mail.get_body(("plain",)).get_content()
+
+
+def test_staff_merge_with_any_organisation_of_the_register_by_number_or_name(client):
+    login(client, make_user("kronoberg", Role.EDITOR))
+    kronoberg = region("kronoberg")
+    renamed = register.register_organisation(
+        kronoberg, register.OrganisationData("Kammarkören Cantus", "802455-1239", "0764")
+    )
+    for municipality in ("0764", "0781"):  # two choirs of one name
+        register.register_organisation(
+            kronoberg, register.OrganisationData("Kyrkokören", None, municipality)
+        )
+    register.register_organisation(  # in another region's register only
+        region("blekinge"), register.OrganisationData("Blekinge kör", None, "1080")
+    )
+    db.session.commit()
+    listing = _confirmed("Cantus")  # no look-alike: another name, no number
+    other = f"request-{listing.id}-other"
+    page = client.get(REQUESTS).get_data(as_text=True)
+    assert f'name="request-{listing.id}-organisation"' not in page
+    assert f'<label class="label" for="{other}">Samma organisation i registret</label>' in page
+
+    refusals = {
+        "": "Välj organisationen att slå ihop med.",
+        "Ingen sådan kör": "Ingen organisation i registret har det numret eller namnet.",
+        "kyrkokören": "Flera organisationer i registret har det namnet: ange numret.",
+        "Blekinge kör": "Ingen organisation i registret har det numret eller namnet.",
+    }
+    for typed, message in refusals.items():
+        refused = _decide(client, listing, "merge", **{other: typed})
+        assert refused.status_code == 422
+        html = refused.get_data(as_text=True)
+        assert message in html and f'href="#{other}"' in html
+        assert f'value="{typed}"' in html or not typed  # what was typed is kept
+
+    merged = _decide(client, listing, "merge", **{other: "8024551239"})
+    assert merged.status_code == 303
+    decided = db.session.get(RegistrationRequest, listing.id)
+    assert (decided.outcome, decided.organisation_id) == ("merged", renamed.id)
+    assert [c.name for c in db.session.get(Organisation, renamed.id).contacts] == ["Eva Ek"]
+
+
+def test_a_look_alike_and_another_organisation_together_are_refused(client):
+    login(client, make_user("kronoberg", Role.EDITOR))
+    existing = register.register_organisation(
+        region("kronoberg"), register.OrganisationData("Växjö kammarkör", None, "0780")
+    )
+    register.register_organisation(
+        region("kronoberg"), register.OrganisationData("Ljungby kör", None, "0781")
+    )
+    db.session.commit()
+    listing = _confirmed()
+    prefix = f"request-{listing.id}"
+    both = {f"{prefix}-organisation": existing.id, f"{prefix}-other": "Ljungby kör"}
+    refused = _decide(client, listing, "merge", **both)
+    assert refused.status_code == 422
+    assert "inte båda" in refused.get_data(as_text=True)
+    assert db.session.get(RegistrationRequest, listing.id).decided_at is None
