@@ -28,6 +28,16 @@ _CSRF_MESSAGE = (
     _l("The form had expired"),
     _l("For your security a form is valid only for a while. Reload the page and send it again."),
 )
+# Over HTTPS a form must come with the page it was sent from (the Referer header). A privacy
+# extension or setting that strips it would get "expired" for ever; say what is wrong instead.
+_CSRF_REFERRER_MESSAGE = (
+    _l("The form could not be checked"),
+    _l(
+        "Your browser did not say which page the form was sent from, and this site needs that "
+        "to know the form is its own. A privacy setting or extension may hold it back: allow "
+        "this site to send the referring page, then reload the page and send the form again."
+    ),
+)
 
 
 def _error_response(status: int, title: str, message: str) -> Response:
@@ -47,8 +57,11 @@ def _handle_http_error(error: HTTPException) -> Response:
     return _error_response(status, str(title), str(message))
 
 
-def _handle_csrf_error(_error: CSRFError) -> Response:
-    return _error_response(400, str(_CSRF_MESSAGE[0]), str(_CSRF_MESSAGE[1]))
+def _handle_csrf_error(error: CSRFError) -> Response:
+    # Flask-WTF's reasons: "The referrer header is missing." or "... does not match the host."
+    referrer = "referrer" in (error.description or "")
+    title, message = _CSRF_REFERRER_MESSAGE if referrer else _CSRF_MESSAGE
+    return _error_response(400, str(title), str(message))
 
 
 def _handle_unexpected(_error: Exception) -> Response:

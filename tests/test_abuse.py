@@ -60,3 +60,26 @@ def test_giving_a_role_is_written_to_the_audit_log(app):
     event = db.session.scalars(select(AuditEvent).filter_by(action="role.grant")).one()
     assert (event.subject, event.detail) == (f"user:{user.id}", "role=editor")
     assert event.region_id == region("kronoberg").id
+
+
+def test_a_form_sent_without_its_referring_page_is_told_why(client):
+    """Over HTTPS the CSRF check also wants the Referer; when a privacy setting strips it the
+    person learns that, not that the form expired."""
+    https = {"base_url": "https://localhost"}
+    page = client.get("/admin/login", **https).get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    form = {"email": "a@example.se", "password": "x", "csrf_token": token}
+
+    stripped = client.post("/admin/login", data=form, **https)
+    assert stripped.status_code == 400
+    assert "Formuläret kunde inte kontrolleras" in stripped.get_data(as_text=True)
+    assert "hänvisande sidan" in stripped.get_data(as_text=True)
+
+    expired = client.post("/admin/login", data={**form, "csrf_token": "x"}, **https,
+                          headers={"Referer": "https://localhost/admin/login"})  # fmt: skip
+    assert expired.status_code == 400
+    assert "Formuläret hade hunnit bli för gammalt" in expired.get_data(as_text=True)
+
+    sent = client.post("/admin/login", data=form, **https,
+                       headers={"Referer": "https://localhost/admin/login"})  # fmt: skip
+    assert sent.status_code == 422  # past the check: the password is wrong
