@@ -6,8 +6,18 @@ import re
 
 from gunicorn.glogging import Logger
 
-# Drafts' links, and the signed links of invitations, unsubscribing and confirmations.
-_PRIVATE_LINK = re.compile(r"(/respond/|/invitation/|/unsubscribe/|/confirm/)[A-Za-z0-9_.-]{20,}")
+# Where a path holds a private link: a draft's token, or the signed link of an invitation, an
+# unsubscribing, a confirmation or the quality survey (each also under /embed where it exists).
+# The security headers keep these pages out of caches; the logs mask the token.
+PRIVATE_LINK_PREFIXES = ("/respond/", "/invitation/", "/unsubscribe/", "/kvalitet/",
+                         "/register/confirm/")  # fmt: skip
+_PRIVATE_LINK = re.compile(
+    "(" + "|".join(re.escape(prefix) for prefix in PRIVATE_LINK_PREFIXES) + ")[A-Za-z0-9_.-]{20,}"
+)
+
+
+def is_private_link(path: str) -> bool:
+    return path.removeprefix("/embed").startswith(PRIVATE_LINK_PREFIXES)
 
 
 def redact(text: str) -> str:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import Flask, Response, current_app, g, request
 
+from kick_forms.accesslog import is_private_link
+
 _CSP = (
     "default-src 'self'; "
     "script-src 'self'; "
@@ -53,17 +55,8 @@ def _production() -> bool:
     return current_app.config["ENV"] == "production"
 
 
-# Pages reached by a private or signed link: never kept by a browser's or proxy's cache.
-_PRIVATE_LINKS = ("/respond/", "/embed/respond/", "/invitation/", "/embed/invitation/",
-                  "/unsubscribe/", "/kvalitet/", "/register/confirm/")  # fmt: skip
-
-
-def _is_private_link() -> bool:
-    return request.path.startswith(_PRIVATE_LINKS)
-
-
 def _is_private_page() -> bool:
-    return request.path.startswith("/admin") or _is_private_link()
+    return request.path.startswith("/admin") or is_private_link(request.path)
 
 
 def init_app(app: Flask) -> None:

@@ -5,12 +5,15 @@ from __future__ import annotations
 import io
 import json
 import logging
+import re
 from collections.abc import Iterator
 
 import pytest
 
+from kick_forms.accesslog import is_private_link, redact
 from kick_forms.ops.logging import json_handler
 from tests.conftest import make_app
+from tests.routes import all_rules
 
 
 def test_a_sane_request_id_is_echoed(client):
@@ -117,3 +120,18 @@ def test_text_logs_write_no_request_line(client, caplog):
     with caplog.at_level(logging.INFO):
         client.get("/healthz")
     assert not [r for r in caplog.records if r.name == "kick_forms.request"]
+
+
+def test_every_route_behind_a_private_link_is_masked_in_logs_and_never_cached(client):
+    """The routes are read from the URL map, so a new kind of private link cannot be left out."""
+    signed = "NQ.Xr1rB9mJ8Kx0cQf3aWvZ2p4Lh7sTgYk"  # as itsdangerous writes a signed id
+    private = [rule for rule in all_rules() if "<token>" in rule.rule]
+    assert len(private) >= 20
+    for rule in private:
+        path = rule.rule.replace("<token>", signed)
+        path = re.sub(r"<int:[a-z_]+>", "1", path)
+        assert signed not in redact(f'"GET {path} HTTP/1.1"'), rule.rule
+        assert is_private_link(path), rule.rule
+        if "GET" in rule.methods:
+            response = client.get(path)
+            assert response.headers["Cache-Control"] == "no-store", rule.rule
