@@ -52,7 +52,7 @@ from pathlib import Path
 
 import databases
 import flow
-from server import ServerError, child_environment, serve, tail
+from server import ServerError, child_environment, report_failure, serve
 from sqlalchemy import Connection, bindparam, create_engine, text
 
 DEFAULT_POSTGRESQL_URL = "postgresql://postgres@127.0.0.1:5432/kick_bench_faults"
@@ -545,10 +545,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     print("interrupted; gunicorn stopped", file=sys.stderr)
                     return 2
         except ServerError as error:
-            print(f"error: {error}", file=sys.stderr)
-            for log in sorted(workdir.glob("*.log")):
-                print(f"--- end of {log.name}\n{tail(log)}", file=sys.stderr)
-            return 2
+            return report_failure(error, workdir)
     print_table(results)
     return 1 if any(result.failed for result in results) else 0
 

@@ -84,6 +84,7 @@ from server import (
     ServerError,
     child_environment,
     free_port,
+    report_failure,
     serve,
     tail,
 )
@@ -685,11 +686,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         report = run(arguments, workdir)
     except ServerError as error:
-        print(f"error: {error}", file=sys.stderr)
-        for log in sorted(workdir.glob("*.log")):
-            print(f"--- end of {log.name}\n{tail(log)}", file=sys.stderr)
+        code = report_failure(error, workdir)
         print(f"logs kept in {workdir}", file=sys.stderr)
-        return 2
+        return code
     if faults.INTERRUPTED.is_set():
         print("interrupted; every server stopped", file=sys.stderr)
         return 2

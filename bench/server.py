@@ -152,3 +152,11 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 def tail(log_path: Path, lines: int = 30) -> str:
     return "\n".join(log_path.read_text(errors="replace").splitlines()[-lines:])
+
+
+def report_failure(error: Exception, workdir: Path) -> int:
+    """Say why the run could not be made, with the end of each server's log; exit code 2."""
+    print(f"error: {error}", file=sys.stderr)
+    for log in sorted(workdir.glob("*.log")):
+        print(f"--- end of {log.name}\n{tail(log)}", file=sys.stderr)
+    return 2

@@ -49,7 +49,7 @@ from typing import TypeVar
 
 import databases
 import flow
-from server import BENCH_DIR, ServerError, child_environment, gunicorn, tail
+from server import BENCH_DIR, ServerError, child_environment, gunicorn, report_failure
 
 T = TypeVar("T")
 
@@ -267,10 +267,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print_details(result)
                 results.append(result)
         except (ServerError, flow.FlowError) as error:
-            print(f"error: {error}", file=sys.stderr)
-            for log in sorted(workdir.glob("*.log")):
-                print(f"--- end of {log.name}\n{tail(log)}", file=sys.stderr)
-            return 2
+            return report_failure(error, workdir)
     print_table(results)
     return 1 if any(result.failed for result in results) else 0
 

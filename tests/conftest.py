@@ -65,15 +65,21 @@ def _reset_postgresql(app: Flask) -> None:
 @pytest.fixture(scope="session", params=DATABASES)
 def database_url(request: pytest.FixtureRequest, tmp_path_factory) -> Iterator[str]:
     url = _database_url(request.param, tmp_path_factory)
+    migrate_with_reference_data(url, reset=request.param == "postgresql")
+    yield url
+
+
+def migrate_with_reference_data(url: str, reset: bool = False) -> None:
+    """Make the schema by the migrations (on an emptied schema when ``reset``) and load the
+    reference data, as an operator would."""
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True})
-    if request.param == "postgresql":
+    if reset:
         _reset_postgresql(app)
     with app.app_context():
         upgrade()
         load_reference_data()
         db.session.commit()
         db.engine.dispose()
-    yield url
 
 
 class IsolatedClient(FlaskClient):

@@ -9,13 +9,9 @@ from collections.abc import Iterator
 
 import psycopg
 import pytest
-from flask_migrate import upgrade
 from sqlalchemy.engine import make_url
 
-from kick_forms import create_app
-from kick_forms.extensions import db
-from kick_forms.reference import load_reference_data
-from tests.conftest import DATABASES
+from tests.conftest import DATABASES, migrate_with_reference_data
 
 OWN_DATABASE = "kick_backup_test"
 
@@ -43,10 +39,5 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory) -> Iterator[s
             url = f"sqlite:///{tmp_path_factory.mktemp('backup') / 'kick.sqlite3'}"
         else:
             url = stack.enter_context(_own_postgresql())
-        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True})
-        with app.app_context():
-            upgrade()
-            load_reference_data()
-            db.session.commit()
-            db.engine.dispose()
+        migrate_with_reference_data(url)
         yield url
