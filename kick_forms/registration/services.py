@@ -180,20 +180,19 @@ def _decide(
     db.session.flush()
 
 
-_DECISION_SUBJECTS = {
-    RequestOutcome.APPROVED: _l("%(name)s is now in the register of %(region)s"),
-    RequestOutcome.MERGED: _l("%(name)s is now in the register of %(region)s"),
-    RequestOutcome.REJECTED: _l("%(name)s was not added to the register of %(region)s"),
-}
-
-
 def _tell_contact(listing: RegistrationRequest, outcome: RequestOutcome, now: datetime) -> None:
     """Mail the decision to the person who asked, while their address is still known. The mail
     names no member of staff."""
     region = db.session.get_one(Region, listing.region_id)
+    names = {"name": listing.name, "region": region.name}
+    subject = (
+        _l("%(name)s was not added to the register of %(region)s", **names)
+        if outcome is RequestOutcome.REJECTED
+        else _l("%(name)s is now in the register of %(region)s", **names)
+    )
     enqueue_mail(
         listing.contact_email,
-        str(_DECISION_SUBJECTS[outcome] % {"name": listing.name, "region": region.name}),
+        str(subject),
         render_template(
             "registration/mail/decision.txt",
             listing=listing,
