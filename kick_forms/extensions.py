@@ -42,14 +42,18 @@ sqlite_begin = ContextVar("sqlite_begin", default="IMMEDIATE")
 
 
 def configure_sqlite(engine: Engine) -> None:
-    """Tune SQLite for several workers: WAL, a busy timeout, foreign keys, explicit BEGIN."""
+    """Tune SQLite for several workers: WAL, a busy timeout, foreign keys, explicit BEGIN.
+
+    ``synchronous=FULL``: in WAL mode NORMAL may lose the last commits on a power cut, and an
+    answer we acknowledged must not vanish.
+    """
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):  # type: ignore[no-untyped-def]
         dbapi_connection.isolation_level = None  # we issue BEGIN ourselves, below
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
