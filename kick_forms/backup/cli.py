@@ -97,6 +97,8 @@ def restore_command(file: Path, yes: bool) -> None:
                 url, _backup_dir(), utcnow(), label=services.BEFORE_RESTORE
             )
             click.echo(f"The database as it was is backed up to {safety.path}.")
+        else:
+            click.echo("The database has no tables yet: there is nothing to back up first.")
         services.restore_backup(url, file)
     except services.BackupError as exc:
         raise _fail(exc) from None

@@ -108,11 +108,17 @@ def restore_backup(url: str, backup: Path) -> None:
 
 
 def has_data(url: str) -> bool:
-    """Whether there is a database to keep before a restore replaces it."""
+    """Whether there is a database to keep before a restore replaces it: one with tables.
+
+    A fresh database (an empty PostgreSQL database, a SQLite file an app has only opened) has
+    nothing to keep, and ``pg_dump`` of it would be refused as a backup without table data.
+    """
     if database_kind(url) == "sqlite":
         path = _sqlite_path(url)
-        return path.is_file() and path.stat().st_size > 0
-    return True
+        if not path.is_file() or path.stat().st_size == 0:
+            return False
+        return bool(_sqlite_tables(path))
+    return bool(_postgresql_tables(url))
 
 
 def database_revision(url: str) -> str | None:
@@ -146,6 +152,41 @@ def _sqlite_path(url: str) -> Path:
     if not database or database == ":memory:" or database.startswith("file:"):
         raise BackupError("The SQLite database must be a file to be backed up.")
     return Path(database)
+
+
+def _sqlite_tables(path: Path) -> list[str]:
+    connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        connection.execute("PRAGMA busy_timeout=10000")
+        rows = connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        return [name for (name,) in rows]
+    except sqlite3.Error as exc:
+        raise BackupError(f"Cannot read the SQLite database {path}: {exc}") from exc
+    finally:
+        connection.close()
+
+
+def _postgresql_tables(url: str) -> list[str]:
+    """The tables of every schema but PostgreSQL's own, as ``pg_dump`` would see them."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.exc import SQLAlchemyError
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            return list(
+                connection.scalars(
+                    text(
+                        "SELECT table_schema || '.' || table_name FROM information_schema.tables"
+                        " WHERE table_schema NOT IN ('pg_catalog', 'information_schema')"
+                        " AND table_schema NOT LIKE 'pg_toast%'"
+                    )
+                )
+            )
+    except SQLAlchemyError as exc:
+        raise BackupError(f"Cannot read the database: {exc.orig or exc}") from exc
+    finally:
+        engine.dispose()
 
 
 def _backup_sqlite(source_path: Path, partial: Path) -> str:

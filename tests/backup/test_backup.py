@@ -150,6 +150,7 @@ def test_a_backup_taken_while_the_app_writes_is_consistent(app, tmp_path):
     assert result.check.startswith(("integrity_check ok", "pg_restore --list ok"))
     assert len(committed) > 20 and written_during >= 20
 
+    app.config["BACKUP_DIR"] = str(tmp_path / "before")  # not the checkout's instance folder
     restored = _invoke(app, "restore", str(result.path), "--yes")
     assert restored.exit_code == 0, restored.output
     db.session.remove()
