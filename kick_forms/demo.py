@@ -275,7 +275,7 @@ def _demo_register(region: Region) -> None:
             region, register.OrganisationData(name, None, municipality, kinds)
         )
         register.add_contact(
-            organisation, f"Kontakt {index + 1}", f"kontakt{index + 1}@demo.kickforms.se"
+            region, organisation, f"Kontakt {index + 1}", f"kontakt{index + 1}@demo.kickforms.se"
         )
 
 

@@ -98,8 +98,8 @@ class Links:
         invitation = Invitation(consultation_id=consultation.id, organisation_id=organisation.id)
         db.session.add(invitation)
         db.session.flush()
-        self.invitation = invitations.invitation_token(invitation.id, organisation.contacts[0].id)
-        self.unsubscribe = invitations.unsubscribe_token(organisation.contacts[0].id)
+        self.invitation = invitations.invitation_token(invitation.id, organisation.all_contacts[0].id)
+        self.unsubscribe = invitations.unsubscribe_token(organisation.all_contacts[0].id)
         self.survey = quality.survey_token(response)
         _registration_request(consultation)  # the confirmed one staff decide on comes first
         self.register = new_token()
@@ -186,5 +186,5 @@ def snapshot(region_slug: str) -> list:
             )
             for c in consultations
         ],
-        [(e.id, e.organisation.name, [p.email for p in e.organisation.contacts]) for e in register],
+        [(e.id, e.organisation.name, [p.email for p in e.organisation.all_contacts]) for e in register],
     ]  # fmt: skip

@@ -45,7 +45,7 @@ def test_pages_behind_signed_links_are_never_cached(client, consultation):
     organisation = register.register_organisation(
         region("kronoberg"), register.OrganisationData("Växjö kör", None, "0780", ["choir"])
     )
-    contact = register.add_contact(organisation, "Eva Ek", "eva@example.se")
+    contact = register.add_contact(region("kronoberg"), organisation, "Eva Ek", "eva@example.se")
     db.session.commit()
     for path in (f"/unsubscribe/{invitations.unsubscribe_token(contact.id)}", "/kvalitet/x",
                  "/invitation/x", "/register/confirm/x"):  # fmt: skip

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import current_app, has_request_context, render_template, url_for
+from flask import current_app, has_request_context, render_template
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadData, URLSafeSerializer
 from sqlalchemy import ColumnElement, Select, and_, case, exists, func, insert, or_, select
@@ -30,6 +30,7 @@ from kick_forms.models import (
     Invitation,
     Organisation,
     OrganisationContact,
+    Region,
     RegisterEntry,
     ReminderDay,
     Response,
@@ -39,6 +40,7 @@ from kick_forms.models import (
 from kick_forms.organisations.services import PAGE_SIZE, RegisterSearch, matching
 from kick_forms.refusal import Refused
 from kick_forms.timeutil import to_local
+from kick_forms.urls import public_url_for
 
 INVITATION_SALT = "kick-forms.invitation"
 UNSUBSCRIBE_SALT = "kick-forms.unsubscribe"
@@ -186,7 +188,7 @@ def overview(
         .offset((page - 1) * PAGE_SIZE)
         .limit(PAGE_SIZE)
     ).all()
-    mailable = _mailable_counts([organisation.id for organisation, _, _ in found])
+    mailable = _mailable_counts(region, [organisation.id for organisation, _, _ in found])
     rows = [
         Row(organisation, invitation, Status(value), mailable.get(organisation.id, 0))
         for organisation, invitation, value in found
@@ -194,7 +196,8 @@ def overview(
     return Overview(rows, total, page, pages, counts)
 
 
-def _mailable_counts(organisation_ids: Sequence[int]) -> dict[int, int]:
+def _mailable_counts(region: Region, organisation_ids: Sequence[int]) -> dict[int, int]:
+    """The region's own contact persons who may be mailed, by organisation."""
     if not organisation_ids:
         return {}
     return dict(
@@ -202,6 +205,7 @@ def _mailable_counts(organisation_ids: Sequence[int]) -> dict[int, int]:
             select(OrganisationContact.organisation_id, func.count())
             .where(
                 OrganisationContact.organisation_id.in_(organisation_ids),
+                OrganisationContact.region_id == region.id,
                 OrganisationContact.unsubscribed_at.is_(None),
             )
             .group_by(OrganisationContact.organisation_id)
@@ -246,7 +250,8 @@ def invite(
         Invitation.consultation_id == consultation.id
     )
     mailable = select(OrganisationContact.organisation_id).where(
-        OrganisationContact.unsubscribed_at.is_(None)
+        OrganisationContact.region_id == consultation.region_id,
+        OrganisationContact.unsubscribed_at.is_(None),
     )
     report = InviteReport()
     report.already_invited = _count(matching_ids.where(RegisterEntry.organisation_id.in_(invited)))
@@ -275,7 +280,7 @@ def invite(
         .all()
     )
     report.invited = len(invitation_ids)
-    for contact, organisation in _contacts_of(list(invitation_ids)):
+    for contact, organisation in _contacts_of(consultation.region, list(invitation_ids)):
         link = _invitation_link(invitation_ids[organisation.id], contact.id)
         enqueue_mail(
             contact.email,
@@ -298,8 +303,11 @@ def _count(query: Select) -> int:
     return db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
 
 
-def _contacts_of(organisation_ids: Sequence[int]) -> list[tuple[OrganisationContact, Organisation]]:
-    """The contact persons who may be mailed, with their organisations, in pages of 500."""
+def _contacts_of(
+    region: Region, organisation_ids: Sequence[int]
+) -> list[tuple[OrganisationContact, Organisation]]:
+    """The region's contact persons who may be mailed, with their organisations, in pages of
+    500."""
     found: list[tuple[OrganisationContact, Organisation]] = []
     for start in range(0, len(organisation_ids), 500):
         found.extend(
@@ -308,6 +316,7 @@ def _contacts_of(organisation_ids: Sequence[int]) -> list[tuple[OrganisationCont
                 .join(Organisation, Organisation.id == OrganisationContact.organisation_id)
                 .where(
                     OrganisationContact.organisation_id.in_(organisation_ids[start : start + 500]),
+                    OrganisationContact.region_id == region.id,
                     OrganisationContact.unsubscribed_at.is_(None),
                 )
                 .order_by(OrganisationContact.id)
@@ -319,13 +328,11 @@ def _contacts_of(organisation_ids: Sequence[int]) -> list[tuple[OrganisationCont
 
 
 def _invitation_link(invitation_id: int, contact_id: int) -> str:
-    return url_for(
-        "responses.invited", token=invitation_token(invitation_id, contact_id), _external=True
-    )
+    return public_url_for("responses.invited", token=invitation_token(invitation_id, contact_id))
 
 
 def _unsubscribe_link(contact_id: int) -> str:
-    return url_for("invitations.unsubscribe", token=unsubscribe_token(contact_id), _external=True)
+    return public_url_for("invitations.unsubscribe", token=unsubscribe_token(contact_id))
 
 
 def opened(invitation: Invitation, now: datetime) -> None:
@@ -449,15 +456,26 @@ def _remind(organisation_id: int, invitations: list[tuple[Invitation, int]], now
     if not pending:
         return 0
     organisation = db.session.get_one(Organisation, organisation_id)
-    contacts = [contact for contact in organisation.contacts if contact.unsubscribed_at is None]
     for invitation, passed in pending:
         invitation.reminders = passed
         invitation.reminded_at = now
-    consultations = [invitation.consultation for invitation, _ in pending]
+    # Each contact person belongs to one region and hears only of that region's consultations.
+    regions = {invitation.consultation.region_id for invitation, _ in pending}
+    contacts = [
+        contact
+        for contact in organisation.all_contacts
+        if contact.unsubscribed_at is None and contact.region_id in regions
+    ]
     for contact in contacts:
+        consultations = [
+            invitation.consultation
+            for invitation, _ in pending
+            if invitation.consultation.region_id == contact.region_id
+        ]
         items = [
             (invitation.consultation, _invitation_link(invitation.id, contact.id))
             for invitation, _ in pending
+            if invitation.consultation.region_id == contact.region_id
         ]
         subject = (
             _l("Reminder: %(title)s", title=consultations[0].title)

@@ -54,7 +54,7 @@ from kick_forms.models.response import (
     ResponseStatus,
     ResponseVersion,
 )
-from kick_forms.models.user import RegionMembership, Role, User
+from kick_forms.models.user import RegionMembership, Role, StaffSession, User
 
 __all__ = [
     "ChecklistTick",
@@ -103,5 +103,6 @@ __all__ = [
     "Response",
     "Role",
     "Section",
+    "StaffSession",
     "User",
 ]

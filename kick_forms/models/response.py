@@ -45,6 +45,17 @@ response_category = Table(
 )
 
 
+# Which files were part of each submitted version: a file attached later counts only once the
+# answer is sent again, and one removed from the draft stays in the versions that had it.
+version_attachment = Table(
+    "version_attachment",
+    db.Model.metadata,
+    Column("version_id", ForeignKey("response_version.id", ondelete="CASCADE"), primary_key=True),
+    Column("attachment_id", ForeignKey("attachment.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_version_attachment_attachment", "attachment_id"),
+)
+
+
 def organisation_key(name: str, number: str | None) -> str:
     """Who an organisation is, for counting organisations rather than responses: its
     organisation number, or else its name without case or extra spaces."""
@@ -101,9 +112,20 @@ class Response(db.Model):
     current_version: Mapped[ResponseVersion | None] = relationship(
         foreign_keys=[current_version_id], post_update=True
     )
+    # Every file ever attached, sent or not; see ``draft_attachments`` and the version's.
     attachments: Mapped[list[Attachment]] = relationship(
         back_populates="response", order_by="Attachment.id", cascade="all, delete-orphan"
     )
+
+    @property
+    def draft_attachments(self) -> list[Attachment]:
+        """The files in the working copy: what the next submission will send."""
+        return [a for a in self.attachments if a.removed_at is None]
+
+    @property
+    def sent_attachments(self) -> list[Attachment]:
+        """The files of the version the region has: what staff and the board see."""
+        return self.current_version.attachments if self.current_version else []
 
     @validates("organisation_name", "organisation_number")
     def _identify(self, attribute: str, value: str | None) -> str | None:
@@ -148,6 +170,9 @@ class ResponseVersion(db.Model):
     submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     response: Mapped[Response] = relationship(back_populates="versions", foreign_keys=[response_id])
+    attachments: Mapped[list[Attachment]] = relationship(
+        secondary=version_attachment, order_by="Attachment.id"
+    )
 
 
 class Answer(db.Model):
@@ -212,6 +237,8 @@ class Attachment(db.Model):
     sha256: Mapped[str] = mapped_column(String(64))
     data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Taken out of the working copy while a sent version still holds it.
+    removed_at: Mapped[datetime | None]
 
     response: Mapped[Response] = relationship(back_populates="attachments")
 

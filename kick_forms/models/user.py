@@ -80,3 +80,18 @@ class RegionMembership(db.Model):
 
     user: Mapped[User] = relationship(back_populates="memberships")
     region: Mapped[Region] = relationship()
+
+
+class StaffSession(db.Model):
+    """A signed-in staff member's session, so that it can be ended on the server: at logout,
+    when the password changes or the account is deactivated. The cookie holds a random id;
+    only its hash is stored."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()

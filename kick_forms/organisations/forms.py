@@ -17,7 +17,7 @@ from kick_forms.forms import (
     organisation_number_field,
     website_field,
 )
-from kick_forms.models.organisation import DESCRIPTION_MAX, NAME_MAX, SizeBand
+from kick_forms.models.organisation import DESCRIPTION_MAX, NAME_MAX, NOTES_MAX, SizeBand
 
 SIZE_LABELS = {
     SizeBand.SMALL: _l("Fewer than 25 members"),
@@ -61,3 +61,13 @@ class OrganisationForm(FlaskForm):
 class ContactForm(FlaskForm):
     contact_name = contact_name_field()
     contact_email = contact_email_field(_l("Invitations and reminders go here. Never published."))
+
+
+class NotesForm(FlaskForm):
+    notes = TextAreaField(
+        _l("Your region's notes"),
+        description=_l("Only your region's staff see these; other regions that list the "
+                       "organisation have notes of their own."),
+        validators=[length_limit(NOTES_MAX)],
+        render_kw={"rows": 4},
+    )  # fmt: skip

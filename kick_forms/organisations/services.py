@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, insert, or_, select
 from sqlalchemy.orm import selectinload
 
+from kick_forms import audit
 from kick_forms.board.exports import Table
 from kick_forms.extensions import db
 from kick_forms.models import Municipality, OrganisationCategory, Region
@@ -132,7 +133,9 @@ class OrganisationData:
 
 def register_organisation(region: Region, data: OrganisationData) -> Organisation:
     """A new organisation in the region's register; an organisation number already known
-    anywhere lists that organisation instead of making a second one."""
+    anywhere lists that organisation instead of making a second one. The region that makes it
+    owns its facts; a region that lists a known one gets an entry of its own and changes
+    nothing of the other regions' register."""
     existing = (
         db.session.scalars(
             select(Organisation).filter_by(organisation_number=data.organisation_number)
@@ -145,8 +148,12 @@ def register_organisation(region: Region, data: OrganisationData) -> Organisatio
             raise RegisterError(_l("%(name)s is already in the register.", name=existing.name))
         db.session.add(RegisterEntry(region_id=region.id, organisation_id=existing.id))
         db.session.flush()
+        # Listing another region's organisation: its owner can see who else lists it.
+        for listing in listing_regions(existing):
+            audit.record("register.list", f"organisation:{existing.id}", listing,
+                         f"by=region:{region.slug}")  # fmt: skip
         return existing
-    organisation = Organisation(name=data.name.strip())
+    organisation = Organisation(name=data.name.strip(), owner_region_id=region.id)
     _apply(organisation, data)
     db.session.add(organisation)
     db.session.flush()
@@ -155,15 +162,76 @@ def register_organisation(region: Region, data: OrganisationData) -> Organisatio
     return organisation
 
 
-def update_organisation(organisation: Organisation, data: OrganisationData) -> None:
+def listing_regions(organisation: Organisation) -> list[Region]:
+    """Every region whose register lists the organisation, by name."""
+    return list(
+        db.session.scalars(
+            select(Region)
+            .join(RegisterEntry, RegisterEntry.region_id == Region.id)
+            .where(RegisterEntry.organisation_id == organisation.id)
+            .order_by(Region.name)
+        )
+    )
+
+
+def update_organisation(region: Region, organisation: Organisation, data: OrganisationData) -> None:
+    """Change the organisation's core facts, for every region that lists it. Only its owner
+    region or KICK's staff may (see ``Organisation.facts_changeable_by``); the change is
+    audited in every region that lists it, so none finds its register rewritten unawares."""
     if data.organisation_number and data.organisation_number != organisation.organisation_number:
         taken = db.session.scalars(
             select(Organisation.id).filter_by(organisation_number=data.organisation_number)
         ).first()
         if taken is not None:
             raise RegisterError(_l("Another organisation in KICK Forms has this number."))
+    before = facts_of(organisation)
     _apply(organisation, data)
+    audit_facts_change(region, organisation, before)
+
+
+def audit_facts_change(
+    region: Region, organisation: Organisation, before: dict[str, object]
+) -> None:
+    """Record a change of the shared facts in every region that lists the organisation."""
     db.session.flush()
+    after = facts_of(organisation)
+    changed = ",".join(name for name in before if before[name] != after[name])
+    if not changed:
+        return
+    for listing in listing_regions(organisation):
+        audit.record(
+            "organisation.update",
+            f"organisation:{organisation.id}",
+            listing,
+            f"by=region:{region.slug} fields={changed}",
+        )
+
+
+def facts_of(organisation: Organisation) -> dict[str, object]:
+    """The core facts every region that lists the organisation shares."""
+    return {
+        "name": organisation.name,
+        "organisation_number": organisation.organisation_number,
+        "municipality": organisation.municipality_code,
+        "categories": sorted(category.key for category in organisation.categories),
+        "website": organisation.website,
+        "description": organisation.description,
+        "size": organisation.size_band,
+    }
+
+
+def entry_of(region: Region, organisation: Organisation) -> RegisterEntry:
+    """The region's own listing of an organisation in its register."""
+    return db.session.scalars(
+        select(RegisterEntry).filter_by(region_id=region.id, organisation_id=organisation.id)
+    ).one()
+
+
+def update_notes(region: Region, organisation: Organisation, notes: str) -> None:
+    """The region's own notes on an organisation; other regions neither see nor change them."""
+    entry_of(region, organisation).notes = notes.strip()
+    db.session.flush()
+    audit.record("register.notes", f"organisation:{organisation.id}", region)
 
 
 def _apply(organisation: Organisation, data: OrganisationData) -> None:
@@ -222,6 +290,7 @@ def register_many(region: Region, rows: list[OrganisationData]) -> None:
                     "website": (data.website or "").strip() or None,
                     "description": (data.description or "").strip(),
                     "size_band": data.size_band or None,
+                    "owner_region_id": region.id,
                     "created_at": now,
                     "updated_at": now,
                 }
@@ -264,11 +333,21 @@ def region_organisation(region: Region, organisation_id: int) -> Organisation | 
     ).one_or_none()
 
 
-def add_contact(organisation: Organisation, name: str, email: str) -> OrganisationContact:
-    contact = OrganisationContact(name=name.strip(), email=email.strip())
-    organisation.contacts.append(contact)
+def add_contact(
+    region: Region, organisation: Organisation, name: str, email: str
+) -> OrganisationContact:
+    """A contact person collected by this region, which alone sees, exports and erases it."""
+    contact = OrganisationContact(region_id=region.id, name=name.strip(), email=email.strip())
+    organisation.all_contacts.append(contact)
     db.session.flush()
     return contact
+
+
+def region_contact(
+    region: Region, organisation: Organisation, contact_id: int
+) -> OrganisationContact | None:
+    """One of the region's own contact persons of the organisation, or None."""
+    return next((c for c in organisation.contacts_of(region) if c.id == contact_id), None)
 
 
 def register_table(region: Region) -> Table:

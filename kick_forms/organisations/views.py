@@ -17,7 +17,7 @@ from kick_forms.models import Municipality, OrganisationCategory, Region, Role
 from kick_forms.models.organisation import Organisation
 from kick_forms.organisations import bp
 from kick_forms.organisations import services as register
-from kick_forms.organisations.forms import SIZE_LABELS, ContactForm, OrganisationForm
+from kick_forms.organisations.forms import SIZE_LABELS, ContactForm, NotesForm, OrganisationForm
 from kick_forms.privacy.audit_log import record_read
 from kick_forms.timeutil import utcnow
 
@@ -96,7 +96,16 @@ def organisation_new(region_slug: str):
             form.organisation_number.errors = [error.message]
         else:
             db.session.commit()
-            flash(_("%(name)s is in the register.", name=organisation.name), "success")
+            if organisation.owner_region_id == region.id:
+                flash(_("%(name)s is in the register.", name=organisation.name), "success")
+            else:
+                flash(
+                    _("%(name)s was already registered by another region and is now in your "
+                      "register too. Its details are kept by the region that registered it "
+                      "first; your notes and contact persons are yours alone.",
+                      name=organisation.name),
+                    "success",
+                )  # fmt: skip
             return redirect(_organisation_url(region, organisation), code=303)
     status = 422 if form.is_submitted() else 200
     return htmx.render(
@@ -113,16 +122,22 @@ def _organisation(region: Region, organisation_id: int) -> Organisation:
 
 def _organisation_page(region: Region, organisation: Organisation, status: int = 200, **forms):  # type: ignore[no-untyped-def]
     can_edit = current_user.can_edit(region)
+    entry = register.entry_of(region, organisation)
+    notes_form = forms.get("notes_form") or NotesForm(formdata=None, notes=entry.notes)
     return htmx.render(
         "organisations/organisation.html",
         status=status,
         region=region,
         organisation=organisation,
+        entry=entry,
         size_labels=SIZE_LABELS,
         can_edit=can_edit,
-        # Contact persons are personal data: only those who may change the register see them.
-        contacts=organisation.contacts if can_edit else [],
+        can_change_facts=organisation.facts_changeable_by(current_user, region),
+        # Contact persons are personal data: only those who may change the register see them,
+        # and only the ones their region collected.
+        contacts=organisation.contacts_of(region) if can_edit else [],
         contact_form=forms.get("contact_form") or ContactForm(formdata=None),
+        notes_form=notes_form,
         remove_form=ActionForm(),
     )
 
@@ -131,7 +146,7 @@ def _organisation_page(region: Region, organisation: Organisation, status: int =
 def organisation_page(region_slug: str, organisation_id: int):
     region = staff_region(region_slug)
     organisation = _organisation(region, organisation_id)
-    if current_user.can_edit(region) and organisation.contacts:
+    if current_user.can_edit(region) and organisation.contacts_of(region):
         record_read("contacts.view", f"organisation:{organisation.id}", region)
     return _organisation_page(region, organisation)
 
@@ -143,7 +158,10 @@ def contact_add(region_slug: str, organisation_id: int):
     form = ContactForm()
     if not form.validate_on_submit():
         return _organisation_page(region, organisation, status=422, contact_form=form)
-    register.add_contact(organisation, form.contact_name.data, form.contact_email.data)
+    contact = register.add_contact(
+        region, organisation, form.contact_name.data, form.contact_email.data
+    )
+    audit.record("contact.add", f"contact:{contact.id}", region, f"organisation={organisation.id}")
     db.session.commit()
     flash(_("The contact person is added."), "success")
     return redirect(_organisation_url(region, organisation) + "#contacts", code=303)
@@ -159,10 +177,10 @@ def contact_erase(region_slug: str, organisation_id: int, contact_id: int):
     organisation = _organisation(region, organisation_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    contact = next((c for c in organisation.contacts if c.id == contact_id), None)
+    contact = register.region_contact(region, organisation, contact_id)
     if contact is None:
         abort(404)
-    organisation.contacts.remove(contact)
+    organisation.all_contacts.remove(contact)
     detail = f"organisation={organisation.id}"
     audit.record("contact.erase", f"contact:{contact_id}", region, detail)
     db.session.commit()
@@ -170,14 +188,30 @@ def contact_erase(region_slug: str, organisation_id: int, contact_id: int):
     return redirect(_organisation_url(region, organisation) + "#contacts", code=303)
 
 
+@bp.route("/r/<region_slug>/organisations/<int:organisation_id>/notes", methods=["POST"])
+def notes_save(region_slug: str, organisation_id: int):
+    """The region's own notes on an organisation it lists."""
+    region = staff_region(region_slug, Role.EDITOR)
+    organisation = _organisation(region, organisation_id)
+    form = NotesForm()
+    if not form.validate_on_submit():
+        return _organisation_page(region, organisation, status=422, notes_form=form)
+    register.update_notes(region, organisation, form.notes.data or "")
+    db.session.commit()
+    flash(_("Your notes are saved."), "success")
+    return redirect(_organisation_url(region, organisation) + "#notes", code=303)
+
+
 @bp.route("/r/<region_slug>/organisations/<int:organisation_id>/edit", methods=["GET", "POST"])
 def organisation_edit(region_slug: str, organisation_id: int):
     region = staff_region(region_slug, Role.EDITOR)
     organisation = _organisation(region, organisation_id)
+    if not organisation.facts_changeable_by(current_user, region):
+        abort(403)
     form = _form(region, organisation)
     if form.validate_on_submit():
         try:
-            register.update_organisation(organisation, _data(form))
+            register.update_organisation(region, organisation, _data(form))
         except register.RegisterError as error:
             db.session.rollback()
             form.organisation_number.errors = [error.message]

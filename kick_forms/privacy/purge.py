@@ -20,6 +20,7 @@ from kick_forms.models import (
     Invitation,
     Organisation,
     OrganisationContact,
+    Region,
     RegisterImport,
     RegistrationRequest,
     Response,
@@ -95,6 +96,15 @@ def purge(now: datetime, retention_days: int, dry_run: bool = False) -> PurgeRep
                 select(func.count(RegistrationRequest.id)).where(*decided_with_contact)
             ),
         )
+    # Each region is the controller of its own contact persons: its log says what went.
+    by_region = db.session.execute(
+        select(OrganisationContact.region_id, func.count())
+        .where(stale_contacts)
+        .group_by(OrganisationContact.region_id)
+    ).all()
+    for region_id, count in by_region:
+        audit.record("privacy.purge", "contacts", db.session.get(Region, region_id),
+                     f"contacts={count}")  # fmt: skip
     report = PurgeReport(
         contacts=_changed(delete(OrganisationContact).where(stale_contacts)),
         organisations=organisations,

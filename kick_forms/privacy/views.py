@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 
 from kick_forms.consultations.permissions import staff_region
 from kick_forms.models import OrganisationContact, Region, Role
-from kick_forms.organisations.services import region_organisation
+from kick_forms.organisations.services import region_contact, region_organisation
 from kick_forms.privacy import audit_log, services
 from kick_forms.timeutil import utcnow
 
@@ -34,10 +34,9 @@ def notice():
 
 
 def _contact(region: Region, organisation_id: int, contact_id: int) -> OrganisationContact:
-    """A contact person of an organisation in the region's register, or 404."""
+    """One of the region's own contact persons of an organisation in its register, or 404."""
     organisation = region_organisation(region, organisation_id)
-    contacts = organisation.contacts if organisation is not None else []
-    contact = next((c for c in contacts if c.id == contact_id), None)
+    contact = region_contact(region, organisation, contact_id) if organisation else None
     if contact is None:
         abort(404)
     return contact

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from flask import current_app, render_template, url_for
+from flask import current_app, render_template
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, or_, select
 
@@ -22,6 +22,7 @@ from kick_forms.organisations import services as register
 from kick_forms.organisations.services import OrganisationData, RegisterError
 from kick_forms.responses.orgnr import normalise_organisation_number
 from kick_forms.responses.tokens import hash_token, looks_like_token, new_token
+from kick_forms.urls import public_url_for
 
 
 def request_listing(
@@ -198,8 +199,8 @@ def _tell_contact(listing: RegistrationRequest, outcome: RequestOutcome, now: da
             listing=listing,
             region=region,
             outcome=outcome.value,
-            region_link=url_for("regions.region_page", region_slug=region.slug, _external=True),
-            privacy_link=url_for("privacy.notice", _external=True),
+            region_link=public_url_for("regions.region_page", region_slug=region.slug),
+            privacy_link=public_url_for("privacy.notice"),
         ),
         now=now,
     )
@@ -212,7 +213,7 @@ def approve(
     anywhere lists that organisation rather than a copy."""
     _check_undecided(listing)
     organisation = register.register_organisation(region, _data(listing))
-    register.add_contact(organisation, listing.contact_name, listing.contact_email)
+    register.add_contact(region, organisation, listing.contact_name, listing.contact_email)
     _decide(listing, RequestOutcome.APPROVED, organisation, user, now)
     return organisation
 
@@ -225,16 +226,19 @@ def merge(
     now: datetime,
 ) -> None:
     """The request is an organisation KICK Forms already has: add the contact person, fill
-    what the organisation lacks (never overwrite) and list it in the region's register."""
+    what the organisation lacks (never overwrite) and list it in the region's register. The
+    facts of an organisation another region keeps are left as they are."""
     _check_undecided(listing)
-    _fill_gaps(organisation, listing)
-    register.add_contact(organisation, listing.contact_name, listing.contact_email)
+    if organisation.facts_changeable_by(user, region):
+        _fill_gaps(region, organisation, listing)
+    register.add_contact(region, organisation, listing.contact_name, listing.contact_email)
     if not register.registered(region, organisation):
         db.session.add(RegisterEntry(region_id=region.id, organisation_id=organisation.id))
     _decide(listing, RequestOutcome.MERGED, organisation, user, now)
 
 
-def _fill_gaps(organisation: Organisation, listing: RegistrationRequest) -> None:
+def _fill_gaps(region: Region, organisation: Organisation, listing: RegistrationRequest) -> None:
+    before = register.facts_of(organisation)
     if not organisation.organisation_number and listing.organisation_number:
         taken = db.session.scalars(
             select(Organisation.id).filter_by(organisation_number=listing.organisation_number)
@@ -252,6 +256,7 @@ def _fill_gaps(organisation: Organisation, listing: RegistrationRequest) -> None
         organisation.categories = [
             categories[key] for key in listing.category_keys.split() if key in categories
         ]
+    register.audit_facts_change(region, organisation, before)
 
 
 def reject(listing: RegistrationRequest, user: User, now: datetime) -> None:

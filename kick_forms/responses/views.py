@@ -46,6 +46,7 @@ from kick_forms.responses import services as answering
 from kick_forms.responses.forms import RespondentForm
 from kick_forms.responses.tokens import looks_like_token, new_nonce
 from kick_forms.timeutil import utcnow
+from kick_forms.urls import public_url_for
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -71,7 +72,7 @@ def _start_url_args(consultation: Consultation) -> dict[str, str]:
 
 
 def _link_for(token: str) -> str:
-    return url_for("responses.overview", token=token, _external=True)
+    return public_url_for("responses.overview", token=token)
 
 
 def _public_consultation(region_slug: str, consultation_slug: str) -> Consultation:
@@ -186,7 +187,11 @@ def _fill_from_register(
     form.municipality.data = organisation.municipality_code
     form.categories.data = [category.key for category in organisation.categories]
     contact = db.session.get(OrganisationContact, contact_id) if contact_id else None
-    if contact is not None and contact.organisation_id == organisation.id:
+    if (
+        contact is not None
+        and contact.organisation_id == organisation.id
+        and contact.region_id == invitation.consultation.region_id
+    ):
         form.contact_name.data = contact.name
         form.contact_email.data = contact.email
 

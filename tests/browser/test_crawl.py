@@ -167,7 +167,7 @@ def demo_server(tmp_path_factory) -> Iterator[tuple[str, dict[str, str]]]:
         ).first()  # fmt: skip
         links["survey"] = survey_token(submitted)
         organisation = region_organisations(region)[-1]  # registered, not answering
-        contact = organisation.contacts[0]
+        contact = organisation.all_contacts[0]
         admin = db.session.scalars(db.select(User).filter_by(email=DEMO_ADMIN[0])).one()
         invitation = Invitation(
             consultation=consultation, organisation=organisation, invited_at=now - timedelta(1),

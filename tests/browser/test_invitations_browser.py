@@ -27,7 +27,7 @@ def _setup(live_app) -> int:  # type: ignore[no-untyped-def]
                 region, register.OrganisationData(name, None, municipality, [kind])
             )
             if email:
-                register.add_contact(organisation, "Kim Kontakt", email)
+                register.add_contact(region(slug), organisation, "Kim Kontakt", email)
         db.session.commit()
         return consultation.id
 
@@ -55,7 +55,7 @@ def test_staff_invite_a_filtered_register_and_an_organisation_follows_its_link(
 
     with live_app.app_context():
         invitation = db.session.scalars(db.select(Invitation)).one()
-        contact = invitation.organisation.contacts[0]
+        contact = invitation.organisation.all_contacts[0]
         link = invitations.invitation_token(invitation.id, contact.id)
         stop = invitations.unsubscribe_token(contact.id)
 

@@ -104,10 +104,14 @@ def _meeting(consultation: Consultation) -> DialogueMeeting:
 
 def _contact(consultation: Consultation) -> OrganisationContact:
     organisation = _registered(consultation)
-    if not organisation.contacts:
-        organisation.contacts.append(OrganisationContact(name="Eva Ek", email="eva@example.se"))
+    if not organisation.all_contacts:
+        organisation.all_contacts.append(
+            OrganisationContact(
+                region_id=consultation.region_id, name="Eva Ek", email="eva@example.se"
+            )
+        )
         db.session.commit()
-    return organisation.contacts[0]
+    return organisation.all_contacts[0]
 
 
 def _registration_request(consultation: Consultation) -> RegistrationRequest:

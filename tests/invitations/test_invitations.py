@@ -28,7 +28,7 @@ def _list(slug: str, name: str, *contacts: tuple[str, str], **details):  # type:
         ),
     )
     for contact_name, email in contacts:
-        register.add_contact(organisation, contact_name, email)
+        register.add_contact(region(slug), organisation, contact_name, email)
     db.session.commit()
     return organisation
 
@@ -201,7 +201,7 @@ def test_a_forged_or_foreign_invitation_link_finds_nothing(client, consultation)
     invitation = Invitation(consultation_id=consultation.id, organisation_id=organisation.id)
     db.session.add(invitation)
     db.session.commit()
-    good = invitations.invitation_token(invitation.id, organisation.contacts[0].id)
+    good = invitations.invitation_token(invitation.id, organisation.all_contacts[0].id)
     assert client.get(f"/invitation/{good}").status_code == 200
     tampered = good[:-2] + ("AA" if not good.endswith("AA") else "BB")
     assert client.get(f"/invitation/{tampered}").status_code == 404

@@ -107,11 +107,15 @@ def test_editors_add_and_change_organisations_and_a_known_number_is_listed_not_c
     )
     assert again.status_code == 422 and "finns redan i registret" in again.get_data(as_text=True)
 
+    # Blekinge registered it first and keeps its facts; Kronoberg cannot rewrite them.
+    assert client.get(f"{REGISTER}/{blekinge_choir.id}/edit").status_code == 403
+    own = _list("kronoberg", "Växjö kör", number="556036-0793")
+    db.session.commit()
     changed = client.post(
-        f"{REGISTER}/{blekinge_choir.id}/edit",
+        f"{REGISTER}/{own.id}/edit",
         data={
             "csrf_token": token,
-            "name": "Sveriges Körförbund",
+            "name": "Växjö Körförbund",
             "organisation_number": "",
             "municipality": "0780",
             "categories": ["choir"],
@@ -122,7 +126,7 @@ def test_editors_add_and_change_organisations_and_a_known_number_is_listed_not_c
     )
     assert changed.status_code == 303
     page = client.get(changed.headers["Location"]).get_data(as_text=True)
-    assert "Sveriges Körförbund" in page and "100–499 medlemmar" in page
+    assert "Växjö Körförbund" in page and "100–499 medlemmar" in page
 
 
 def test_an_organisation_outside_the_regions_register_is_not_found(client):

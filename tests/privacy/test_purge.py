@@ -33,8 +33,9 @@ def _organisation(name: str, *, number: str | None = None, updated: float = 100,
     organisation = Organisation(
         name=name, organisation_number=number, created_at=_ago(400), updated_at=_ago(updated)
     )
-    organisation.contacts = [
-        OrganisationContact(name=f"Person {n}", email=f"p{n}@example.se", created_at=_ago(days))
+    organisation.all_contacts = [
+        OrganisationContact(region_id=region("kronoberg").id, name=f"Person {n}",
+                            email=f"p{n}@example.se", created_at=_ago(days))  # fmt: skip
         for n, days in enumerate(contacts)
     ]
     db.session.add(organisation)
@@ -156,9 +157,14 @@ def test_purge_deletes_only_what_is_kept_too_long_and_a_dry_run_changes_nothing(
         ("Bekräftad", "C", "c@example.se"),
         ("Beslutad", "", ""),
     ]
-    (logged,) = db.session.scalars(select(AuditEvent)).all()
+    logged, regional = db.session.scalars(
+        select(AuditEvent).order_by(AuditEvent.region_id.is_not(None))
+    ).all()
     assert (logged.action, logged.region_id, logged.user_id) == ("privacy.purge", None, None)
     assert logged.detail == "contacts=3 organisations=2 imports=1 requests=1 cleared=1"
+    # The region whose contact persons went reads it in its own log.
+    assert (regional.action, regional.region_id, regional.detail) == (
+        "privacy.purge", region("kronoberg").id, "contacts=3")  # fmt: skip
 
     again = runner.invoke(args=["kick", "purge"])
     assert "30 days: 0 deleted (0 organisations)" in again.output

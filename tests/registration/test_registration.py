@@ -190,7 +190,7 @@ def test_approving_lists_one_organisation_with_its_contact_person(client):
     organisation = db.session.scalars(select(Organisation)).one()
     assert organisation.website == "https://kammarkor.example.se"
     assert [c.key for c in organisation.categories] == ["choir"]
-    assert [(c.name, c.email) for c in organisation.contacts] == [("Eva Ek", "eva@example.se")]
+    assert [(c.name, c.email) for c in organisation.all_contacts] == [("Eva Ek", "eva@example.se")]
     assert "Växjö kammarkör" in client.get("/admin/r/kronoberg/organisations").get_data(
         as_text=True
     )
@@ -225,7 +225,7 @@ def test_approving_a_known_number_lists_the_organisation_kicks_forms_already_has
     assert _decide(client, listing, "approve").status_code == 303
     assert db.session.scalar(select(func.count(Organisation.id))) == 1
     assert register.registered(region("kronoberg"), known)
-    assert [c.email for c in db.session.get(Organisation, known.id).contacts] == ["eva@example.se"]
+    assert [c.email for c in db.session.get(Organisation, known.id).all_contacts] == ["eva@example.se"]
 
 
 def test_merging_fills_only_what_is_missing_and_adds_the_contact_person(client):
@@ -265,7 +265,7 @@ def test_merging_fills_only_what_is_missing_and_adds_the_contact_person(client):
     assert organisation.description == "Vi sjunger."
     assert organisation.organisation_number == "802455-1239"
     assert [c.key for c in organisation.categories] == ["choir"]
-    assert [c.name for c in organisation.contacts] == ["Eva Ek"]
+    assert [c.name for c in organisation.all_contacts] == ["Eva Ek"]
     assert db.session.scalar(select(func.count(Organisation.id))) == 2
 
     decided = db.session.get(RegistrationRequest, listing.id)
@@ -378,7 +378,7 @@ def test_staff_merge_with_any_organisation_of_the_register_by_number_or_name(cli
     assert merged.status_code == 303
     decided = db.session.get(RegistrationRequest, listing.id)
     assert (decided.outcome, decided.organisation_id) == ("merged", renamed.id)
-    assert [c.name for c in db.session.get(Organisation, renamed.id).contacts] == ["Eva Ek"]
+    assert [c.name for c in db.session.get(Organisation, renamed.id).all_contacts] == ["Eva Ek"]
 
 
 def test_a_look_alike_and_another_organisation_together_are_refused(client):
