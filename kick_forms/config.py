@@ -25,7 +25,9 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "ENV": "development",
         "SECRET_KEY": DEFAULT_SECRET_KEY,
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(instance_path) / 'kick_forms.sqlite3'}",
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # hide_parameters: a database error's message (and so the log) never quotes the
+        # statement's values, such as a contact person's name or e-mail address.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": False,
@@ -45,6 +47,10 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "LOGIN_RATE_LIMIT": "10 per minute;50 per hour",
         "REDIS_URL": None,
+        # Every Redis call (rate limits, metrics, the PDF cache) waits at most this long, and
+        # after a failure Redis is left alone for KICK_REDIS_RETRY_SECONDS.
+        "REDIS_TIMEOUT_SECONDS": 0.5,
+        "REDIS_RETRY_SECONDS": 30.0,
         "HTMX_FILE": "vendor/htmx-4.0.1.min.js",
         "HTMX_SRI": "sha384-Qp9rdC8H7EqOoX+nR0P3RPG2Noji+qdwJlGpfzwQJsfOpp3sGwIdSP9xO3+UlEhn",
         # Request bodies above this are cut off; attachments have their own, smaller limit so
@@ -52,6 +58,8 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "MAX_CONTENT_LENGTH": 12 * 1024 * 1024,
         "MAX_ATTACHMENT_BYTES": 10 * 1000 * 1000,
         "PUBLIC_WRITE_RATE_LIMIT": "30 per minute;300 per hour",
+        # The board as PDF: drawing one costs about a second of CPU (cached per board state).
+        "PDF_RATE_LIMIT": "10 per minute;60 per hour",
         # How long the link that confirms an organisation's request to be listed works.
         "REGISTRATION_CONFIRM_HOURS": 48,
         # How often an open consultation's live board asks for fresh numbers.
@@ -124,6 +132,9 @@ _INTEGER = (
     "PROXY_FIX",
 )
 
+# ... and these are numbers of seconds, with a fraction if need be.
+_SECONDS = ("REDIS_TIMEOUT_SECONDS", "REDIS_RETRY_SECONDS")
+
 
 def from_environment(environ: os._Environ[str] | dict[str, str]) -> dict[str, Any]:
     """Read settings from the environment: unprefixed well-known names, then KICK_*."""
@@ -152,18 +163,37 @@ def normalise_database_url(url: str) -> str:
 def finalise(config: dict[str, Any]) -> None:
     """Derive settings that depend on others, then refuse unsafe production settings."""
     config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(config["SQLALCHEMY_DATABASE_URI"])
+    config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+        "hide_parameters": True,
+        **config["SQLALCHEMY_ENGINE_OPTIONS"],
+    }
     if config.get("REDIS_URL") and config.get("RATELIMIT_STORAGE_URI") == "memory://":
         config["RATELIMIT_STORAGE_URI"] = config["REDIS_URL"]
-    if str(config["RATELIMIT_STORAGE_URI"]).startswith(("redis://", "rediss://")):
-        # A Redis that does not answer costs a request half a second, then the fallback counts.
-        config.setdefault(
-            "RATELIMIT_STORAGE_OPTIONS", {"socket_timeout": 0.5, "socket_connect_timeout": 0.5}
-        )
     for key in _INTEGER:
         try:
             config[key] = int(config[key])
         except (TypeError, ValueError):
             raise ConfigError(f"KICK_{key} must be a whole number, not {config[key]!r}.") from None
+    for key in _SECONDS:
+        try:
+            config[key] = float(config[key])
+        except (TypeError, ValueError):
+            raise ConfigError(
+                f"KICK_{key} must be a number of seconds, not {config[key]!r}."
+            ) from None
+    storage = str(config["RATELIMIT_STORAGE_URI"])
+    if storage.startswith(("redis://", "rediss://", "redis+unix://")):
+        from kick_forms.ops.redis_guard import client_options
+
+        # A Redis that does not answer costs one request the timeout; then the limits count in
+        # each process until Redis is tried again.
+        guarded = client_options(
+            storage, config["REDIS_TIMEOUT_SECONDS"], config["REDIS_RETRY_SECONDS"]
+        )
+        config["RATELIMIT_STORAGE_OPTIONS"] = {
+            **guarded,
+            **config.get("RATELIMIT_STORAGE_OPTIONS", {}),
+        }
     if config["MAIL_USE_TLS"] and config["MAIL_USE_SSL"]:
         raise ConfigError("Set KICK_MAIL_USE_TLS (STARTTLS) or KICK_MAIL_USE_SSL, not both.")
     if config["LOG_FORMAT"] not in ("text", "json"):

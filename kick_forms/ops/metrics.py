@@ -28,6 +28,7 @@ from kick_forms.extensions import db
 from kick_forms.models import OutboxMessage
 from kick_forms.models import Response as ConsultationResponse
 from kick_forms.models.response import ResponseStatus
+from kick_forms.ops import redis_guard
 
 logger = logging.getLogger("kick_forms.metrics")
 
@@ -35,8 +36,6 @@ BUCKETS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, math.inf)
 # An instance's counters in Redis are dropped after a month without a request, so instances
 # that are gone do not pile up; Prometheus sees that as a counter reset.
 REDIS_KEY_SECONDS = 30 * 24 * 3600
-# A Redis that does not answer must not hold up requests.
-REDIS_TIMEOUT_SECONDS = 0.5
 # While Redis is away, say so in the log at most this often.
 WARN_EVERY_SECONDS = 60.0
 
@@ -246,10 +245,11 @@ def _observe(response: Response) -> Response:
 
 def init_app(app: Flask) -> None:
     if app.config.get("REDIS_URL"):
-        client = redis.Redis.from_url(
+        # A Redis that does not answer must not hold up requests: see redis_guard.
+        client = redis_guard.client(
             app.config["REDIS_URL"],
-            socket_timeout=REDIS_TIMEOUT_SECONDS,
-            socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
+            app.config["REDIS_TIMEOUT_SECONDS"],
+            app.config["REDIS_RETRY_SECONDS"],
         )
         instance = instance_name(app.config["METRICS_INSTANCE"])
         app.extensions["kick_metrics"] = RedisRegistry(client, instance)
