@@ -36,6 +36,10 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     config_module.finalise(app.config)
     os.makedirs(app.instance_path, exist_ok=True)
     _trust_proxies(app)
+    from kick_forms import incoming, urls
+
+    app.request_class = incoming.CleanRequest
+    urls.init_app(app)  # its URL converters, before the blueprints add their rules
 
     _init_extensions(app)
     _register_blueprints(app)

@@ -10,6 +10,7 @@ import os
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 DEFAULT_SECRET_KEY = "dev-only-not-secret"  # noqa: S105  refused in production, see check()
 
@@ -80,6 +81,9 @@ def defaults(instance_path: str) -> dict[str, Any]:
         # The address of the service as organisations reach it, for links in mail that a
         # command (not a request) writes, such as reminders.
         "PUBLIC_URL": "http://127.0.0.1:8000",
+        # Host names the app answers to (comma separated); any other Host header gets 400.
+        # Empty: PUBLIC_URL's host, localhost and 127.0.0.1. "*": any host.
+        "TRUSTED_HOSTS": "",
         # Days before a consultation closes at which ``flask kick remind`` reminds invited
         # organisations that have not answered.
         "REMINDER_DAYS": "7,1",
@@ -160,6 +164,23 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
+def trusted_hosts(setting: str | list[str] | None, public_url: str) -> list[str] | None:
+    """Flask's TRUSTED_HOSTS from KICK_TRUSTED_HOSTS; None (any host) only when asked by "*".
+
+    By default the public address's host, and the machine's own names for the health checks
+    and metrics that ask the app server directly.
+    """
+    if setting is None or isinstance(setting, list):
+        return setting
+    names = [name.strip() for name in setting.split(",") if name.strip()]
+    if names == ["*"]:
+        return None
+    if names:
+        return names
+    public_host = urlsplit(public_url).hostname
+    return [*([public_host] if public_host else []), "localhost", "127.0.0.1"]
+
+
 def finalise(config: dict[str, Any]) -> None:
     """Derive settings that depend on others, then refuse unsafe production settings."""
     config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(config["SQLALCHEMY_DATABASE_URI"])
@@ -199,6 +220,7 @@ def finalise(config: dict[str, Any]) -> None:
     if config["LOG_FORMAT"] not in ("text", "json"):
         raise ConfigError(f"KICK_LOG_FORMAT must be text or json, not {config['LOG_FORMAT']!r}.")
     config["LOG_LEVEL"] = str(config["LOG_LEVEL"]).upper()
+    config["TRUSTED_HOSTS"] = trusted_hosts(config["TRUSTED_HOSTS"], config["PUBLIC_URL"])
     if config["ENV"] == "production":
         if config["SECRET_KEY"] in (DEFAULT_SECRET_KEY, "", None) or len(config["SECRET_KEY"]) < 32:
             raise ConfigError(

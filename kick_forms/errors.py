@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+
 from flask import Flask, Response, make_response, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from markupsafe import escape
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from kick_forms import htmx
 
@@ -40,19 +44,44 @@ _CSRF_REFERRER_MESSAGE = (
 )
 
 
+_UNKNOWN_HOST_MESSAGE = (
+    _l("Unknown address"),
+    _l("This service does not answer to this address. Check the address and try again."),
+)
+
+
 def _error_response(status: int, title: str, message: str) -> Response:
     template = "errors/_error.html" if htmx.htmx_request().is_htmx else "errors/error.html"
-    response = make_response(
-        render_template(template, status=status, title=title, message=message), status
-    )
+    try:
+        body = render_template(template, status=status, title=title, message=message)
+    except Exception:
+        # The page around the message failed too; the message alone is still a page, and the
+        # security headers are added to it like to any other.
+        logging.getLogger(__name__).exception("The error page for %d could not be drawn", status)
+        return _bare_error_response(status, title, message)
+    response = make_response(body, status)
     # htmx swaps error responses too; put the message where the page's content is.
     return htmx.retarget(htmx.vary_on_htmx(response), "#main", "innerHTML")
+
+
+def _bare_error_response(status: int, title: str, message: str) -> Response:
+    """The error as a page of its own, with no link or layout that needs the URL map."""
+    body = (
+        f'<!doctype html>\n<html lang="{escape(str(get_locale() or "sv"))}">\n'
+        f'<meta charset="utf-8">\n<title>{escape(title)}</title>\n'
+        f"<h1>{escape(title)}</h1>\n<p>{escape(message)}</p>\n"
+    )
+    return make_response(body, status)
 
 
 def _handle_http_error(error: HTTPException) -> Response:
     status = error.code or 500
     if status < 400:
         return error  # type: ignore[return-value]
+    if isinstance(error, SecurityError):
+        # A Host header outside TRUSTED_HOSTS: no URL can be built for this request.
+        title, message = _UNKNOWN_HOST_MESSAGE
+        return _bare_error_response(400, str(title), str(message))
     title, message = _MESSAGES.get(status, _MESSAGES[500 if status >= 500 else 400])
     return _error_response(status, str(title), str(message))
 

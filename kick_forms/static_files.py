@@ -24,7 +24,7 @@ def static_version(static_folder: str, filename: str) -> str | None:
     path = os.path.join(static_folder, filename)
     try:
         stat = os.stat(path)
-    except OSError:
+    except (OSError, ValueError):  # ValueError: a NUL in the name
         return None
     key = (path, stat.st_mtime_ns, stat.st_size)
     version = _hashes.get(key)

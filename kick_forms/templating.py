@@ -8,7 +8,7 @@ from typing import Any
 
 import markdown as markdown_lib
 import nh3
-from flask import Flask, request, url_for
+from flask import Flask, request
 from flask_babel import format_datetime, format_decimal, get_locale
 from markupsafe import Markup
 
@@ -16,6 +16,7 @@ from kick_forms.consultations.labels import QUESTION_KIND_LABELS, STATUS_ACTIONS
 from kick_forms.htmx import htmx_request
 from kick_forms.responses.answers import typed_from
 from kick_forms.timeutil import to_local
+from kick_forms.urls import url_with_query
 
 _ALLOWED_TAGS = {
     "a", "abbr", "blockquote", "br", "code", "em", "h2", "h3", "h4", "hr", "li", "ol", "p",
@@ -69,10 +70,11 @@ def local_time(moment: datetime | None) -> str:
 
 def url_for_language(code: str) -> str:
     """This page in another language (the choice is remembered for the visit)."""
-    args = request.args.to_dict()
-    args["lang"] = code
-    endpoint = request.endpoint or "regions.home"
-    return url_for(endpoint, **(request.view_args or {}), **args)
+    query = [(name, value) for name, value in request.args.items(multi=True) if name != "lang"]
+    query.append(("lang", code))
+    if request.endpoint is None:  # an error page for an address that matched nothing
+        return url_with_query("regions.home", {}, query)
+    return url_with_query(request.endpoint, request.view_args or {}, query)
 
 
 def _labels() -> dict[str, object]:

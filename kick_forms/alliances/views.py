@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import current_app, has_request_context, render_template, url_for
+from flask import render_template
 
 from kick_forms.alliances import bp
 from kick_forms.alliances import services as alliances
 from kick_forms.models import CultureAlliance, Region
+from kick_forms.urls import public_url_for
 
 
 @bp.app_template_global()
@@ -24,10 +25,7 @@ def alliances_of(region: Region) -> list[CultureAlliance]:
 @bp.app_template_global()
 def alliances_list_url() -> str:
     """The list's full address for mail, also when a command (the demo data) writes the mail."""
-    if has_request_context():
-        return url_for("alliances.list_page", _external=True)
-    with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
-        return url_for("alliances.list_page", _external=True)
+    return public_url_for("alliances.list_page")
 
 
 @bp.route("/allianser")

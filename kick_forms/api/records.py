@@ -9,10 +9,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import url_for
-
 from kick_forms.board import services as board
 from kick_forms.models import Consultation, QuestionKind, Region
+from kick_forms.urls import public_url_for
 
 
 def iso_utc(moment: datetime | None) -> str | None:
@@ -30,8 +29,8 @@ def region_record(region: Region) -> dict[str, Any]:
         "name": region.name,
         "county": region.county,
         "in_cultural_cooperation_model": region.in_cultural_cooperation_model,
-        "url": url_for("regions.region_page", region_slug=region.slug, _external=True),
-        "consultations_url": url_for("api.consultations", region=region.slug, _external=True),
+        "url": public_url_for("regions.region_page", region_slug=region.slug),
+        "consultations_url": public_url_for("api.consultations", region=region.slug),
     }
 
 
@@ -54,14 +53,10 @@ def consultation_record(consultation: Consultation, now: datetime) -> dict[str, 
         "culture_areas": [area.key for area in consultation.culture_areas],
         "code_level": consultation.code_level_key,
         "code_step": consultation.code_step_key,
-        "url": url_for("regions.consultation_page", **slugs, _external=True),
-        "board_url": (
-            url_for("board.board_page", **slugs, _external=True) if public_board else None
-        ),
+        "url": public_url_for("regions.consultation_page", **slugs),
+        "board_url": public_url_for("board.board_page", **slugs) if public_board else None,
         "summary_url": (
-            url_for("api.summary", consultation_id=consultation.id, _external=True)
-            if public_board
-            else None
+            public_url_for("api.summary", consultation_id=consultation.id) if public_board else None
         ),
     }
 

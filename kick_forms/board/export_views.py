@@ -6,7 +6,7 @@ import io
 from typing import Any
 
 from flask import Response as HttpResponse
-from flask import current_app, render_template, request, send_file
+from flask import current_app, render_template, send_file
 from flask_babel import gettext as _
 
 from kick_forms.board import bp, exports
@@ -16,6 +16,7 @@ from kick_forms.consultations import bp as staff_bp
 from kick_forms.consultations.permissions import region_consultation, staff_region
 from kick_forms.models import Consultation
 from kick_forms.privacy.audit_log import record_read
+from kick_forms.urls import public_root
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -89,7 +90,7 @@ def board_pdf(region_slug: str, consultation_slug: str):
     html = render_template("board/print.html", pdf=True, **_summary(consultation))
     data = exports.render_pdf(
         html,
-        base_url=request.host_url,
+        base_url=public_root(),
         static_folder=current_app.static_folder or "",
         static_url_path=current_app.static_url_path or "/static",
     )

@@ -25,6 +25,7 @@ from kick_forms.forms import ActionForm, length_limit
 from kick_forms.models import OutcomeStatus, Role
 from kick_forms.models.outcome import EXPLANATION_MAX, URL_MAX
 from kick_forms.timeutil import utcnow
+from kick_forms.urls import public_url_for
 
 OUTCOME_LABELS = {
     OutcomeStatus.INCORPORATED: _l("Incorporated"),
@@ -153,11 +154,8 @@ def feedback_publish(region_slug: str, consultation_id: int):
     consultation = region_consultation(region, consultation_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    board_url = url_for(
-        "board.board_page",
-        region_slug=region.slug,
-        consultation_slug=consultation.slug,
-        _external=True,
+    board_url = public_url_for(
+        "board.board_page", region_slug=region.slug, consultation_slug=consultation.slug
     )
     try:
         sent = feedback.publish_feedback(consultation, utcnow(), board_url)

@@ -17,6 +17,7 @@ from kick_forms.extensions import db
 from kick_forms.forms import ActionForm
 from kick_forms.models import Role
 from kick_forms.models.embed import ORIGIN_MAX
+from kick_forms.urls import public_url_for
 
 
 class OriginForm(FlaskForm):
@@ -57,9 +58,9 @@ def _page(region_slug: str, consultation_id: int, status: int = 200, **forms):  
             origins=embedding.origins_of(region),
             theme=theme,
             can_admin=current_user.can_admin(region),
-            embed_url=url_for("embed.form", **args, _external=True),
-            public_url=url_for("responses.start", **args, _external=True),
-            script_url=url_for("static", filename="embed.js", _external=True),
+            embed_url=public_url_for("embed.form", **args),
+            public_url=public_url_for("responses.start", **args),
+            script_url=public_url_for("static", filename="embed.js"),
             origin_form=forms.get("origin_form") or OriginForm(formdata=None),
             theme_form=theme_form,
             remove_form=ActionForm(),

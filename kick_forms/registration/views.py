@@ -18,6 +18,7 @@ from kick_forms.registration import bp
 from kick_forms.registration import services as registration
 from kick_forms.registration.forms import RegistrationForm
 from kick_forms.timeutil import utcnow
+from kick_forms.urls import public_url_for
 
 
 def _public_write_limit() -> str:
@@ -49,7 +50,7 @@ def _data(form: RegistrationForm) -> OrganisationData:
 
 
 def _confirm_link(token: str) -> str:
-    return url_for("registration.confirm", token=token, _external=True)
+    return public_url_for("registration.confirm", token=token)
 
 
 @bp.route("/r/<region_slug>/register", methods=["GET", "POST"])

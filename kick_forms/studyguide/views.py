@@ -12,6 +12,7 @@ from kick_forms.models import Region
 from kick_forms.regions import services as public
 from kick_forms.studyguide import bp, guide
 from kick_forms.timeutil import utcnow
+from kick_forms.urls import public_url_for
 
 
 def _special_or_404(slug: str) -> guide.Text:
@@ -55,14 +56,13 @@ def print_version():
     if leader is not None:
         texts.append(("leader_guide", 0, leader))
     # On paper a link is only as good as the address printed after it: make them absolute.
+    address = public_url_for("studyguide.print_version")
     parts = [
         PrintPart(
             kind,
             number,
             text,
-            guide.render(
-                text, top_level=3, anchor_prefix=f"{text.slug}-", base_url=request.base_url
-            ),
+            guide.render(text, top_level=3, anchor_prefix=f"{text.slug}-", base_url=address),
         )
         for kind, number, text in texts
     ]

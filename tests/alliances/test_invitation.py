@@ -65,7 +65,7 @@ def test_inside_the_frame_the_links_open_a_new_tab(client, consultation):
     ) in panel
 
 
-def test_a_region_without_an_alliance_points_to_the_list(client, consultation, smtp):
+def test_a_region_without_an_alliance_points_to_the_list(app, client, consultation, smtp):
     db.session.delete(alliance(KRONOBERG))
     db.session.commit()
     location = _submit(client, consultation)
@@ -83,7 +83,7 @@ def test_a_region_without_an_alliance_points_to_the_list(client, consultation, s
 
     text = _receipt(smtp)
     assert "Gå med i en regional kulturallians\n" in text
-    assert "http://localhost/allianser\n" in text
+    assert f"{app.config['PUBLIC_URL']}/allianser\n" in text
 
 
 def test_mail_written_outside_a_request_links_to_the_public_address(app):

@@ -71,7 +71,7 @@ def test_the_embedded_flow_works_without_any_cookie(app, consultation):
     assert _frame_ancestors(overview) == f"'self' {KRONOBERG_SITE}"
     assert overview.headers["Cache-Control"] == "no-store"
     # The canonical private link is shown to keep; the flow's own links stay in the frame.
-    assert f"http://localhost/respond/{token}" in html
+    assert f"{app.config['PUBLIC_URL']}/respond/{token}" in html
     assert f'href="/embed/respond/{token}/s/1"' in html
     assert not re.search(r'href="/respond/[^"]*"(?! target="_blank")', html)
     assert "site-header" not in html and "Öppna i ny flik" in html
@@ -177,9 +177,10 @@ def test_staff_get_the_snippet_and_admins_keep_the_list_of_websites(client, cons
     login(client, make_user("kronoberg", Role.ADMIN))
     page_url = f"/admin/r/kronoberg/c/{consultation.id}/embed"
     page = client.get(page_url).get_data(as_text=True)
-    assert "http://localhost/embed/r/kronoberg/c/kulturplan" in page
-    assert "http://localhost/static/embed.js" in page
-    assert "http://localhost/r/kronoberg/c/kulturplan/respond" in page
+    public = client.application.config["PUBLIC_URL"]
+    assert f"{public}/embed/r/kronoberg/c/kulturplan" in page
+    assert f"{public}/static/embed.js" in page
+    assert f"{public}/r/kronoberg/c/kulturplan/respond" in page
 
     token = csrf_token(client, page_url)
     typed = {"csrf_token": token, "origin": "HTTPS://www.RegionKronoberg.se/"}

@@ -149,8 +149,8 @@ def test_print_page_holds_every_session_and_links_a_print_stylesheet(client):
     css = client.get(print_sheets[0]).get_data(as_text=True)
     assert "break-before: page" in css
     assert 'content: " (" attr(href) ")"' in css
-    # On paper, the address after a link must work from anywhere.
-    assert "http://localhost/metod" in html
+    # On paper, the address after a link must work from anywhere: the public address.
+    assert f'{client.application.config["PUBLIC_URL"]}/metod' in html
     assert 'href="/studiehandledning/kultursamverkansmodellen"' not in html
 
 
