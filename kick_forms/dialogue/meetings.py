@@ -10,6 +10,7 @@ from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 from werkzeug.utils import secure_filename
 
+from kick_forms.archives import ArchiveError
 from kick_forms.extensions import db
 from kick_forms.models import Consultation, DialogueMeeting
 from kick_forms.refusal import Refused
@@ -47,7 +48,10 @@ def read_minutes(upload: FileStorage | None) -> tuple[str, str, bytes] | None:
     data = upload.stream.read(MINUTES_MAX_BYTES + 1)
     if len(data) > MINUTES_MAX_BYTES:
         raise MeetingError(_l("The minutes may be at most 10 MB."))
-    content_type = detect_type(data) if data else None
+    try:
+        content_type = detect_type(data) if data else None
+    except ArchiveError as refused:
+        raise MeetingError(refused.message) from None
     if content_type is None:
         raise MeetingError(_l("The minutes must be a PDF, Word (DOCX) or OpenDocument (ODT) file."))
     stem = secure_filename(upload.filename.rsplit(".", 1)[0])[:150] or "protokoll"

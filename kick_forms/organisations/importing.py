@@ -22,6 +22,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
 from sqlalchemy import select
 
+from kick_forms import archives
 from kick_forms.extensions import db
 from kick_forms.models import Municipality, Region
 from kick_forms.models.organisation import NAME_MAX, Organisation, RegisterEntry
@@ -32,6 +33,13 @@ from kick_forms.responses.orgnr import PersonalNumberError, normalise_organisati
 MAX_ROWS = 20_000
 MAX_BYTES = 5_000_000
 HEADER_SEARCH_ROWS = 15
+# A register of 20 000 rows unpacks to about 10 MB; openpyxl keeps the shared strings in memory.
+XLSX_LIMITS = archives.Limits(members=1000, total_bytes=100_000_000, member_bytes=50_000_000)
+# What openpyxl raises on a damaged workbook: its XML parser's errors are SyntaxErrors, and its
+# readers fail with TypeError or ValueError on values of the wrong kind, also while rows are read.
+_UNREADABLE_WORKBOOK = (
+    zipfile.BadZipFile, KeyError, IndexError, ValueError, TypeError, OSError, EOFError, SyntaxError,
+)  # fmt: skip
 
 FIELDS = ("name", "organisation_number", "municipality", "categories", "website", "description")
 FIELD_LABELS = {
@@ -99,21 +107,29 @@ def read_table(data: bytes) -> Table:
 def _xlsx_rows(data: bytes) -> list[list[str]]:
     from openpyxl import load_workbook
 
+    unreadable = ImportFileError(_l("The file could not be read as an Excel workbook."))
+    # openpyxl reads some members whole and trusts their headers: the archive is judged first.
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
-        raise ImportFileError(_l("The file could not be read as an Excel workbook.")) from None
+        archives.check_archive(data, XLSX_LIMITS)
+    except archives.ArchiveError as refused:
+        raise ImportFileError(refused.message) from None
+    except zipfile.BadZipFile:
+        raise unreadable from None
     best: list[list[str]] = []
     best_score = -1
-    for sheet in workbook.worksheets:
-        grid = [
-            [_clean(cell) for cell in row]
-            for row in sheet.iter_rows(values_only=True, max_row=MAX_ROWS + HEADER_SEARCH_ROWS)
-        ]
-        score = max((_score(row) for row in grid[:HEADER_SEARCH_ROWS]), default=0)
-        if score > best_score:
-            best, best_score = grid, score
-    workbook.close()
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        for sheet in workbook.worksheets:
+            grid = [
+                [_clean(cell) for cell in row]
+                for row in sheet.iter_rows(values_only=True, max_row=MAX_ROWS + HEADER_SEARCH_ROWS)
+            ]
+            score = max((_score(row) for row in grid[:HEADER_SEARCH_ROWS]), default=0)
+            if score > best_score:
+                best, best_score = grid, score
+        workbook.close()
+    except _UNREADABLE_WORKBOOK:
+        raise unreadable from None
     return best
 
 

@@ -7,7 +7,6 @@ database backup holds them too.
 from __future__ import annotations
 
 import hashlib
-import io
 import zipfile
 from datetime import datetime
 from typing import Any
@@ -16,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import FileStorage
 from werkzeug.utils import secure_filename
 
+from kick_forms import archives
 from kick_forms.extensions import db
 from kick_forms.models import Attachment, Response
 from kick_forms.responses.services import AnsweringError
@@ -25,18 +25,30 @@ PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 ODT = "application/vnd.oasis.opendocument.text"
 EXTENSIONS = {PDF: "pdf", DOCX: "docx", ODT: "odt"}
+# A statement of up to 10 MB, pictures and all, unpacks to far less than this; a zip bomb to far
+# more. Only the ODT's ``mimetype`` member (39 bytes) is ever read whole.
+DOCUMENT_LIMITS = archives.Limits(members=2000, total_bytes=200_000_000, member_bytes=100_000_000)
+MIMETYPE_MAX_BYTES = 1000
 
 
 def detect_type(data: bytes) -> str | None:
-    """PDF, DOCX or ODT from the bytes themselves; None for anything else."""
+    """PDF, DOCX or ODT from the bytes themselves; None for anything else.
+
+    Raises ArchiveError for a DOCX or ODT that would unpack to too much (a zip bomb), with a
+    message for the person who sent it.
+    """
     if data.startswith(b"%PDF-"):
         return PDF
     if not data.startswith(b"PK\x03\x04"):
         return None
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        with archives.open_archive(data, DOCUMENT_LIMITS) as archive:
             names = set(archive.namelist())
-            if "mimetype" in names and archive.read("mimetype").strip() == ODT.encode():
+            if (
+                "mimetype" in names
+                and archives.read_member(archive, "mimetype", MIMETYPE_MAX_BYTES).strip()
+                == ODT.encode()
+            ):
                 return ODT
             if "[Content_Types].xml" in names and "word/document.xml" in names:
                 return DOCX
@@ -64,7 +76,10 @@ def add_attachment(
             _l("The file is larger than %(size)s MB. Make it smaller, e.g. save it as PDF.",
                size=_megabytes(max_bytes))
         )  # fmt: skip
-    content_type = detect_type(data)
+    try:
+        content_type = detect_type(data)
+    except archives.ArchiveError as refused:
+        raise AnsweringError(refused.message) from None
     if content_type is None:
         raise AnsweringError(_l("The file must be a PDF, Word (DOCX) or OpenDocument (ODT) file."))
     attachment = Attachment(

@@ -4,6 +4,7 @@ clear error, an honest register of thousands of rows still imports."""
 from __future__ import annotations
 
 import io
+import zipfile
 
 import pytest
 from sqlalchemy import func, select
@@ -75,3 +76,27 @@ def test_an_honest_register_of_thousands_of_rows_still_imports(client):
     done = client.post(f"{check_url}/run", data={"csrf_token": csrf_token(client, check_url)})
     assert done.status_code == 303
     assert db.session.scalar(select(func.count()).select_from(Organisation)) == 5000
+
+
+def _damaged(name: str, old: bytes, new: bytes) -> bytes:
+    honest = _register(3)
+    with zipfile.ZipFile(io.BytesIO(honest)) as archive:
+        content = archive.read(name)
+    assert old in content
+    return zip_bombs.with_member_replaced(honest, name, content.replace(old, new, 1))
+
+
+@pytest.mark.parametrize(
+    ("name", "old", "new"),
+    [
+        ("xl/worksheets/sheet1.xml", b"</sheetData>", b""),  # XML cut short
+        ("xl/worksheets/sheet1.xml", b'<row r="2">', b'<row r="2x">'),  # while rows are read
+        ("xl/workbook.xml", b"showSheetTabs", b"show6heetTabs"),  # an attribute openpyxl lacks
+    ],
+    ids=["broken-xml", "bad-row-number", "unknown-attribute"],
+)
+def test_a_damaged_workbook_gets_a_clear_error_not_a_server_error(client, name, old, new):
+    login(client, make_user("kronoberg", Role.EDITOR))
+    refused = _upload(client, _damaged(name, old, new))
+    assert refused.status_code == 422
+    assert "Filen gick inte att läsa som en Excel-arbetsbok." in refused.get_data(as_text=True)
