@@ -12,6 +12,8 @@ from markupsafe import escape
 from werkzeug.exceptions import HTTPException, SecurityError
 
 from kick_forms import htmx
+from kick_forms.ops import faults
+from kick_forms.ops.logging import log_unexpected
 
 _MESSAGES = {
     400: (_l("The request could not be understood"), _l("Go back, reload the page and try again.")),
@@ -93,9 +95,55 @@ def _handle_csrf_error(error: CSRFError) -> Response:
     return _error_response(400, str(title), str(message))
 
 
-def _handle_unexpected(_error: Exception) -> Response:
-    title, message = _MESSAGES[500]
-    return _error_response(500, str(title), str(message))
+_UNAVAILABLE_MESSAGES = {
+    faults.Unavailable.DATABASE: (
+        _l("The service is unavailable for a moment"),
+        _l(
+            "We cannot reach our database just now, so nothing can be shown or saved. Nothing "
+            "you sent was half-saved. Try again in a few minutes."
+        ),
+    ),
+    faults.Unavailable.DISK_FULL: (
+        _l("The service is unavailable for a moment"),
+        _l(
+            "Our server has no room to save anything just now. Nothing you sent was half-saved. "
+            "Try again in a while."
+        ),
+    ),
+    faults.Unavailable.DISK: (
+        _l("The service is unavailable for a moment"),
+        _l(
+            "Our server cannot save anything just now. Nothing you sent was half-saved. "
+            "Try again in a while."
+        ),
+    ),
+}
+
+
+def _handle_unexpected(error: Exception) -> Response:
+    """A bug (500), or the database or disk failing under us (503): logged either way."""
+    reason = faults.unavailable(error)
+    if reason is None:
+        log_unexpected(error, "Unexpected error")
+        title, message = _MESSAGES[500]
+        return _error_response(500, str(title), str(message))
+    log_unexpected(error, f"Service unavailable ({reason})")
+    _end_failed_transaction()
+    title, message = _UNAVAILABLE_MESSAGES[reason]
+    response = _error_response(503, str(title), str(message))
+    response.headers["Retry-After"] = str(faults.RETRY_AFTER_SECONDS)
+    response.headers["Cache-Control"] = "no-store"  # the fault passes; no cache may keep it
+    return response
+
+
+def _end_failed_transaction() -> None:
+    """So that drawing the error page may still read (the user, say) if the database can."""
+    from contextlib import suppress
+
+    from kick_forms.extensions import db
+
+    with suppress(Exception):  # the database is away: the page does without it
+        db.session.rollback()
 
 
 def unauthorised() -> Response:

@@ -6,6 +6,8 @@ from flask import Response, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from kick_forms.api import bp
+from kick_forms.ops import faults
+from kick_forms.ops.logging import log_unexpected
 
 ALLOWED_METHODS = "GET, OPTIONS"
 CACHE_SECONDS = 60
@@ -36,7 +38,14 @@ def _unexpected(error: Exception) -> Response:
     # As for pages, tests and the debugger get the traceback; clients get a short JSON message.
     if current_app.testing or current_app.debug:
         raise error
-    current_app.logger.exception("Open-data API request failed")
+    reason = faults.unavailable(error)
+    if reason is not None:
+        log_unexpected(error, f"Open-data API unavailable ({reason})")
+        response = json_error(503, "The service is unavailable for a moment; try again later.")
+        response.headers["Retry-After"] = str(faults.RETRY_AFTER_SECONDS)
+        response.headers["Cache-Control"] = "no-store"
+        return response
+    log_unexpected(error, "Open-data API request failed")
     return json_error(500, "Something went wrong on our side; try again in a moment.")
 
 

@@ -1,7 +1,9 @@
 """Request ids on every request and log record; one JSON object per log line when asked.
 
 Only the method and the path (private links masked) of a request are logged: never its query
-string, its form data, an e-mail address or a token.
+string, its form data, an e-mail address or a token. Exceptions are written with their
+traceback, but with messages from ``faults.safe_message``: a database error names the
+constraint it hit, not the values it was given.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from flask import Flask, Response, current_app, g, has_request_context, request
 from flask.logging import default_handler
 
 from kick_forms.accesslog import redact
+from kick_forms.ops.faults import safe_traceback
 
 REQUEST_ID_HEADER = "X-Request-ID"
 _SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
@@ -26,6 +29,7 @@ _EMAIL = re.compile(r"[^\s@<>\"']+@[^\s@<>\"']+\.[A-Za-z]{2,}")
 _HANDLER_MARK = "_kick_json_handler"
 
 request_log = logging.getLogger("kick_forms.request")
+error_log = logging.getLogger("kick_forms.errors")
 
 
 def request_id_from(header: str | None) -> str:
@@ -63,6 +67,40 @@ class JsonFormatter(logging.Formatter):
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return json.dumps(entry, ensure_ascii=False)
+
+    def formatException(self, ei) -> str:  # type: ignore[no-untyped-def]  # noqa: N802
+        return _format_exception(ei)
+
+
+class TextFormatter(logging.Formatter):
+    """Flask's text format, with messages and tracebacks kept free of personal data."""
+
+    def __init__(self) -> None:
+        super().__init__("[%(asctime)s] %(levelname)s in %(module)s: %(message)s")
+
+    def formatMessage(self, record: logging.LogRecord) -> str:  # noqa: N802
+        return _EMAIL.sub("[email]", redact(super().formatMessage(record)))
+
+    def formatException(self, ei) -> str:  # type: ignore[no-untyped-def]  # noqa: N802
+        return _format_exception(ei)
+
+
+def _format_exception(ei) -> str:  # type: ignore[no-untyped-def]
+    _kind, error, _traceback = ei
+    return safe_traceback(error) if error is not None else ""
+
+
+def log_unexpected(error: BaseException, what: str) -> None:
+    """An exception no handler expected, with the request's id and its traceback."""
+    where = f"{request.method} {redact(request.path)}" if has_request_context() else "-"
+    error_log.error(
+        "%s: %s in %s (request %s)",
+        what,
+        type(error).__name__,
+        where,
+        g.get("request_id") if has_request_context() else "-",
+        exc_info=(type(error), error, error.__traceback__),
+    )
 
 
 def json_handler(stream: IO[str] | None = None) -> logging.Handler:
@@ -110,6 +148,8 @@ def _finish_request(response: Response) -> Response:
 def init_app(app: Flask) -> None:
     if app.config["LOG_FORMAT"] == "json":
         _use_json_logs(app)
+    else:
+        default_handler.setFormatter(TextFormatter())
     # First of all the app's checks, so that a request refused by one (the CSRF check, say)
     # still gets its id, its log line and its place in the metrics.
     app.before_request_funcs.setdefault(None, []).insert(0, _start_request)

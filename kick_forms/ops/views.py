@@ -1,4 +1,5 @@
-"""Health (the process runs), readiness (the database answers, on the code's schema), metrics.
+"""Health (the process runs), readiness (the database answers, on the code's schema, and what
+the app writes can be written), metrics.
 
 None of these sets a cookie, none is cached, none is rate limited: load balancers and
 Prometheus ask often.
@@ -7,6 +8,9 @@ Prometheus ask often.
 from __future__ import annotations
 
 import functools
+import os
+import tempfile
+from pathlib import Path
 
 from alembic.script import ScriptDirectory
 from flask import Blueprint, Response, abort, current_app, jsonify
@@ -15,7 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from kick_forms.config import PROJECT_ROOT
 from kick_forms.extensions import db
-from kick_forms.ops import metrics
+from kick_forms.ops import faults, metrics
 
 bp = Blueprint("ops", __name__)
 
@@ -39,6 +43,34 @@ def _database_revision() -> str | None:
         return None
 
 
+def _write_fault() -> str | None:
+    """Why nothing could be saved now, or None: a small file written and synced where the app
+    writes (the instance folder, SQLite's folder), then a write in the database, rolled back.
+
+    A full disk lets every read through, so ``SELECT 1`` alone would call the app ready.
+    """
+    folders = {Path(current_app.instance_path)}
+    if db.engine.dialect.name == "sqlite" and db.engine.url.database:
+        folders.add(Path(db.engine.url.database).resolve().parent)
+    for folder in sorted(folders):
+        try:
+            with tempfile.NamedTemporaryFile(dir=folder, prefix=".kick-readyz-") as probe:
+                probe.write(b"\0" * 4096)
+                probe.flush()
+                os.fsync(probe.fileno())
+        except OSError as error:
+            return str(faults.unavailable(error) or faults.Unavailable.DISK)
+    try:
+        with db.engine.connect() as connection, connection.begin() as transaction:
+            connection.execute(text("CREATE TEMPORARY TABLE kick_readyz_probe (n INTEGER)"))
+            connection.execute(text("INSERT INTO kick_readyz_probe (n) VALUES (1)"))
+            transaction.rollback()
+    except SQLAlchemyError as error:
+        reason = faults.unavailable(error)
+        return str(reason) if reason else "database not writable"
+    return None
+
+
 @bp.get("/healthz")
 def healthz():  # type: ignore[no-untyped-def]
     return _no_store(jsonify(status="ok"))
@@ -57,6 +89,9 @@ def readyz():  # type: ignore[no-untyped-def]
             status="unavailable", reason="migrations not current", database=current, code=head
         )
         return _no_store(body, 503)
+    fault = _write_fault()
+    if fault is not None:
+        return _no_store(jsonify(status="unavailable", reason=fault), 503)
     return _no_store(jsonify(status="ok", revision=head))
 
 
