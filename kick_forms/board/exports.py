@@ -52,6 +52,7 @@ from kick_forms.models import (
     Response,
     Section,
 )
+from kick_forms.models.response import version_attachment
 from kick_forms.timeutil import to_local
 
 Cell = str | int | datetime | None
@@ -307,10 +308,16 @@ def _xlsx_text(text: str) -> str:
 
 
 def attachments_zip(consultation: Consultation) -> bytes:
-    """The files of the submitted responses, each named after its response's reference."""
+    """The files of the submitted responses as sent (each answer's current version), each
+    named after its response's reference."""
     attachments = db.session.scalars(
         select(Attachment)
-        .where(Attachment.response_id.in_(_submitted(consultation)))
+        .join(version_attachment, version_attachment.c.attachment_id == Attachment.id)
+        .join(Response, Response.id == Attachment.response_id)
+        .where(
+            Attachment.response_id.in_(_submitted(consultation)),
+            version_attachment.c.version_id == Response.current_version_id,
+        )
         .options(undefer(Attachment.data), joinedload(Attachment.response))
         .order_by(Attachment.response_id, Attachment.id)
     ).all()

@@ -28,7 +28,7 @@ from kick_forms.models import (
     ResponseStatus,
 )
 from kick_forms.models.board_count import ALL, RESPONSE_LEVEL
-from kick_forms.models.response import response_category, where_from
+from kick_forms.models.response import response_category, version_attachment, where_from
 
 FREE_TEXT_SHOWN = 50
 
@@ -264,13 +264,17 @@ def _first_categories(response_ids: list[int]) -> dict[int, str]:
 def public_attachments(
     consultation: Consultation, chosen: BoardFilter
 ) -> list[tuple[Attachment, str]]:
-    """Statements from organisations that agreed to be named, with that name.
+    """Statements sent by organisations that agreed to be named, with that name: the files of
+    each answer's current version, not files attached since and not yet sent.
 
     The query starts from the attachments, which are few, and looks each one's response up;
     joined the other way round the database would read every response to find them.
     """
     named = where_from(
-        select(Response.id).where(
+        select(Response.id)
+        .join(version_attachment, version_attachment.c.version_id == Response.current_version_id)
+        .where(
+            version_attachment.c.attachment_id == Attachment.id,
             Response.id == Attachment.response_id,
             Response.consultation_id == consultation.id,
             Response.status == ResponseStatus.SUBMITTED,

@@ -12,13 +12,15 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 from werkzeug.utils import secure_filename
 
 from kick_forms import archives
 from kick_forms.extensions import db
 from kick_forms.models import Attachment, Response
-from kick_forms.responses.services import AnsweringError
+from kick_forms.models.response import version_attachment
+from kick_forms.responses.services import AnsweringError, require_open
 
 MAX_FILES = 10
 PDF = "application/pdf"
@@ -66,7 +68,8 @@ def add_attachment(
     response: Response, upload: FileStorage, max_bytes: int, now: datetime
 ) -> Attachment:
     """Store an uploaded statement, or raise AnsweringError saying what is wrong with it."""
-    if len(response.attachments) >= MAX_FILES:
+    require_open(response, now)
+    if len(response.draft_attachments) >= MAX_FILES:
         raise AnsweringError(_l("You can attach at most %(count)d files.", count=MAX_FILES))
     data = upload.stream.read(max_bytes + 1)
     if not data:
@@ -102,6 +105,17 @@ def _megabytes(size: int) -> Any:
 
 
 def remove_attachment(response: Response, attachment: Attachment, now: datetime) -> None:
-    response.attachments.remove(attachment)
+    """Take a file out of the working copy. A version already sent keeps it, as the region
+    received it; a file never sent is deleted."""
+    require_open(response, now)
+    sent = db.session.scalar(
+        select(version_attachment.c.version_id)
+        .where(version_attachment.c.attachment_id == attachment.id)
+        .limit(1)
+    )
+    if sent is None:
+        response.attachments.remove(attachment)
+    else:
+        attachment.removed_at = now
     response.saved_at = now
     db.session.flush()

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import MultiDict
 
-from kick_forms import tally
+from kick_forms import audit, tally
 from kick_forms.extensions import db
 from kick_forms.mail.services import enqueue_mail
 from kick_forms.models import (
@@ -36,6 +36,20 @@ from kick_forms.responses.tokens import hash_token, new_token
 
 class AnsweringError(Refused):
     """A step the answering flow refuses, with a message for the organisation."""
+
+
+class ClosedError(AnsweringError):
+    """The consultation no longer takes answers: nothing of an answer may change."""
+
+
+def require_open(response: Response, now: datetime) -> None:
+    """Refuse any change to an answer once its consultation is closed or past its deadline.
+
+    Every service that writes to an answer calls this first, whatever route reached it, so a
+    stale tab, a retried request or a forgotten form cannot change what the region received.
+    """
+    if not response.consultation.accepts_answers(now):
+        raise ClosedError(_l("The consultation is closed; the answer can no longer be changed."))
 
 
 @dataclass
@@ -109,6 +123,7 @@ def start_response(
 
 def update_respondent(response: Response, who: Respondent, now: datetime) -> None:
     """Change who is answering; a submitted answer moves on the board at once."""
+    require_open(response, now)
     with tally.kept_for(response):
         _apply_respondent(response, who)
         response.saved_at = now
@@ -131,6 +146,7 @@ def save_answers(
 
     Everything is kept as typed, problems or not: a draft loses nothing.
     """
+    require_open(response, now)
     existing = draft_answers(response)
     problems: dict[int, Any] = {}
     for question in questions:
@@ -194,14 +210,20 @@ def _new_version(
 ) -> ResponseVersion:
     consultation = response.consultation
     if not consultation.accepts_answers(now):
-        raise AnsweringError(_l("The last day to answer has passed; the answer was not sent."))
+        raise ClosedError(_l("The last day to answer has passed; the answer was not sent."))
     if response.status == ResponseStatus.WITHDRAWN:
         raise AnsweringError(_l("The answer has been withdrawn."))
     if answer_problems(response, answers=answers):
         raise AnsweringError(_l("Some answers need attention before you can send them."))
     number = len(response.versions) + 1
     version = ResponseVersion(
-        response=response, number=number, submit_nonce=nonce, submitted_at=now
+        response=response,
+        number=number,
+        submit_nonce=nonce,
+        submitted_at=now,
+        # The files go with the version, like the answers: what is attached later counts
+        # only once the answer is sent again.
+        attachments=response.draft_attachments,
     )
     db.session.add(version)
     db.session.flush()
@@ -253,12 +275,29 @@ def _mail_receipt(
     )
 
 
-def withdraw_response(response: Response, now: datetime) -> None:
-    """Withdraw an answer before the deadline; its private link stops working."""
+def withdraw_response(response: Response, now: datetime) -> bool:
+    """Withdraw a sent answer, or delete a draft, before the deadline; the private link stops
+    working. A sent answer is a record the region keeps, marked withdrawn. A draft never sent
+    is deleted with everything in it, its contact person's name and address included.
+
+    Returns whether the answer was deleted.
+    """
     if not response.consultation.accepts_answers(now):
-        raise AnsweringError(_l("The last day to answer has passed; the answer stays as sent."))
+        raise ClosedError(_l("The last day to answer has passed; the answer stays as sent."))
+    if not response.versions:
+        audit.record(
+            "response.delete_draft",
+            f"consultation:{response.consultation_id}",
+            response.consultation.region,
+        )
+        db.session.delete(response)
+        db.session.flush()
+        return True
     with tally.kept_for(response):
         response.status = ResponseStatus.WITHDRAWN
         response.withdrawn_at = now
         response.token_hash = None
         response.current_version = None
+    response.saved_at = now
+    db.session.flush()
+    return False

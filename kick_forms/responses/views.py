@@ -11,10 +11,12 @@ from __future__ import annotations
 import io
 import re
 
+from flask import Response as FlaskResponse
 from flask import (
     abort,
     current_app,
     g,
+    make_response,
     redirect,
     render_template,
     request,
@@ -222,13 +224,40 @@ def resume(region_slug: str, consultation_slug: str):
     return redirect(url_for(".overview", token=found.group(1)), code=303)
 
 
-def _load(token: str) -> Response:
-    """The response behind a private link, or 404: a wrong link learns nothing."""
+def _load(token: str, refuse_closed: bool = True) -> Response:
+    """The response behind a private link, or 404: a wrong link learns nothing.
+
+    A write once the consultation is closed or past its deadline is refused here with 409,
+    before anything is read from the request: nothing of an answer changes after that. A view
+    that shows the refused input back (``refuse_closed=False``) refuses it itself.
+    """
     response = answering.find_response(token) if looks_like_token(token) else None
     if response is None:
         abort(404)
     g.frame_region_id = response.consultation.region_id  # who may frame it, when embedded
+    closed = not response.consultation.accepts_answers(utcnow())
+    if refuse_closed and closed and request.method in UNSAFE_METHODS:
+        abort(_closed(response.consultation, token))
     return response
+
+
+def _closed(consultation: Consultation, token: str | None = None) -> FlaskResponse:
+    """The page that says the consultation takes no answers (or changes) now, with 409."""
+    page = render_template(
+        "responses/closed.html", consultation=consultation, now=utcnow(), token=token
+    )
+    return make_response(page, 409)
+
+
+@bp.errorhandler(answering.ClosedError)
+def _closed_meanwhile(_error: answering.ClosedError) -> FlaskResponse:
+    """The consultation closed between loading the answer and changing it: nothing is kept."""
+    db.session.rollback()
+    token = (request.view_args or {}).get("token", "")
+    response = answering.find_response(token) if looks_like_token(token) else None
+    if response is None:
+        return make_response("", 409)
+    return _closed(response.consultation, token)
 
 
 def _survey_token(response: Response, now) -> str | None:  # type: ignore[no-untyped-def]
@@ -301,10 +330,19 @@ def _section(response: Response, number: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/respond/<token>/s/<int:number>", methods=["GET", "POST"])
 def section(token: str, number: int):
-    response = _load(token)
+    response = _load(token, refuse_closed=False)
     current = _section(response, number)
     problems = {}
     saved = False
+    if request.method == "POST" and not response.consultation.accepts_answers(utcnow()):
+        # Too late to save: show what was typed, read-only, so that nothing is lost to the
+        # person who typed it, and keep the answer as it was.
+        typed = {q.id: answer_rules.read_answer(q, request.form) for q in current.questions}
+        return render_template(
+            "responses/section.html",
+            **_context(token, response, section=current, number=number, typed=typed,
+                       problems={}, saved=False, refused_late=True),
+        ), 409  # fmt: skip
     if request.method == "POST":
         now = utcnow()
         problems = answering.save_answers(response, current.questions, request.form, now)
@@ -365,6 +403,8 @@ def attachment_add(token: str):
         if upload is None or not upload.filename:
             raise answering.AnsweringError(_("Choose a file to attach."))
         files.add_attachment(response, upload, current_app.config["MAX_ATTACHMENT_BYTES"], utcnow())
+    except answering.ClosedError:
+        raise
     except answering.AnsweringError as error:
         db.session.rollback()
         return render_template(
@@ -437,6 +477,8 @@ def submit(token: str):
     try:
         version, _created = answering.submit_response(response, nonce, utcnow(), _link_for(token))
         db.session.commit()
+    except answering.ClosedError:
+        raise
     except answering.AnsweringError as error:
         db.session.rollback()
         return _check_page(token, response, 409, error.message)
@@ -465,8 +507,11 @@ def withdraw(token: str):
     response = _load(token)
     if request.method == "POST":
         consultation = response.consultation
+        reference = response.reference
         try:
-            answering.withdraw_response(response, utcnow())
+            deleted = answering.withdraw_response(response, utcnow())
+        except answering.ClosedError:
+            raise
         except answering.AnsweringError as error:
             db.session.rollback()
             return render_template(
@@ -475,7 +520,7 @@ def withdraw(token: str):
         db.session.commit()
         return render_template(
             "responses/withdrawn.html", consultation=consultation, region=consultation.region,
-            reference=response.reference,
+            reference=reference, deleted=deleted,
         )  # fmt: skip
     if response.status == ResponseStatus.WITHDRAWN:
         abort(404)

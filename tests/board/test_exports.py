@@ -39,15 +39,17 @@ def _staff_url(consultation, name):
 
 
 def _attach(response, filename, data):
-    response.attachments.append(
-        Attachment(
-            filename=filename,
-            content_type="application/pdf",
-            size=len(data),
-            sha256=hashlib.sha256(data).hexdigest(),
-            data=data,
-        )
+    """A file sent with the response's current version, as the answering flow leaves it."""
+    attachment = Attachment(
+        filename=filename,
+        content_type="application/pdf",
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        data=data,
     )
+    response.attachments.append(attachment)
+    if response.current_version is not None:
+        response.current_version.attachments.append(attachment)
 
 
 @pytest.fixture

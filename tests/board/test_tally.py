@@ -108,8 +108,8 @@ def _run(consultation, plan) -> list[Response]:
                 answering.submit_response(response, f"submit-{index}-{response.id}", now, "")
             elif action == "change who":
                 answering.update_respondent(response, _respondent(data), now)
-            elif action == "withdraw":
-                answering.withdraw_response(response, now)
+            elif action == "withdraw" and answering.withdraw_response(response, now):
+                responses.remove(response)  # a draft never sent is deleted, link and all
         except answering.AnsweringError:
             pass  # refused as the organisation would be: nothing changes
     db.session.commit()

@@ -1,4 +1,5 @@
-"""Before opening and after closing the form is read-only; nothing typed is lost."""
+"""Before opening and after closing the form is read-only; what is typed too late is shown back,
+not saved."""
 
 from __future__ import annotations
 
@@ -36,11 +37,14 @@ def test_after_the_deadline_answers_are_kept_as_a_draft_but_not_sent(client, con
     page = client.get(f"/respond/{token}/s/1").get_data(as_text=True)
     assert "disabled" in page and 'value="Markaryd"' in page
     late = client.post(f"/respond/{token}/s/1", data={f"q-{questions['Ort'].id}": "Lessebo"})
-    assert late.status_code == 200
+    assert late.status_code == 409
+    html = late.get_data(as_text=True)
+    # What was typed is shown back, read-only, and the answer stays as it was.
+    assert "sparades inte" in html and 'value="Lessebo"' in html and "disabled" in html
     kept = db.session.scalars(
         select(Answer).filter_by(question_id=questions["Ort"].id, version_id=None)
     ).one()
-    assert kept.text_value == "Lessebo"  # what was typed stays, as an unsent draft
+    assert kept.text_value == "Markaryd"
 
     refused = client.post(f"/respond/{token}/submit", data={"nonce": nonce})
     assert refused.status_code == 409
