@@ -33,7 +33,8 @@ def outbox(loop: bool, interval: float) -> None:
         _echo(_send_all(threading.Event()))
         return
     stop = threading.Event()
-    # Finish the message in hand, then stop: a message is never left half recorded.
+    # Finish the message in hand, then stop (the rest of its batch is given back at once): a
+    # message is never left half recorded, and a stop is quick whatever the batch.
     previous = {
         signum: signal.signal(signum, lambda *_: stop.set())
         for signum in (signal.SIGTERM, signal.SIGINT)
@@ -62,7 +63,7 @@ def _send_all(stop: threading.Event) -> SendReport:
     """Send batch after batch while full batches keep coming, so a backlog clears at once."""
     total = SendReport()
     while True:
-        report = send_due(limit=BATCH_SIZE)
+        report = send_due(limit=BATCH_SIZE, stop=stop)
         total.sent += report.sent
         total.failed += report.failed
         total.retried += report.retried

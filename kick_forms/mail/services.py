@@ -4,6 +4,12 @@ A message is written in the same transaction as what it tells about, so mail is 
 something that was rolled back, and never lost because the mail server was down when it
 happened. ``send_due`` is the worker's half: it may run in several processes on several
 machines, and a lease on each message keeps them from sending one message twice.
+
+Each message is recorded as sent in its own transaction the moment the server has accepted it,
+so a worker that dies mid-batch leaves exactly the accepted messages marked sent; a worker asked
+to stop finishes the message in hand and gives the rest back at once. What remains is the moment
+between the server's "250" and that commit: a message accepted then can go out twice, with the
+same ``Message-ID``.
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ from __future__ import annotations
 import logging
 import smtplib
 import ssl
+import threading
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -21,6 +28,7 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import or_, select, update
+from sqlalchemy.exc import DBAPIError
 
 from kick_forms.extensions import db, sqlite_begin
 from kick_forms.models import OutboxMessage
@@ -35,6 +43,10 @@ LEASE = timedelta(minutes=5)
 SENDING_WINDOW_SECONDS = LEASE.total_seconds() / 2
 MAX_RETRY_DELAY = timedelta(hours=6)
 ERROR_LENGTH = 500
+# A message the server accepted must be recorded as sent, or it goes out again: a busy or
+# briefly absent database gets a few more tries, this many seconds apart (growing).
+RECORD_ATTEMPTS = 4
+RECORD_RETRY_SECONDS = 0.5
 
 # The server refused this one message; the connection is still good for the next.
 MESSAGE_ERRORS = (
@@ -101,11 +113,14 @@ def retry_delay(attempts: int) -> timedelta:
     return min(timedelta(minutes=minutes), MAX_RETRY_DELAY)
 
 
-def send_due(now: datetime | None = None, limit: int = 50) -> SendReport:
+def send_due(
+    now: datetime | None = None, limit: int = 50, stop: threading.Event | None = None
+) -> SendReport:
     """Send the mail that is due, committing after each message so that a crash loses nothing.
 
     Unlike other services this one owns its transactions, so call it outside any unit of work
     (the ``flask kick outbox`` command does). It commits whatever the session holds first.
+    Once ``stop`` is set, the message in hand is finished and the rest are given back.
     """
     now = now or utcnow()
     report = SendReport()
@@ -117,7 +132,7 @@ def send_due(now: datetime | None = None, limit: int = 50) -> SendReport:
         db.session.commit()
         batch = _lease_due(now, limit)
         if batch:
-            _send_batch(batch, now, report)
+            _send_batch(batch, now, report, stop or threading.Event())
     finally:
         sqlite_begin.reset(token)
     if report.handled:
@@ -156,12 +171,19 @@ def _lease_due(now: datetime, limit: int) -> list[_Mail]:
     return batch
 
 
-def _send_batch(batch: Sequence[_Mail], now: datetime, report: SendReport) -> None:
+def _send_batch(
+    batch: Sequence[_Mail], now: datetime, report: SendReport, stop: threading.Event
+) -> None:
     config = current_app.config
     started = time.monotonic()
     smtp: smtplib.SMTP | None = None
     try:
         for index, mail in enumerate(batch):
+            if stop.is_set():
+                # Asked to stop (SIGTERM): the next worker may send these at once.
+                _release(batch[index:])
+                logger.info("Outbox run stopped; %d messages given back", len(batch) - index)
+                return
             if time.monotonic() - started > SENDING_WINDOW_SECONDS:
                 _release(batch[index:])
                 logger.warning("Outbox run took too long; %d messages left", len(batch) - index)
@@ -250,11 +272,32 @@ def _close(smtp: smtplib.SMTP) -> None:
 
 
 def _record_sent(mail: _Mail, now: datetime) -> None:
-    message = db.session.get_one(OutboxMessage, mail.id)
-    message.sent_at = now
-    message.locked_until = None
-    message.last_error = None
-    db.session.commit()
+    """Mark one accepted message as sent, in a transaction of its own, right away."""
+    for attempt in range(1, RECORD_ATTEMPTS + 1):
+        try:
+            db.session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == mail.id)
+                .values(sent_at=now, locked_until=None, last_error=None)
+            )
+            db.session.commit()
+            break
+        except DBAPIError as exc:
+            db.session.rollback()
+            if attempt == RECORD_ATTEMPTS:
+                logger.error(
+                    "Outbox message %d was sent but could not be recorded (%s); it may go out "
+                    "again after its lease",
+                    mail.id,
+                    type(exc).__name__,
+                )
+                raise
+            logger.warning(
+                "Recording outbox message %d as sent failed (%s); trying again",
+                mail.id,
+                type(exc).__name__,
+            )
+            time.sleep(RECORD_RETRY_SECONDS * attempt)
     logger.info("Sent outbox message %d", mail.id)
 
 
