@@ -98,7 +98,9 @@ class Links:
         invitation = Invitation(consultation_id=consultation.id, organisation_id=organisation.id)
         db.session.add(invitation)
         db.session.flush()
-        self.invitation = invitations.invitation_token(invitation.id, organisation.all_contacts[0].id)
+        self.invitation = invitations.invitation_token(
+            invitation.id, organisation.all_contacts[0].id
+        )
         self.unsubscribe = invitations.unsubscribe_token(organisation.all_contacts[0].id)
         self.survey = quality.survey_token(response)
         _registration_request(consultation)  # the confirmed one staff decide on comes first
@@ -155,7 +157,9 @@ def other_region() -> None:
     """Blekinge's data: a consultation with a response and an organisation in its register."""
     consultation = make_consultation(region_slug="blekinge", slug="blekinge-plan")
     _answered(consultation)
-    organisation = Organisation(name="Blekinge spelmansförbund")
+    organisation = Organisation(
+        name="Blekinge spelmansförbund", owner_region_id=consultation.region_id
+    )
     db.session.add(organisation)
     db.session.flush()
     db.session.add(RegisterEntry(region_id=consultation.region_id, organisation_id=organisation.id))

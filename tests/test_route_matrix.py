@@ -112,7 +112,7 @@ EXPECTED: dict[str, tuple | dict[str, tuple]] = {
             "consultations.section_edit", "consultations.section_move",
             "consultations.section_new", "dialogue.meeting_add", "dialogue.meeting_delete",
             "dialogue.staff_survey", "dialogue.tick", "invitations.invite",
-            "organisations.contact_add", "organisations.contact_erase",
+            "organisations.contact_add", "organisations.contact_erase", "organisations.notes_save",
             "organisations.import_check", "organisations.import_run",
             "organisations.import_upload", "organisations.organisation_edit",
             "organisations.organisation_new", "privacy.contact_export",

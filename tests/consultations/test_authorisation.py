@@ -163,7 +163,7 @@ def _registered(consultation: Consultation) -> Organisation:
         db.select(RegisterEntry).filter_by(region_id=consultation.region_id)
     ).first()
     if entry is None:
-        organisation = Organisation(name="Kören")
+        organisation = Organisation(name="Kören", owner_region_id=consultation.region_id)
         db.session.add(organisation)
         db.session.flush()
         entry = RegisterEntry(region_id=consultation.region_id, organisation_id=organisation.id)
