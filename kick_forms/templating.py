@@ -14,6 +14,7 @@ from markupsafe import Markup
 
 from kick_forms.consultations.labels import QUESTION_KIND_LABELS, STATUS_ACTIONS, STATUS_LABELS
 from kick_forms.htmx import htmx_request
+from kick_forms.mail.services import one_line
 from kick_forms.responses.answers import typed_from
 from kick_forms.timeutil import to_local
 from kick_forms.urls import url_with_query
@@ -99,6 +100,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["local_datetime"] = local_datetime
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.filters["pairs"] = pairs
+    # Names and titles in the plain-text mail templates: one line each, whatever was typed.
+    app.jinja_env.filters["one_line"] = one_line
     app.jinja_env.filters["format_number"] = lambda value: (
         "" if value is None else format_decimal(value, format="#,##0.#")
     )

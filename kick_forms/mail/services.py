@@ -15,6 +15,7 @@ same ``Message-ID``.
 from __future__ import annotations
 
 import logging
+import re
 import smtplib
 import ssl
 import threading
@@ -48,6 +49,10 @@ ERROR_LENGTH = 500
 RECORD_ATTEMPTS = 4
 RECORD_RETRY_SECONDS = 0.5
 
+# Line breaks of every kind (str.split() knows them all) and the other control characters, and
+# the marks that turn text around (a name could make a link read backwards).
+_INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
 # The server refused this one message; the connection is still good for the next.
 MESSAGE_ERRORS = (
     smtplib.SMTPRecipientsRefused,
@@ -80,6 +85,12 @@ class _Mail:
     created_at: datetime
 
 
+def one_line(value: object) -> str:
+    """A value someone typed (a name, a title) as one line of plain text, for a mail's subject
+    or body: a line break in it must not start a line of its own in an official message."""
+    return _INVISIBLE.sub("", " ".join(str(value if value is not None else "").split()))
+
+
 def enqueue_mail(
     to_address: str,
     subject: str,
@@ -87,11 +98,15 @@ def enqueue_mail(
     body_html: str | None = None,
     now: datetime | None = None,
 ) -> OutboxMessage:
-    """Queue a message in the caller's transaction, so it is sent only if the event commits."""
-    # A line break in a header would fail at every sending attempt; refuse it while the
+    """Queue a message in the caller's transaction, so it is sent only if the event commits.
+
+    The subject is folded to one line: it is made of names and titles people typed.
+    """
+    # A line break in the address would fail at every sending attempt; refuse it while the
     # caller can still tell the user.
-    if any(ch in value for value in (to_address, subject) for ch in "\r\n"):
-        raise ValueError("The address and the subject must be single lines.")
+    if any(ch in to_address for ch in "\r\n"):
+        raise ValueError("The address must be a single line.")
+    subject = one_line(subject)
     now = now or utcnow()
     message = OutboxMessage(
         to_address=to_address.strip(),
