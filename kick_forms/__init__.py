@@ -9,6 +9,7 @@ from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import get_locale
 
 from kick_forms import config as config_module
+from kick_forms.auth.services import SESSION_KEY, session_user
 from kick_forms.extensions import (
     babel,
     configure_sqlite,
@@ -124,9 +125,12 @@ def _init_extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def _load_user(user_id: str):  # type: ignore[no-untyped-def]
-        from kick_forms.models import User
-
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        """The user of a live server-side session: logout, a new password or deactivation end
+        it, whatever copies of the cookie exist."""
+        if not user_id.isdigit() or len(user_id) > 18:
+            return None
+        lifetime = app.permanent_session_lifetime
+        return session_user(int(user_id), session.get(SESSION_KEY), lifetime)
 
     app.jinja_env.globals["get_locale"] = get_locale
 

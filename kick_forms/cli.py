@@ -9,6 +9,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from kick_forms.auth import services as auth
 from kick_forms.extensions import db
 
 kick = AppGroup("kick", help="KICK Forms administration.")
@@ -117,6 +118,45 @@ def create_admin(
     if platform:
         click.echo(f"{user.email} is a platform admin.")
     db.session.commit()
+
+
+def _staff_member(email: str):  # type: ignore[no-untyped-def]
+    user = auth.find_user(email)
+    if user is None:
+        raise click.BadParameter(
+            f"no staff account with the address {email!r}", param_hint="--email"
+        )
+    return user
+
+
+@kick.command("set-password")
+@click.option("--email", required=True, help="The staff member's email address.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def set_password(email: str, password_stdin: bool) -> None:
+    """Give a staff account a new password; every session it has ends."""
+    user = _staff_member(email)
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    try:
+        auth.set_password(user, password)
+    except ValueError as error:
+        raise click.ClickException(str(error)) from error
+    db.session.commit()
+    click.echo(f"New password for {user.email}; its sessions are ended.")
+
+
+@kick.command("deactivate")
+@click.option("--email", required=True, help="The staff member's email address.")
+@click.option("--reactivate", is_flag=True, help="Let the account log in again.")
+def deactivate(email: str, reactivate: bool) -> None:
+    """Stop a staff account from logging in, ending its sessions at once (or let it again)."""
+    user = _staff_member(email)
+    auth.set_active(user, reactivate)
+    db.session.commit()
+    state = "active again" if reactivate else "deactivated; its sessions are ended"
+    click.echo(f"{user.email} is {state}.")
 
 
 def init_app(app: Flask) -> None:

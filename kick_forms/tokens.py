@@ -1,4 +1,4 @@
-"""Private links: 256 random bits in the URL, only their SHA-256 in the database."""
+"""Private links and session ids: 256 random bits, only their SHA-256 in the database."""
 
 from __future__ import annotations
 

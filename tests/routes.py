@@ -33,9 +33,9 @@ from kick_forms.models import (
     Role,
     User,
 )
-from kick_forms.responses.tokens import hash_token, new_token
 from kick_forms.studyguide import guide
 from kick_forms.timeutil import utcnow
+from kick_forms.tokens import hash_token, new_token
 from tests.conftest import make_consultation, region
 from tests.consultations.test_authorisation import (
     _answered,
@@ -190,5 +190,6 @@ def snapshot(region_slug: str) -> list:
             )
             for c in consultations
         ],
-        [(e.id, e.organisation.name, [p.email for p in e.organisation.all_contacts]) for e in register],
+        [(e.id, e.organisation.name, [p.email for p in e.organisation.all_contacts])
+         for e in register],
     ]  # fmt: skip

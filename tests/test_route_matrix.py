@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 
 from kick_forms.models import Role
-from kick_forms.responses.tokens import new_token
+from kick_forms.tokens import new_token
 from tests.consultations.test_authorisation import _form_data
 from tests.routes import (
     Links,

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from kick_forms.extensions import db
-from kick_forms.models import Region, RegionMembership, Role, User
+from kick_forms.models import Region, RegionMembership, Role, StaffSession, User
 from kick_forms.timeutil import utcnow
+from kick_forms.tokens import hash_token, new_token
 
 _hasher = PasswordHasher()
 # Verified against when the email is unknown, so both cases take the same time.
@@ -76,3 +79,76 @@ def find_user(email: str) -> User | None:
     return db.session.scalars(
         select(User).where(func.lower(User.email) == normalise_email(email))
     ).one_or_none()
+
+
+# Sessions ------------------------------------------------------------------------------------
+# The session cookie is signed, so it cannot be forged, but a signed cookie alone cannot be
+# taken back: a copy would work until it expires. Each login therefore gets a row here, and a
+# request counts as logged in only while its row is live.
+
+
+# Where the session's id is kept in the (signed) session cookie.
+SESSION_KEY = "sid"
+
+
+def start_session(user: User) -> str:
+    """A new server-side session for the user; the returned id goes into the cookie."""
+    token = new_token()
+    now = utcnow()
+    db.session.add(
+        StaffSession(user_id=user.id, token_hash=hash_token(token), created_at=now,
+                     last_seen_at=now)
+    )  # fmt: skip
+    db.session.flush()
+    return token
+
+
+def session_user(user_id: int, token: str | None, lifetime: timedelta) -> User | None:
+    """The active user whose live session has this id, or None."""
+    if not token:
+        return None
+    found = db.session.scalars(
+        select(StaffSession).where(
+            StaffSession.token_hash == hash_token(token),
+            StaffSession.user_id == user_id,
+            StaffSession.ended_at.is_(None),
+            StaffSession.created_at > utcnow() - lifetime,
+        )
+    ).one_or_none()
+    return found.user if found is not None and found.user.active else None
+
+
+def end_session(token: str | None) -> None:
+    """End one session (at logout): its cookie, wherever copied, stops working."""
+    if token:
+        db.session.execute(
+            update(StaffSession)
+            .where(StaffSession.token_hash == hash_token(token), StaffSession.ended_at.is_(None))
+            .values(ended_at=utcnow())
+        )
+
+
+def end_all_sessions(user: User) -> None:
+    """End every session of the user, e.g. when the password changes or the account stops."""
+    db.session.execute(
+        update(StaffSession)
+        .where(StaffSession.user_id == user.id, StaffSession.ended_at.is_(None))
+        .values(ended_at=utcnow())
+    )
+
+
+def set_password(user: User, password: str) -> None:
+    """A new password; every session that used the old one ends."""
+    if len(password) < PASSWORD_MIN_LENGTH:
+        raise ValueError(f"The password must be at least {PASSWORD_MIN_LENGTH} characters.")
+    user.password_hash = hash_password(password)
+    end_all_sessions(user)
+    db.session.flush()
+
+
+def set_active(user: User, active: bool) -> None:
+    """Deactivate (ending every session at once) or reactivate an account."""
+    user.active = active
+    if not active:
+        end_all_sessions(user)
+    db.session.flush()

@@ -8,7 +8,7 @@ from flask_login import login_user, logout_user
 
 from kick_forms.auth import bp
 from kick_forms.auth.forms import LoginForm
-from kick_forms.auth.services import authenticate
+from kick_forms.auth.services import SESSION_KEY, authenticate, end_session, start_session
 from kick_forms.extensions import db, limiter
 
 
@@ -33,9 +33,11 @@ def login():
     if form.validate_on_submit():
         user = authenticate(form.email.data, form.password.data)
         if user is not None:
+            token = start_session(user)
             db.session.commit()
             session.clear()
             session.permanent = True
+            session[SESSION_KEY] = token
             login_user(user)
             return redirect(_safe_next(request.args.get("next")), code=303)
         form.password.errors.append(_("The email address or password is wrong."))
@@ -48,6 +50,8 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
+    end_session(session.get(SESSION_KEY))
+    db.session.commit()
     logout_user()
     session.clear()
     flash(_("You are logged out."), "info")

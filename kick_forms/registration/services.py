@@ -21,7 +21,7 @@ from kick_forms.models.organisation import Organisation, RegisterEntry, name_key
 from kick_forms.organisations import services as register
 from kick_forms.organisations.services import OrganisationData, RegisterError
 from kick_forms.responses.orgnr import normalise_organisation_number
-from kick_forms.responses.tokens import hash_token, looks_like_token, new_token
+from kick_forms.tokens import hash_token, looks_like_token, new_token
 from kick_forms.urls import public_url_for
 
 

@@ -31,7 +31,7 @@ from kick_forms.models import (
 )
 from kick_forms.refusal import Refused
 from kick_forms.responses import answers as answer_rules
-from kick_forms.responses.tokens import hash_token, new_token
+from kick_forms.tokens import hash_token, new_token
 
 
 class AnsweringError(Refused):

@@ -46,8 +46,8 @@ from kick_forms.responses import attachments as files
 from kick_forms.responses import bp
 from kick_forms.responses import services as answering
 from kick_forms.responses.forms import RespondentForm
-from kick_forms.responses.tokens import looks_like_token, new_nonce
 from kick_forms.timeutil import utcnow
+from kick_forms.tokens import looks_like_token, new_nonce
 from kick_forms.urls import public_url_for
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})

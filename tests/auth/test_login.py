@@ -131,3 +131,46 @@ def test_an_expired_form_says_what_to_do(client):
     assert "Ladda om" in response.get_data(as_text=True) or "Reload" in response.get_data(
         as_text=True
     )
+
+
+def _copied_session(client, app):  # type: ignore[no-untyped-def]
+    """A second browser holding a copy of the first one's session cookie."""
+    thief = app.test_client()
+    cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
+    thief.set_cookie(cookie.key, cookie.value)
+    return thief
+
+
+def test_a_copied_session_cookie_stops_working_at_logout(client, app):
+    user = make_user("kronoberg", Role.EDITOR)
+    login(client, user)
+    thief = _copied_session(client, app)
+    assert thief.get("/admin/").status_code == 200
+    token = csrf_token(client, "/admin/")
+    assert client.post("/admin/logout", data={"csrf_token": token}).status_code == 303
+    assert thief.get("/admin/").status_code == 302  # to the login page: the session is ended
+
+
+def test_a_new_password_or_deactivation_ends_every_session(client, app):
+    user = make_user("kronoberg", Role.EDITOR)
+    login(client, user)
+    other = app.test_client()
+    login(other, user)
+    runner = app.test_cli_runner()
+    result = runner.invoke(
+        args=["kick", "set-password", "--email", user.email, "--password-stdin"],
+        input="a whole new passphrase\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert client.get("/admin/").status_code == 302
+    assert other.get("/admin/").status_code == 302
+
+    login_with = {"email": user.email, "password": "a whole new passphrase"}
+    assert _post_login(client, **login_with).status_code == 303
+    assert client.get("/admin/").status_code == 200
+    result = runner.invoke(args=["kick", "deactivate", "--email", user.email])
+    assert result.exit_code == 0, result.output
+    assert client.get("/admin/").status_code == 302
+    assert _post_login(client, **login_with).status_code == 422
+    runner.invoke(args=["kick", "deactivate", "--email", user.email, "--reactivate"])
+    assert _post_login(client, **login_with).status_code == 303

@@ -9,8 +9,8 @@ from kick_forms.auth.services import create_user
 from kick_forms.extensions import db
 from kick_forms.models import ConsultationStatus
 from kick_forms.responses import services as answering
-from kick_forms.responses.tokens import new_nonce
 from kick_forms.timeutil import utcnow
+from kick_forms.tokens import new_nonce
 from tests.browser.axe import violations
 from tests.browser.conftest import PASSWORD, log_in
 from tests.conftest import make_consultation

@@ -27,7 +27,7 @@ def _setup(live_app) -> int:  # type: ignore[no-untyped-def]
                 region, register.OrganisationData(name, None, municipality, [kind])
             )
             if email:
-                register.add_contact(region(slug), organisation, "Kim Kontakt", email)
+                register.add_contact(region, organisation, "Kim Kontakt", email)
         db.session.commit()
         return consultation.id
 

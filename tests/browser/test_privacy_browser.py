@@ -18,7 +18,7 @@ def _setup(live_app) -> int:  # type: ignore[no-untyped-def]
         organisation = register.register_organisation(
             region, register.OrganisationData("Kalmar konstförening", None, None, [])
         )
-        register.add_contact(region(slug), organisation, "Eva Ek", "eva@example.se")
+        register.add_contact(region, organisation, "Eva Ek", "eva@example.se")
         db.session.commit()
         return organisation.id
 

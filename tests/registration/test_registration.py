@@ -19,8 +19,8 @@ from kick_forms.models import (
 )
 from kick_forms.organisations import services as register
 from kick_forms.registration import services as registration
-from kick_forms.responses.tokens import hash_token
 from kick_forms.timeutil import utcnow
+from kick_forms.tokens import hash_token
 from tests.conftest import csrf_token, login, make_app, make_user, region
 
 FORM = "/r/kronoberg/register"
@@ -225,7 +225,8 @@ def test_approving_a_known_number_lists_the_organisation_kicks_forms_already_has
     assert _decide(client, listing, "approve").status_code == 303
     assert db.session.scalar(select(func.count(Organisation.id))) == 1
     assert register.registered(region("kronoberg"), known)
-    assert [c.email for c in db.session.get(Organisation, known.id).all_contacts] == ["eva@example.se"]
+    contacts = db.session.get(Organisation, known.id).all_contacts
+    assert [c.email for c in contacts] == ["eva@example.se"]
 
 
 def test_merging_fills_only_what_is_missing_and_adds_the_contact_person(client):

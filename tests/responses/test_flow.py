@@ -16,7 +16,7 @@ from kick_forms.models import (
     ResponseStatus,
     ResponseVersion,
 )
-from kick_forms.responses.tokens import hash_token
+from kick_forms.tokens import hash_token
 from tests.responses.conftest import START, nonce_on, start
 
 
