@@ -47,7 +47,9 @@ def _set_headers(response: Response) -> Response:
     if request.is_secure or _production():
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
     if _is_private_page():
-        headers.setdefault("Cache-Control", "no-store")
+        # Set, not defaulted: send_file marks every download "no-cache", which lets a cache
+        # keep a copy (and only ask before reusing it). A private page or file must not be kept.
+        headers["Cache-Control"] = "no-store"
     return response
 
 
