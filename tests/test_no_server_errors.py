@@ -3,14 +3,24 @@
 Every GET route gets arbitrary query strings; every route that takes a POST gets arbitrary
 form fields (its own fields among them) with a valid CSRF token, as a visitor who may post it;
 every private link gets arbitrary tokens. Routes come from the URL map, as in the matrix.
+
+Text includes NUL and other control characters (PostgreSQL refuses NUL), numbers include ids
+beyond PostgreSQL's integer and SQLite's 64 bits, and names include every URL variable and
+``url_for``'s own options. Besides the random examples, every route gets these hostile values
+deterministically: in each path variable (a 404), as every query name and form field.
+Run with KICK_TEST_DATABASE_URL and every test runs on PostgreSQL too; the number of requests
+tried is reported at the end.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
+from types import SimpleNamespace
 from urllib.parse import quote, urlencode
 
 import pytest
+from flask import request_started
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
@@ -45,24 +55,57 @@ LINK_RULES = [
     for method in route_methods(rule)
 ]
 
+# Names a query string or form could collide with: every URL variable, url_for's options.
+RESERVED = sorted(
+    {name for rule in RULES for name in rule.arguments}
+    | {"_method", "_external", "_anchor", "_scheme", "endpoint", "values"}
+)
 # The query parameters and form fields the app reads somewhere, and a few it never does.
 KEYS = [
     "q", "page", "category", "municipality", "status", "from", "to", "lang", "region", "next",
     "started", "action", "nonce", "title", "label", "kind", "direction", "options", "email",
-    "organisation_name", "organisation_number", "contact_email", "may_publish_name",
+    "organisation_name", "organisation_number", "contact_email", "may_publish_name", *RESERVED,
 ]  # fmt: skip
-TEXT = st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\x00"), max_size=60)
+# Ids just past PostgreSQL's integer, past SQLite's (and PostgreSQL's bigint) 64 bits, and far.
+HUGE_IDS = [str(2**31), str(2**63), str(10**30)]
+# NUL (refused by PostgreSQL), escape sequences, DEL, C1 controls, a lone form feed.
+CONTROL = ["\x00", "a\x00b", "\x1b[2J", "x\x7f", "\x85\x9f", "\x0c", "\x01\x02\x03"]
+TEXT = st.text(st.characters(exclude_categories=("Cs",)), max_size=60)
+CONTROL_TEXT = st.text(st.characters(max_codepoint=0x9F, exclude_categories=("Cs",)), max_size=20)
 ODD = st.sampled_from(
     ["%", "%%", "%00", "-1", "0", "1e309", "9" * 40, "2027-02-30", "../../etc", "<script>", "ÅÄÖ",
-     "\u202e", "\ufeff", " ", "x" * 5000, "[]", "{}", "null", "true", "on", "'; --"]
+     "\u202e", "\ufeff", " ", "x" * 5000, "[]", "{}", "null", "true", "on", "'; --",
+     "-9223372036854775809", "1e30", *HUGE_IDS, *CONTROL]
 )  # fmt: skip
-VALUES = TEXT | ODD
+VALUES = TEXT | CONTROL_TEXT | ODD
 QUERIES = st.dictionaries(st.sampled_from(KEYS) | TEXT.filter(bool), VALUES, max_size=6)
+HOSTILE = [*HUGE_IDS, *CONTROL[:3]]
 HTMX = st.sampled_from([{}, {"HX-Request": "true"}, {"HX-Request": "true", "HX-Boosted": "true"}])
 # A slash is no part of a token: the router would merge "//" with a redirect.
-TOKENS = TEXT.filter(lambda token: "/" not in token and token.strip(".")) | st.text(
-    "A-Za-z0-9_-", min_size=43
-)
+TOKENS = (TEXT | CONTROL_TEXT).filter(
+    lambda token: "/" not in token and token.strip(".")
+) | st.text("A-Za-z0-9_-", min_size=43)
+# What is put in a path variable in place of a real object: never found.
+HOSTILE_PATHS = {"int": HUGE_IDS, "any": ["csv\x00"], "path": ["css/kick\x00.css"]}
+HOSTILE_SEGMENTS = ["a\x00b", "\x00", "\x1f", "x\x7f"]
+
+TRIED: Counter[str] = Counter()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _count_requests(request):  # type: ignore[no-untyped-def]
+    """Count every request the app handles in this module, per database, and report it."""
+
+    def count(app, **_extra) -> None:  # type: ignore[no-untyped-def]
+        TRIED[app.config["SQLALCHEMY_DATABASE_URI"].partition(":")[0]] += 1
+
+    request_started.connect(count)
+    yield
+    request_started.disconnect(count)
+    line = ", ".join(f"{kind}: {n}" for kind, n in sorted(TRIED.items()))
+    capture = request.config.pluginmanager.get_plugin("capturemanager")
+    with capture.global_and_fixture_disabled():
+        print(f"\n{__name__}: requests tried: {sum(TRIED.values())} ({line})")
 
 
 @pytest.fixture
@@ -97,6 +140,11 @@ def test_any_query_string_on_any_page(app, world, rule):
             _checked(response, blekinge)
 
     check()
+    # Every reserved name at once, with each hostile value.
+    for value in HOSTILE:
+        query = urlencode([(name, value) for name in RESERVED])
+        for client in (anonymous, editor):
+            _checked(client.get(url, query_string=query), blekinge)
 
 
 def _field_names(client, url: str) -> list[str]:  # type: ignore[no-untyped-def]
@@ -122,6 +170,15 @@ def test_any_form_data_to_any_form(app, world, rule):
         _checked(client.post(url, data=MultiDict(form), headers=headers), blekinge)
 
     check()
+    # Every field of the form and every reserved name, all with each hostile value, in the
+    # body and in the query string.
+    for value in HOSTILE:
+        form = [(name, value) for name in sorted({*own, *RESERVED})]
+        query = urlencode([(name, value) for name in RESERVED])
+        response = client.post(
+            url, query_string=query, data=MultiDict([*form, ("csrf_token", csrf)])
+        )
+        _checked(response, blekinge)
 
 
 @pytest.mark.parametrize(("rule", "method"), LINK_RULES)
@@ -140,3 +197,34 @@ def test_a_made_up_private_link_is_not_found(app, world, rule, method):
         assert snapshot("blekinge") == blekinge
 
     check()
+
+
+def _variables(rule) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    """The rule's path variables as (placeholder, converter kind)."""
+    return [
+        (match.group(0), match.group(1) or "default")
+        for match in re.finditer(r"<(?:(\w+)(?:\([^)]*\))?:)?\w+>", rule.rule)
+    ]
+
+
+def test_hostile_path_variables_are_not_found(app, world):
+    """A huge id, or a control character in a slug, a token or a file name, in each path
+    variable of every route in turn (the others real), is 404 for every method."""
+    _, blekinge = world
+    consultations = {
+        True: consultation_for(SimpleNamespace(rule="/admin"), "staff-plan"),
+        False: consultation_for(SimpleNamespace(rule="/"), "plan"),
+    }
+    links = {staff: Links(consultation) for staff, consultation in consultations.items()}
+    client, csrf = visitor(app, None)
+    for rule in RULES:
+        staff = rule.rule.startswith("/admin")
+        token = links[staff].for_endpoint(rule.endpoint)
+        for placeholder, kind in _variables(rule):
+            for value in HOSTILE_PATHS.get(kind, HOSTILE_SEGMENTS):
+                pattern = rule.rule.replace(placeholder, quote(value, safe="/"))
+                url = fill(SimpleNamespace(rule=pattern), consultations[staff], token)
+                for method in route_methods(rule):
+                    response = client.open(url, method=method, data={"csrf_token": csrf})
+                    assert response.status_code == 404, (method, url, response.status_code)
+    assert snapshot("blekinge") == blekinge

@@ -24,6 +24,7 @@ from sqlalchemy import select
 
 from kick_forms import archives
 from kick_forms.extensions import db
+from kick_forms.incoming import clean_text
 from kick_forms.models import Municipality, Region
 from kick_forms.models.organisation import NAME_MAX, Organisation, RegisterEntry
 from kick_forms.organisations import services as register
@@ -81,7 +82,8 @@ def _clean(value: Any) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return " ".join(str(value).split())
+    # Control characters would fail the whole import on PostgreSQL (NUL) or hide in the text.
+    return " ".join(clean_text(str(value)).split())
 
 
 def _header_key(text: str) -> str:
