@@ -242,11 +242,17 @@ def _load(token: str, refuse_closed: bool = True) -> Response:
 
 
 def _closed(consultation: Consultation, token: str | None = None) -> FlaskResponse:
-    """The page that says the consultation takes no answers (or changes) now, with 409."""
-    page = render_template(
-        "responses/closed.html", consultation=consultation, now=utcnow(), token=token
+    """The page that says the consultation takes no answers (or changes) now, with 409; for
+    htmx (autosave, inline checks) the message replaces the page's content."""
+    response = htmx.render(
+        "responses/closed.html",
+        "responses/_closed.html",
+        status=409,
+        consultation=consultation,
+        now=utcnow(),
+        token=token,
     )
-    return make_response(page, 409)
+    return htmx.retarget(response, "#main", "innerHTML")
 
 
 @bp.errorhandler(answering.ClosedError)

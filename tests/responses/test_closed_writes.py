@@ -168,6 +168,9 @@ def test_every_write_after_closing_is_refused_and_changes_nothing(
     assert refused.status_code == 409, (path, refused.status_code)
     html = refused.get_data(as_text=True)
     assert "stängt" in html or "stängd" in html, html[:500]
+    if not re.search(r"/s/\d+$", path):  # a section shows what was typed back, in place
+        # An htmx swap (autosave, say) puts the message where the page's content is.
+        assert refused.headers.get("HX-Retarget") == ("#main" if htmx else None)
     assert _state(client, staff, consultation) == before
 
 
