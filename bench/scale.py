@@ -237,6 +237,8 @@ def _replace_once(site: str, pattern: str, replacement: str) -> str:
 def nginx_conf(workdir: Path, port: int, upstreams: Sequence[int]) -> str:
     """The site from deploy/, on plain HTTP, in front of ``upstreams``, logging to ``workdir``."""
     site = SITE.read_text()
+    # The catch-all that answers unknown host names with nothing: here nginx is asked by address.
+    site = _replace_once(site, r"^server \{\n    listen 80 default_server;[\s\S]*?^\}\n", "")
     # The HTTP server only redirects to HTTPS; the HTTPS server is the one under test.
     site = _replace_once(site, r"^server \{\n    listen 80;[\s\S]*?^\}\n", "")
     servers = "".join(f"    server 127.0.0.1:{upstream};\n" for upstream in upstreams)
