@@ -29,6 +29,10 @@ _MESSAGES = {
         _l("Something went wrong on our side"),
         _l("Nothing you sent was half-saved. Try again in a moment."),
     ),
+    503: (
+        _l("The service is busy"),
+        _l("Many are asking for the same thing just now. Wait a few seconds and try again."),
+    ),
 }
 _CSRF_MESSAGE = (
     _l("The form had expired"),
@@ -85,7 +89,11 @@ def _handle_http_error(error: HTTPException) -> Response:
         title, message = _UNKNOWN_HOST_MESSAGE
         return _bare_error_response(400, str(title), str(message))
     title, message = _MESSAGES.get(status, _MESSAGES[500 if status >= 500 else 400])
-    return _error_response(status, str(title), str(message))
+    response = _error_response(status, str(title), str(message))
+    retry_after = getattr(error, "retry_after", None)
+    if isinstance(retry_after, int):
+        response.headers["Retry-After"] = str(retry_after)
+    return response
 
 
 def _handle_csrf_error(error: CSRFError) -> Response:

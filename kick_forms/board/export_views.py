@@ -7,15 +7,19 @@ from typing import Any
 
 from flask import Response as HttpResponse
 from flask import current_app, render_template, send_file
+from flask_babel import get_locale
 from flask_babel import gettext as _
+from werkzeug.exceptions import ServiceUnavailable
 
-from kick_forms.board import bp, exports
+from kick_forms.board import bp, exports, pdf_cache
 from kick_forms.board import services as board
 from kick_forms.board.views import _visible_consultation, board_context
 from kick_forms.consultations import bp as staff_bp
 from kick_forms.consultations.permissions import region_consultation, staff_region
+from kick_forms.extensions import limiter
 from kick_forms.models import Consultation
 from kick_forms.privacy.audit_log import record_read
+from kick_forms.templating import local_datetime
 from kick_forms.urls import public_root
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -84,15 +88,32 @@ def board_print(region_slug: str, consultation_slug: str):
     return render_template("board/print.html", **_summary(consultation))
 
 
+def _pdf_rate_limit() -> str:
+    return current_app.config["PDF_RATE_LIMIT"]
+
+
 @bp.route("/r/<region_slug>/c/<consultation_slug>/board.pdf")
+@limiter.limit(_pdf_rate_limit)
 def board_pdf(region_slug: str, consultation_slug: str):
+    """The printed summary as PDF: drawn once per state of the board (see pdf_cache)."""
     consultation = _visible_consultation(region_slug, consultation_slug)
-    html = render_template("board/print.html", pdf=True, **_summary(consultation))
-    data = exports.render_pdf(
+    summary = _summary(consultation)
+    html = render_template("board/print.html", pdf=True, **summary)
+    key = pdf_cache.state_key(
+        consultation.id, str(get_locale()), html, local_datetime(summary["now"], "long")
+    )
+    try:
+        data = pdf_cache.board_pdf(key, lambda: _draw_pdf(html))
+    except pdf_cache.RenderBusy:
+        raise ServiceUnavailable(retry_after=pdf_cache.RETRY_AFTER_SECONDS) from None
+    name = exports.download_name(consultation, _("Summary"), "pdf")
+    return download(data, "application/pdf", name)
+
+
+def _draw_pdf(html: str) -> bytes:
+    return exports.render_pdf(
         html,
         base_url=public_root(),
         static_folder=current_app.static_folder or "",
         static_url_path=current_app.static_url_path or "/static",
     )
-    name = exports.download_name(consultation, _("Summary"), "pdf")
-    return download(data, "application/pdf", name)
