@@ -30,9 +30,16 @@ submissions = Table(
 )
 
 
+# SQLite's synchronous setting: KICK's (FULL) unless the benchmark measures another.
+SYNCHRONOUS = os.environ.get("BASELINE_SQLITE_SYNCHRONOUS", "FULL").upper()
+
+
 def create_database_engine(url: str) -> Engine:
     """An engine with the SQLite settings KICK uses, so that the comparison is of apps, not
-    of database settings: WAL, synchronous=NORMAL, a busy timeout and BEGIN IMMEDIATE."""
+    of database settings: WAL, synchronous=FULL (or ``BASELINE_SQLITE_SYNCHRONOUS``), a busy
+    timeout and BEGIN IMMEDIATE."""
+    if SYNCHRONOUS not in ("FULL", "NORMAL"):
+        raise ValueError(f"BASELINE_SQLITE_SYNCHRONOUS must be FULL or NORMAL, not {SYNCHRONOUS}")
     engine = create_engine(url, pool_pre_ping=True)
     if engine.dialect.name == "sqlite":
 
@@ -40,7 +47,7 @@ def create_database_engine(url: str) -> Engine:
         def _on_connect(dbapi_connection, _record):  # type: ignore[no-untyped-def]
             dbapi_connection.isolation_level = None
             cursor = dbapi_connection.cursor()
-            for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "busy_timeout=10000"):
+            for pragma in ("journal_mode=WAL", f"synchronous={SYNCHRONOUS}", "busy_timeout=10000"):
                 cursor.execute(f"PRAGMA {pragma}")
             cursor.close()
 

@@ -4,6 +4,7 @@ Usage::
 
     .venv/bin/python bench/submissions.py [--submitters N] [--per-submitter M]
                                           [--database sqlite|postgresql|both]
+                                          [--sqlite-synchronous full|normal|both]
 
 For each database the script makes a fresh database with ``flask db upgrade``, ``flask kick
 load-reference`` and ``flask kick load-demo``, serves the app with gunicorn and
@@ -28,7 +29,13 @@ concurrent submits, must equal a fresh count of the answers ("counters off": how
 The exit code is 1 when anything was lost, duplicated, miscounted, corrupt or refused, 2 when
 the benchmark could not run.
 
-SQLite lives in a temporary directory. PostgreSQL is ``KICK_BENCH_DATABASE_URL`` (default
+SQLite lives in a temporary directory, with KICK's ``synchronous=FULL``.
+``--sqlite-synchronous both`` measures SQLite twice in the same run, each on a fresh database
+with its own baseline: FULL (KICK's setting, durable) and NORMAL (``bench/sqlite_normal_app.py``,
+the setting before, which may lose acknowledged answers on a power cut), and prints what FULL
+costs as ratios: KICK against its baseline in each mode, and FULL against NORMAL.
+
+PostgreSQL is ``KICK_BENCH_DATABASE_URL`` (default
 ``postgresql://postgres@127.0.0.1:5432/kick_bench``), created when missing and wiped at the
 start, so its name must contain "bench".
 """
@@ -153,21 +160,34 @@ def run_baseline(port: int, submitters: int, per_submitter: int) -> Phase:
 
 
 def benchmark(
-    target: databases.Target, workdir: Path, submitters: int, per_submitter: int
+    target: databases.Target,
+    workdir: Path,
+    submitters: int,
+    per_submitter: int,
+    synchronous: str = "FULL",
 ) -> Result:
-    print(f"{target.kind}: preparing the database", flush=True)
+    label = f"{target.kind}-{synchronous.lower()}" if target.kind == "sqlite" else target.kind
+    print(f"{label}: preparing the database", flush=True)
     databases.prepare(target)
-    log = workdir / f"gunicorn-{target.kind}.log"
-    print(f"{target.kind}: {submitters} submitters x {per_submitter} answers", flush=True)
-    with gunicorn("wsgi:app", child_environment(DATABASE_URL=target.kick_url), log) as port:
+    log = workdir / f"gunicorn-{label}.log"
+    print(f"{label}: {submitters} submitters x {per_submitter} answers", flush=True)
+    kick_env = child_environment(DATABASE_URL=target.kick_url)
+    if synchronous == "FULL":
+        kick_server = gunicorn("wsgi:app", kick_env, log)
+    else:
+        pythonpath = ["--pythonpath", str(BENCH_DIR)]
+        kick_server = gunicorn("sqlite_normal_app:create_app()", kick_env, log, pythonpath)
+    with kick_server as port:
         kick = run_kick(port, submitters, per_submitter)
-    print(f"{target.kind}: baseline", flush=True)
-    baseline_env = child_environment(BASELINE_DATABASE_URL=target.baseline_url)
+    print(f"{label}: baseline", flush=True)
+    baseline_env = child_environment(
+        BASELINE_DATABASE_URL=target.baseline_url, BASELINE_SQLITE_SYNCHRONOUS=synchronous
+    )
     baseline_app = "baseline_app:create_app()"
     with gunicorn(baseline_app, baseline_env, log, ["--pythonpath", str(BENCH_DIR)]) as port:
         baseline = run_baseline(port, submitters, per_submitter)
     findings = databases.check(target, (s.token for s in kick.submit.acknowledged))
-    return Result(target.kind, submitters, kick, baseline, findings)
+    return Result(label, submitters, kick, baseline, findings)
 
 
 def _milliseconds(latencies: Sequence[float], quantile: int) -> str:
@@ -197,7 +217,7 @@ def print_details(result: Result) -> None:
 
 
 COLUMNS = (
-    ("database", "<10"),
+    ("database", "<13"),
     ("submitters", ">10"),
     ("submissions", ">11"),
     ("seconds", ">7"),
@@ -243,6 +263,12 @@ def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--database", choices=("sqlite", "postgresql", "both"), default="both", help="(both)"
     )
+    parser.add_argument(
+        "--sqlite-synchronous",
+        choices=("full", "normal", "both"),
+        default="full",
+        help="SQLite's synchronous setting for KICK and the baseline; both: measure each (full)",
+    )
     arguments = parser.parse_args(argv)
     if arguments.submitters < 1 or arguments.per_submitter < 1:
         parser.error("--submitters and --per-submitter must be at least 1")
@@ -258,18 +284,52 @@ def main(argv: Sequence[str] | None = None) -> int:
         workdir = Path(directory)
         try:
             for kind in kinds:
-                target = (
-                    databases.sqlite_target(workdir)
-                    if kind == "sqlite"
-                    else databases.postgresql_target(postgresql_url)
-                )
-                result = benchmark(target, workdir, arguments.submitters, arguments.per_submitter)
-                print_details(result)
-                results.append(result)
+                for synchronous in _modes(kind, arguments.sqlite_synchronous):
+                    if kind == "sqlite":
+                        directory = workdir / synchronous.lower()
+                        directory.mkdir()
+                        target = databases.sqlite_target(directory)
+                    else:
+                        target = databases.postgresql_target(postgresql_url)
+                    result = benchmark(
+                        target, workdir, arguments.submitters, arguments.per_submitter, synchronous
+                    )
+                    print_details(result)
+                    results.append(result)
         except (ServerError, flow.FlowError) as error:
             return report_failure(error, workdir)
     print_table(results)
+    print_synchronous_cost(results)
     return 1 if any(result.failed for result in results) else 0
+
+
+def _modes(kind: str, chosen: str) -> tuple[str, ...]:
+    if kind != "sqlite":
+        return ("FULL",)  # not a PostgreSQL setting here; PostgreSQL syncs every commit
+    return ("FULL", "NORMAL") if chosen == "both" else (chosen.upper(),)
+
+
+def print_synchronous_cost(results: Sequence[Result]) -> None:
+    """With both SQLite modes measured: what FULL costs, as ratios of figures of this run."""
+    by_label = {result.database: result for result in results}
+    full, normal = by_label.get("sqlite-full"), by_label.get("sqlite-normal")
+    if full is None or normal is None:
+        return
+
+    def per_second(phase: Phase) -> float:
+        return phase.per_second or float("nan")
+
+    kick_full, kick_normal = per_second(full.kick.submit), per_second(normal.kick.submit)
+    base_full, base_normal = per_second(full.baseline), per_second(normal.baseline)
+    print(
+        "\nSQLite synchronous=FULL against NORMAL, in this run:\n"
+        f"  KICK/baseline, each in its mode: FULL {kick_full / base_full:.3f}, "
+        f"NORMAL {kick_normal / base_normal:.3f}\n"
+        f"  KICK FULL against the NORMAL baseline: {kick_full / base_normal:.3f} "
+        f"(NORMAL: {kick_normal / base_normal:.3f})\n"
+        f"  FULL/NORMAL submissions per second: KICK {kick_full / kick_normal:.3f}, "
+        f"baseline {base_full / base_normal:.3f}"
+    )
 
 
 if __name__ == "__main__":
