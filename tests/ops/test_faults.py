@@ -18,10 +18,18 @@ from sqlalchemy import event, select, text
 
 from kick_forms.api import services as api_services
 from kick_forms.extensions import db
-from kick_forms.models import Attachment, ConsultationStatus
+from kick_forms.models import Attachment, ConsultationStatus, Role
 from kick_forms.ops import views
 from kick_forms.ops.logging import json_handler
-from tests.conftest import _delete_test_rows, free_port, make_app, make_consultation
+from tests.conftest import (
+    _delete_test_rows,
+    free_port,
+    login,
+    make_app,
+    make_consultation,
+    make_user,
+    migrate_with_reference_data,
+)
 from tests.responses.conftest import ORGANISATION, START, start
 
 EMAIL = "lisa.fel@forening.example.se"
@@ -284,3 +292,24 @@ def test_readyz_reports_a_full_disk(client, monkeypatch):
     assert response.status_code == 503
     assert response.get_json() == {"status": "unavailable", "reason": "disk full"}
     assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_a_signed_in_member_of_staff_gets_503_when_the_database_goes_away(tmp_path):
+    """The page around the message asks the database who is signed in; it must still answer."""
+    path = tmp_path / "kick.sqlite3"
+    migrate_with_reference_data(f"sqlite:///{path}")
+    app = make_app(f"sqlite:///{path}", TESTING=False)
+    client = app.test_client()
+    with app.app_context():
+        login(client, make_user("kronoberg", Role.ADMIN))
+        assert client.get("/admin/").status_code == 200
+        db.engine.dispose()
+    path.rename(tmp_path / "moved.sqlite3")
+    path.mkdir()  # the database file is gone; a directory stands where it was
+
+    page = client.get("/admin/")
+    with app.app_context():
+        db.engine.dispose()
+
+    _assert_unavailable(page)
+    assert SWEDISH_503 in page.get_data(as_text=True)
