@@ -11,6 +11,7 @@ import os
 import re
 from collections.abc import Iterator
 
+import psycopg
 import pytest
 from flask import Flask
 from flask.logging import default_handler
@@ -313,3 +314,31 @@ def test_a_signed_in_member_of_staff_gets_503_when_the_database_goes_away(tmp_pa
 
     _assert_unavailable(page)
     assert SWEDISH_503 in page.get_data(as_text=True)
+
+
+def test_readyz_reports_a_database_that_takes_no_writes(app, client):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("a read-only PostgreSQL (as a standby, or with default_transaction_read_only)")
+    name = db.engine.url.database
+    # From the server's maintenance database: the setting is for new sessions of the test's.
+    server = db.engine.url.set(drivername="postgresql", database="postgres")
+
+    def read_only(on: bool) -> None:
+        change = (
+            "SET default_transaction_read_only = on"
+            if on
+            else ("RESET default_transaction_read_only")
+        )
+        with psycopg.connect(server.render_as_string(hide_password=False), autocommit=True) as pg:
+            pg.execute(f'ALTER DATABASE "{name}" {change}')
+
+    db.session.remove()
+    db.engine.dispose()
+    read_only(True)
+    try:
+        response = client.get("/readyz")
+    finally:
+        read_only(False)
+        db.engine.dispose()
+    assert response.status_code == 503
+    assert response.get_json() == {"status": "unavailable", "reason": "database not writable"}
