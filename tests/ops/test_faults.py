@@ -9,18 +9,21 @@ import json
 import logging
 import os
 import re
+import sqlite3
 from collections.abc import Iterator
 
 import psycopg
+import psycopg.errors
 import pytest
 from flask import Flask
 from flask.logging import default_handler
 from sqlalchemy import event, select, text
+from sqlalchemy.exc import OperationalError
 
 from kick_forms.api import services as api_services
 from kick_forms.extensions import db
 from kick_forms.models import Attachment, ConsultationStatus, Role
-from kick_forms.ops import views
+from kick_forms.ops import faults, views
 from kick_forms.ops.logging import json_handler
 from tests.conftest import (
     _delete_test_rows,
@@ -342,3 +345,44 @@ def test_readyz_reports_a_database_that_takes_no_writes(app, client):
         db.engine.dispose()
     assert response.status_code == 503
     assert response.get_json() == {"status": "unavailable", "reason": "database not writable"}
+
+
+@pytest.mark.parametrize(
+    ("error", "reason"),
+    [
+        (psycopg.OperationalError("connection failed: Connection refused"), "database unreachable"),
+        (psycopg.errors.AdminShutdown("terminating connection"), "database unreachable"),
+        (psycopg.errors.DiskFull("could not extend file: No space left"), "disk full"),
+        (psycopg.errors.UniqueViolation("duplicate key"), None),
+        (psycopg.errors.SyntaxError("syntax error"), None),
+        (sqlite3.OperationalError("database or disk is full"), "disk full"),
+        (sqlite3.OperationalError("disk I/O error"), "database unreachable"),
+        (sqlite3.OperationalError("database is locked"), "database unreachable"),
+        (sqlite3.OperationalError("no such column: x"), None),
+        (sqlite3.IntegrityError("UNIQUE constraint failed: response.start_nonce"), None),
+        (OSError(errno.ENOSPC, "No space left on device"), "disk full"),
+        (OSError(errno.EROFS, "Read-only file system"), "storage not writable"),
+        (KeyError("x"), None),
+    ],
+)
+def test_faults_of_the_platform_are_told_from_bugs(error, reason):
+    wrapped = (
+        OperationalError("SELECT 1", {}, error)
+        if isinstance(error, (psycopg.Error, sqlite3.Error))
+        else error
+    )
+    found = faults.unavailable(wrapped)
+    assert (str(found) if found else None) == reason
+
+
+def test_a_postgresql_error_is_logged_by_its_code_not_its_row():
+    error = psycopg.errors.CheckViolation(
+        'new row violates check constraint "kick_test_refuse"\n'
+        f"DETAIL:  Failing row contains (7, 3, {NAME}, {EMAIL})."
+    )
+    try:
+        raise OperationalError("INSERT INTO response_contact ...", {}, error) from error
+    except OperationalError as wrapped:
+        text = faults.safe_traceback(wrapped)
+    assert "SQLSTATE 23514" in text and "INSERT INTO response_contact" in text
+    assert EMAIL not in text and NAME not in text
