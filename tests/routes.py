@@ -17,7 +17,7 @@ from itsdangerous import URLSafeTimedSerializer
 from werkzeug.routing import Rule
 
 from kick_forms import create_app
-from kick_forms.auth.services import grant_role
+from kick_forms.auth.services import SESSION_KEY, grant_role, start_session
 from kick_forms.dialogue import quality
 from kick_forms.extensions import db
 from kick_forms.invitations import services as invitations
@@ -74,9 +74,12 @@ def visitor(app: Flask, user: User | None) -> tuple[FlaskClient, str]:
     raw = hashlib.sha1(os.urandom(64)).hexdigest()
     with app.test_request_context(environ_base=client.environ_base):
         identifier = _create_identifier()  # what Flask-Login's strong protection compares
+    session_id = start_session(user) if user is not None else None
+    db.session.commit()
     with client.session_transaction() as session:
         session["csrf_token"] = raw
         if user is not None:
+            session[SESSION_KEY] = session_id  # a live server-side session, as a login makes
             session["_user_id"] = str(user.id)
             session["_fresh"] = True
             session["_id"] = identifier
