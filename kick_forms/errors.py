@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, make_response, render_template, request, url_for
+from flask import Flask, Response, current_app, make_response, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
@@ -61,6 +61,8 @@ def _error_response(status: int, title: str, message: str) -> Response:
     try:
         body = render_template(template, status=status, title=title, message=message)
     except Exception:
+        if current_app.testing:
+            raise  # tests see the failure itself, as they see every unexpected exception
         # The page around the message failed too; the message alone is still a page, and the
         # security headers are added to it like to any other.
         logging.getLogger(__name__).exception("The error page for %d could not be drawn", status)
