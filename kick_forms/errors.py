@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-
 from flask import Flask, Response, current_app, make_response, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
@@ -60,12 +58,12 @@ def _error_response(status: int, title: str, message: str) -> Response:
     template = "errors/_error.html" if htmx.htmx_request().is_htmx else "errors/error.html"
     try:
         body = render_template(template, status=status, title=title, message=message)
-    except Exception:
+    except Exception as failure:
         if current_app.testing:
             raise  # tests see the failure itself, as they see every unexpected exception
         # The page around the message failed too; the message alone is still a page, and the
         # security headers are added to it like to any other.
-        logging.getLogger(__name__).exception("The error page for %d could not be drawn", status)
+        log_unexpected(failure, f"The error page for {status} could not be drawn")
         return _bare_error_response(status, title, message)
     response = make_response(body, status)
     # htmx swaps error responses too; put the message where the page's content is.
