@@ -31,6 +31,7 @@ def purge_command(dry_run: bool) -> None:
         f"({report.organisations} organisations)."
     )
     click.echo(f"Register imports not run within a day: {report.imports} {verb}.")
+    click.echo(f"Drafts never sent, 30 days after closing: {report.drafts} {verb}.")
     click.echo(f"Unconfirmed registration requests past their expiry: {report.requests} {verb}.")
     cleared = "would be cleared" if dry_run else "cleared"
     click.echo(

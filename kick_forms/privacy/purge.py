@@ -3,7 +3,8 @@
 An organisation is active at the latest of: a change to it, a contact person added, an
 invitation opened, an answer saved under its key (its organisation number, or else its name).
 When that lies further back than the retention time, its contact persons are deleted; the
-organisation itself, which is not personal data, stays in the register.
+organisation itself, which is not personal data, stays in the register. Drafts never sent are
+deleted, contact person and all, a while after their consultation closed.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from sqlalchemy.orm import aliased
 from kick_forms import audit
 from kick_forms.extensions import db
 from kick_forms.models import (
+    Consultation,
     Invitation,
     Organisation,
     OrganisationContact,
@@ -24,10 +26,15 @@ from kick_forms.models import (
     RegisterImport,
     RegistrationRequest,
     Response,
+    ResponseStatus,
+    ResponseVersion,
 )
 
 # An import not run within a day is abandoned; its file may hold personal data.
 IMPORT_LIFETIME = timedelta(days=1)
+# A draft never sent reached no one: once its consultation has been closed this long, it is
+# deleted with its contact person (an organisation may still read it for a while).
+UNSENT_DRAFT_LIFETIME = timedelta(days=30)
 
 
 @dataclass(frozen=True)
@@ -37,12 +44,14 @@ class PurgeReport:
     imports: int
     requests: int
     requests_cleared: int
+    drafts: int = 0
 
     @property
     def detail(self) -> str:
         return (
             f"contacts={self.contacts} organisations={self.organisations} "
-            f"imports={self.imports} requests={self.requests} cleared={self.requests_cleared}"
+            f"imports={self.imports} requests={self.requests} cleared={self.requests_cleared} "
+            f"drafts={self.drafts}"
         )
 
 
@@ -83,6 +92,15 @@ def purge(now: datetime, retention_days: int, dry_run: bool = False) -> PurgeRep
         RegistrationRequest.decided_at.is_not(None),
         or_(RegistrationRequest.contact_name != "", RegistrationRequest.contact_email != ""),
     )
+    unsent_drafts = Response.id.in_(
+        select(Response.id)
+        .join(Consultation, Consultation.id == Response.consultation_id)
+        .where(
+            Response.status == ResponseStatus.DRAFT,
+            ~select(ResponseVersion.id).where(ResponseVersion.response_id == Response.id).exists(),
+            Consultation.closes_at < now - UNSENT_DRAFT_LIFETIME,
+        )
+    )
     organisations = _count(
         select(func.count(distinct(OrganisationContact.organisation_id))).where(stale_contacts)
     )
@@ -95,6 +113,7 @@ def purge(now: datetime, retention_days: int, dry_run: bool = False) -> PurgeRep
             requests_cleared=_count(
                 select(func.count(RegistrationRequest.id)).where(*decided_with_contact)
             ),
+            drafts=_count(select(func.count(Response.id)).where(unsent_drafts)),
         )
     # Each region is the controller of its own contact persons: its log says what went.
     by_region = db.session.execute(
@@ -105,6 +124,15 @@ def purge(now: datetime, retention_days: int, dry_run: bool = False) -> PurgeRep
     for region_id, count in by_region:
         audit.record("privacy.purge", "contacts", db.session.get(Region, region_id),
                      f"contacts={count}")  # fmt: skip
+    drafts_by_region = db.session.execute(
+        select(Consultation.region_id, func.count())
+        .join(Response, Response.consultation_id == Consultation.id)
+        .where(unsent_drafts)
+        .group_by(Consultation.region_id)
+    ).all()
+    for region_id, count in drafts_by_region:
+        audit.record("privacy.purge", "drafts", db.session.get(Region, region_id),
+                     f"drafts={count}")  # fmt: skip
     report = PurgeReport(
         contacts=_changed(delete(OrganisationContact).where(stale_contacts)),
         organisations=organisations,
@@ -115,6 +143,8 @@ def purge(now: datetime, retention_days: int, dry_run: bool = False) -> PurgeRep
             .where(*decided_with_contact)
             .values(contact_name="", contact_email="")
         ),
+        # The answers, files and contact person go with it (ON DELETE CASCADE).
+        drafts=_changed(delete(Response).where(unsent_drafts)),
     )
     audit.record("privacy.purge", "", None, report.detail)
     db.session.flush()

@@ -15,6 +15,8 @@ from kick_forms.models import (
     RegisterImport,
     RegistrationRequest,
     Response,
+    ResponseContact,
+    ResponseVersion,
 )
 from kick_forms.privacy.purge import purge
 from kick_forms.timeutil import utcnow
@@ -34,8 +36,12 @@ def _organisation(name: str, *, number: str | None = None, updated: float = 100,
         name=name, organisation_number=number, created_at=_ago(400), updated_at=_ago(updated)
     )
     organisation.all_contacts = [
-        OrganisationContact(region_id=region("kronoberg").id, name=f"Person {n}",
-                            email=f"p{n}@example.se", created_at=_ago(days))  # fmt: skip
+        OrganisationContact(
+            region_id=region("kronoberg").id,
+            name=f"Person {n}",
+            email=f"p{n}@example.se",
+            created_at=_ago(days),
+        )  # fmt: skip
         for n, days in enumerate(contacts)
     ]
     db.session.add(organisation)
@@ -161,7 +167,7 @@ def test_purge_deletes_only_what_is_kept_too_long_and_a_dry_run_changes_nothing(
         select(AuditEvent).order_by(AuditEvent.region_id.is_not(None))
     ).all()
     assert (logged.action, logged.region_id, logged.user_id) == ("privacy.purge", None, None)
-    assert logged.detail == "contacts=3 organisations=2 imports=1 requests=1 cleared=1"
+    assert logged.detail == "contacts=3 organisations=2 imports=1 requests=1 cleared=1 drafts=0"
     # The region whose contact persons went reads it in its own log.
     assert (regional.action, regional.region_id, regional.detail) == (
         "privacy.purge", region("kronoberg").id, "contacts=3")  # fmt: skip
@@ -186,3 +192,36 @@ def test_purge_takes_the_same_few_statements_however_many_organisations(app):
         return len(seen)
 
     assert statements(3) == statements(60)
+
+
+def test_drafts_never_sent_are_deleted_a_month_after_closing_with_their_contact(app):
+    def draft(consultation, name: str, sent: bool = False) -> Response:
+        response = Response(consultation_id=consultation.id, organisation_name=name,
+                            saved_at=_ago(60))  # fmt: skip
+        response.contact = ResponseContact(name="Karin", email=f"{name}@example.se")
+        if sent:
+            response.versions = [ResponseVersion(number=1, submit_nonce=f"n-{name}" * 3)]
+            response.status = "submitted"
+        db.session.add(response)
+        return response
+
+    long_closed = make_consultation(slug="gammal")
+    long_closed.closes_at = _ago(31)
+    recently_closed = make_consultation(slug="nyss")
+    recently_closed.closes_at = _ago(29)
+    draft(long_closed, "glomd")
+    draft(long_closed, "skickad", sent=True)
+    draft(recently_closed, "nyss")
+    db.session.commit()
+
+    report = purge(utcnow(), RETENTION_DAYS)
+    db.session.commit()
+    assert report.drafts == 1
+    left = db.session.scalars(select(Response.organisation_name).order_by(Response.id)).all()
+    assert left == ["skickad", "nyss"]
+    emails = db.session.scalars(select(ResponseContact.email).order_by(ResponseContact.id)).all()
+    assert emails == ["skickad@example.se", "nyss@example.se"]
+    regional = db.session.scalars(
+        select(AuditEvent).filter_by(region_id=region("kronoberg").id, subject="drafts")
+    ).one()
+    assert regional.detail == "drafts=1"
