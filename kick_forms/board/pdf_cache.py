@@ -110,7 +110,7 @@ class RedisStore:
             logger.warning("Board PDF not kept in Redis (%s)", type(error).__name__)
 
 
-def init_app(app: Flask) -> None:
+def _make_store(app: Flask) -> None:
     if app.config.get("REDIS_URL"):
         client = redis_guard.client(
             app.config["REDIS_URL"],
@@ -125,7 +125,7 @@ def init_app(app: Flask) -> None:
 def _store() -> Store:
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     if "kick_board_pdf" not in app.extensions:
-        init_app(app)
+        _make_store(app)
     return app.extensions["kick_board_pdf"]
 
 
