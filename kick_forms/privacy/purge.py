@@ -115,24 +115,21 @@ def purge(now: datetime, retention_days: int, dry_run: bool = False) -> PurgeRep
             ),
             drafts=_count(select(func.count(Response.id)).where(unsent_drafts)),
         )
-    # Each region is the controller of its own contact persons: its log says what went.
-    by_region = db.session.execute(
+    # Each region is the controller of its own contact persons and answers: its log says
+    # what went.
+    _audit_per_region(
+        "contacts",
         select(OrganisationContact.region_id, func.count())
         .where(stale_contacts)
-        .group_by(OrganisationContact.region_id)
-    ).all()
-    for region_id, count in by_region:
-        audit.record("privacy.purge", "contacts", db.session.get(Region, region_id),
-                     f"contacts={count}")  # fmt: skip
-    drafts_by_region = db.session.execute(
+        .group_by(OrganisationContact.region_id),
+    )
+    _audit_per_region(
+        "drafts",
         select(Consultation.region_id, func.count())
         .join(Response, Response.consultation_id == Consultation.id)
         .where(unsent_drafts)
-        .group_by(Consultation.region_id)
-    ).all()
-    for region_id, count in drafts_by_region:
-        audit.record("privacy.purge", "drafts", db.session.get(Region, region_id),
-                     f"drafts={count}")  # fmt: skip
+        .group_by(Consultation.region_id),
+    )
     report = PurgeReport(
         contacts=_changed(delete(OrganisationContact).where(stale_contacts)),
         organisations=organisations,
@@ -149,6 +146,12 @@ def purge(now: datetime, retention_days: int, dry_run: bool = False) -> PurgeRep
     audit.record("privacy.purge", "", None, report.detail)
     db.session.flush()
     return report
+
+
+def _audit_per_region(kind: str, counts: Select) -> None:
+    """One purge event in the log of each region that had something deleted, with its count."""
+    for region_id, count in db.session.execute(counts).all():
+        audit.record("privacy.purge", kind, db.session.get(Region, region_id), f"{kind}={count}")
 
 
 def _count(query: Select) -> int:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import errno
 import io
-import json
 import logging
 import os
 import re
@@ -24,7 +23,6 @@ from kick_forms.api import services as api_services
 from kick_forms.extensions import db
 from kick_forms.models import Attachment, ConsultationStatus, Role
 from kick_forms.ops import faults, views
-from kick_forms.ops.logging import json_handler
 from tests.conftest import (
     _delete_test_rows,
     free_port,
@@ -34,6 +32,7 @@ from tests.conftest import (
     make_user,
     migrate_with_reference_data,
 )
+from tests.ops.conftest import captured_json, json_logging_app, records
 from tests.responses.conftest import ORGANISATION, START, start
 
 EMAIL = "lisa.fel@forening.example.se"
@@ -46,35 +45,21 @@ STATEMENT = b"%PDF-1.4\n1 0 obj<<>>endobj\n" + bytes(range(256)) * 400 + b"\ntra
 @pytest.fixture
 def production_like(database_url: str) -> Iterator[Flask]:
     """The app as it runs for visitors: errors go to the error handlers, not to the test."""
-    root = logging.getLogger()
-    level, handlers = root.level, list(root.handlers)
-    app = make_app(database_url, TESTING=False, LOG_FORMAT="json")
-    with app.app_context():
+    with json_logging_app(database_url, TESTING=False) as app:
         yield app
         db.session.remove()
         _delete_test_rows()
         db.engine.dispose()
-    for handler in root.handlers[:]:
-        if handler not in handlers:
-            root.removeHandler(handler)
-    root.setLevel(level)
 
 
 @pytest.fixture
 def json_log(production_like) -> Iterator[io.StringIO]:
-    stream = io.StringIO()
-    handler = json_handler(stream)
-    logging.getLogger().addHandler(handler)
-    yield stream
-    logging.getLogger().removeHandler(handler)
-
-
-def _records(stream: io.StringIO) -> list[dict]:  # type: ignore[type-arg]
-    return [json.loads(line) for line in stream.getvalue().splitlines()]
+    with captured_json() as stream:
+        yield stream
 
 
 def _errors(stream: io.StringIO) -> list[dict]:  # type: ignore[type-arg]
-    return [r for r in _records(stream) if r["logger"] == "kick_forms.errors"]
+    return [r for r in records(stream) if r["logger"] == "kick_forms.errors"]
 
 
 def _start_form(client) -> dict[str, object]:  # type: ignore[no-untyped-def]

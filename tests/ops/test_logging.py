@@ -11,8 +11,7 @@ from collections.abc import Iterator
 import pytest
 
 from kick_forms.accesslog import is_private_link, redact
-from kick_forms.ops.logging import json_handler
-from tests.conftest import make_app
+from tests.ops.conftest import captured_json, json_logging_app, records
 from tests.routes import all_rules
 
 
@@ -39,34 +38,20 @@ def test_an_odd_request_id_is_replaced(client, odd):
 
 @pytest.fixture
 def json_app(database_url: str) -> Iterator:
-    root = logging.getLogger()
-    level, handlers = root.level, list(root.handlers)
-    app = make_app(database_url, LOG_FORMAT="json")
-    with app.app_context():
+    with json_logging_app(database_url) as app:
         yield app
-    for handler in root.handlers[:]:
-        if handler not in handlers:
-            root.removeHandler(handler)
-    root.setLevel(level)
 
 
 @pytest.fixture
 def captured(json_app) -> Iterator[io.StringIO]:
-    stream = io.StringIO()
-    handler = json_handler(stream)
-    logging.getLogger().addHandler(handler)
-    yield stream
-    logging.getLogger().removeHandler(handler)
-
-
-def _records(stream: io.StringIO) -> list[dict]:  # type: ignore[type-arg]
-    return [json.loads(line) for line in stream.getvalue().splitlines()]
+    with captured_json() as stream:
+        yield stream
 
 
 def test_each_request_logs_one_json_line_with_its_id(json_app, captured):
     client = json_app.test_client()
     response = client.get("/healthz", headers={"X-Request-ID": "probe-1"})
-    (record,) = [r for r in _records(captured) if r["logger"] == "kick_forms.request"]
+    (record,) = [r for r in records(captured) if r["logger"] == "kick_forms.request"]
     assert record["request_id"] == "probe-1" == response.headers["X-Request-ID"]
     assert record["level"] == "INFO"
     assert record["method"] == "GET"
@@ -80,11 +65,11 @@ def test_a_request_refused_by_the_csrf_check_is_logged_with_its_id(json_app, cap
     client = json_app.test_client()
     response = client.post("/admin/login", data={"email": "a@example.se"})
     assert response.status_code == 400
-    (record,) = [r for r in _records(captured) if r["logger"] == "kick_forms.request"]
+    (record,) = [r for r in records(captured) if r["logger"] == "kick_forms.request"]
     assert record["status"] == 400 and record["path"] == "/admin/login"
     assert record["request_id"] == response.headers["X-Request-ID"]
     # Flask-WTF names the real reason (the person is told the form expired).
-    (reason,) = [r for r in _records(captured) if r["logger"] == "flask_wtf.csrf"]
+    (reason,) = [r for r in records(captured) if r["logger"] == "flask_wtf.csrf"]
     assert reason["message"] == "The CSRF token is missing."
     assert reason["request_id"] == record["request_id"]
 
@@ -100,7 +85,7 @@ def test_log_lines_carry_no_query_string_email_nor_private_link(json_app, captur
         json.loads(line)
     for private in (token, "anna@example.se", "secret", "hunter2", "?"):
         assert private not in text
-    paths = [r["path"] for r in _records(captured) if r["logger"] == "kick_forms.request"]
+    paths = [r["path"] for r in records(captured) if r["logger"] == "kick_forms.request"]
     assert "/respond/[private-link]" in paths
 
 
@@ -111,7 +96,7 @@ def test_other_log_records_carry_the_request_id(json_app, captured):
         return "ok"
 
     json_app.test_client().get("/_test/log", headers={"X-Request-ID": "abc"})
-    (record,) = [r for r in _records(captured) if r["logger"] == json_app.logger.name]
+    (record,) = [r for r in records(captured) if r["logger"] == json_app.logger.name]
     assert record["request_id"] == "abc"
     assert record["message"] == "Reminder queued for [email]"
 

@@ -68,6 +68,20 @@ def _list_by_number(staff, slug: str, name: str = "Kammarkören"):  # type: igno
     )
 
 
+def _edit_facts(staff, slug: str, organisation: Organisation, name: str):  # type: ignore[no-untyped-def]
+    edit = f"{_register(slug)}/{organisation.id}/edit"
+    return staff.post(
+        edit,
+        data={
+            "csrf_token": csrf_token(staff, edit),
+            "name": name,
+            "organisation_number": NUMBER,
+            "municipality": "0780",
+            "categories": ["choir"],
+        },
+    )
+
+
 def test_a_region_that_lists_another_regions_organisation_sees_none_of_its_contacts(client):
     choir = _kronoberg_choir()
     karin = choir.all_contacts[0]
@@ -157,18 +171,7 @@ def test_only_the_owner_region_changes_shared_facts_and_every_listing_region_rea
     )
 
     # The owner changes them; the change is in both regions' logs, naming who made it.
-    kronoberg = _staff(client, "kronoberg")
-    kronoberg_edit = f"{_register('kronoberg')}/{choir.id}/edit"
-    changed = kronoberg.post(
-        kronoberg_edit,
-        data={
-            "csrf_token": csrf_token(kronoberg, kronoberg_edit),
-            "name": "Växjö kammarkör och orkester",
-            "organisation_number": NUMBER,
-            "municipality": "0780",
-            "categories": ["choir"],
-        },
-    )
+    changed = _edit_facts(_staff(client, "kronoberg"), "kronoberg", choir, "Växjö kammarorkester")
     assert changed.status_code == 303
     for slug in ("kronoberg", "blekinge"):
         (event,) = _events(slug, "organisation.update")
@@ -176,18 +179,7 @@ def test_only_the_owner_region_changes_shared_facts_and_every_listing_region_rea
         assert event.detail == "by=region:kronoberg fields=name"
 
     # KICK's staff may change them from any region's register.
-    platform = _staff(client, "", platform=True)
-    platform_edit = f"{_register('blekinge')}/{choir.id}/edit"
-    again = platform.post(
-        platform_edit,
-        data={
-            "csrf_token": csrf_token(platform, platform_edit),
-            "name": "Växjö kammarkör",
-            "organisation_number": NUMBER,
-            "municipality": "0780",
-            "categories": ["choir"],
-        },
-    )
+    again = _edit_facts(_staff(client, "", platform=True), "blekinge", choir, "Växjö kammarkör")
     assert again.status_code == 303
     assert len(_events("kronoberg", "organisation.update")) == 2
 
