@@ -199,7 +199,7 @@ def notes_save(region_slug: str, organisation_id: int):
     register.update_notes(region, organisation, form.notes.data or "")
     db.session.commit()
     flash(_("Your notes are saved."), "success")
-    return redirect(_organisation_url(region, organisation) + "#notes", code=303)
+    return redirect(_organisation_url(region, organisation) + "#region-notes", code=303)
 
 
 @bp.route("/r/<region_slug>/organisations/<int:organisation_id>/edit", methods=["GET", "POST"])
