@@ -150,7 +150,7 @@ def test_print_page_holds_every_session_and_links_a_print_stylesheet(client):
     assert "break-before: page" in css
     assert 'content: " (" attr(href) ")"' in css
     # On paper, the address after a link must work from anywhere: the public address.
-    assert f'{client.application.config["PUBLIC_URL"]}/metod' in html
+    assert f"{client.application.config['PUBLIC_URL']}/metod" in html
     assert 'href="/studiehandledning/kultursamverkansmodellen"' not in html
 
 
