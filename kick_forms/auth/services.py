@@ -41,7 +41,6 @@ def authenticate(email: str, password: str) -> User | None:
         return None
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
-    user.last_login_at = utcnow()
     return user
 
 
@@ -91,13 +90,13 @@ def find_user(email: str) -> User | None:
 SESSION_KEY = "sid"
 
 
-def start_session(user: User) -> str:
+def start_session(user: User, method: str = "password", user_agent: str = "") -> str:
     """A new server-side session for the user; the returned id goes into the cookie."""
     token = new_token()
     now = utcnow()
     db.session.add(
         StaffSession(user_id=user.id, token_hash=hash_token(token), created_at=now,
-                     last_seen_at=now)
+                     last_seen_at=now, method=method, user_agent=user_agent[:200])
     )  # fmt: skip
     db.session.flush()
     return token

@@ -1,28 +1,18 @@
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import login_user, logout_user
+from flask_login import logout_user
 
 from kick_forms.auth import bp
 from kick_forms.auth.forms import LoginForm
-from kick_forms.auth.services import SESSION_KEY, authenticate, end_session, start_session
+from kick_forms.auth.services import SESSION_KEY, authenticate, end_session
+from kick_forms.auth.signin import finish_sign_in, safe_next
 from kick_forms.extensions import db, limiter
 
 
 def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
-
-
-def _safe_next(target: str | None) -> str:
-    """Only same-site paths: an open redirect after login would help phishing."""
-    if target and target.startswith("/") and not target.startswith("//"):
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc:
-            return target
-    return url_for("consultations.dashboard")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -33,13 +23,9 @@ def login():
     if form.validate_on_submit():
         user = authenticate(form.email.data, form.password.data)
         if user is not None:
-            token = start_session(user)
+            finish_sign_in(user)
             db.session.commit()
-            session.clear()
-            session.permanent = True
-            session[SESSION_KEY] = token
-            login_user(user)
-            return redirect(_safe_next(request.args.get("next")), code=303)
+            return redirect(safe_next(request.args.get("next")), code=303)
         form.password.errors.append(_("The email address or password is wrong."))
         status = 422
     elif form.is_submitted():

@@ -54,9 +54,22 @@ from kick_forms.models.response import (
     ResponseStatus,
     ResponseVersion,
 )
-from kick_forms.models.user import RegionMembership, Role, StaffSession, User
+from kick_forms.models.user import (
+    AccountToken,
+    RecoveryCode,
+    RegionMembership,
+    RegionSignIn,
+    Role,
+    StaffSession,
+    TokenPurpose,
+    User,
+)
 
 __all__ = [
+    "AccountToken",
+    "RecoveryCode",
+    "RegionSignIn",
+    "TokenPurpose",
     "ChecklistTick",
     "CodeExample",
     "DialogueMeeting",

@@ -32,6 +32,10 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+    # Two-factor sign-in with an authenticator app (TOTP): the shared secret (base32), set at
+    # enrolment and in force once a first code has confirmed it.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_confirmed_at: Mapped[datetime | None]
 
     memberships: Mapped[list[RegionMembership]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
@@ -42,11 +46,12 @@ class User(UserMixin, db.Model):
         return self.active
 
     def role_in(self, region: Region) -> Role | None:
-        """The user's role in a region; platform admins act as admins everywhere."""
+        """The user's role in a region; platform admins act as admins everywhere. A
+        deactivated membership gives no role."""
         if self.is_platform_admin:
             return Role.ADMIN
         for membership in self.memberships:
-            if membership.region_id == region.id:
+            if membership.region_id == region.id and membership.deactivated_at is None:
                 return Role(membership.role)
         return None
 
@@ -77,6 +82,9 @@ class RegionMembership(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     region_id: Mapped[int] = mapped_column(ForeignKey("region.id"), index=True)
     role: Mapped[str] = mapped_column(String(16))
+    # A region's admin stops a colleague's work in the region without touching their other
+    # regions; the account itself is stopped with ``User.active``.
+    deactivated_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship(back_populates="memberships")
     region: Mapped[Region] = relationship()
@@ -93,5 +101,57 @@ class StaffSession(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
     ended_at: Mapped[datetime | None]
+    # How the person signed in ("password" or "sso") and with what browser, for their list of
+    # their own sessions.
+    method: Mapped[str] = mapped_column(String(16), default="password", server_default="password")
+    user_agent: Mapped[str] = mapped_column(String(200), default="", server_default="")
 
     user: Mapped[User] = relationship()
+
+
+class TokenPurpose(enum.StrEnum):
+    INVITE = "invite"  # a colleague invited: sets a name and a password
+    RESET = "reset"  # a forgotten password
+
+
+class AccountToken(db.Model):
+    """A single-use, expiring link mailed to a member of staff; only its hash is kept."""
+
+    __table_args__ = (CheckConstraint("purpose IN ('invite', 'reset')", name="purpose"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[str] = mapped_column(String(16))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+
+class RecoveryCode(db.Model):
+    """A one-time code for signing in without the authenticator app; stored hashed."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    used_at: Mapped[datetime | None]
+
+
+class RegionSignIn(db.Model):
+    """How a region's staff sign in: second factor required, and its own identity provider
+    (OpenID Connect), kept by a platform admin."""
+
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id"), primary_key=True)
+    two_factor_for_admins: Mapped[bool] = mapped_column(default=False)
+    two_factor_for_all: Mapped[bool] = mapped_column(default=False)
+    sso_required: Mapped[bool] = mapped_column(default=False)
+    oidc_issuer: Mapped[str | None] = mapped_column(String(300))
+    oidc_client_id: Mapped[str | None] = mapped_column(String(200))
+    oidc_client_secret: Mapped[str | None] = mapped_column(String(300))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    region: Mapped[Region] = relationship()
