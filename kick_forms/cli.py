@@ -108,7 +108,10 @@ def create_admin(
             raise click.ClickException(
                 f"The password must be at least {PASSWORD_MIN_LENGTH} characters."
             )
-        user = create_user(email, password, name=name, platform_admin=platform)
+        try:
+            user = create_user(email, password, name=name, platform_admin=platform)
+        except ValueError as error:  # a password the rules refuse: say which rule
+            raise click.ClickException(str(error)) from error
         click.echo(f"Created account {user.email}.")
     elif platform:
         user.is_platform_admin = True

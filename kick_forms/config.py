@@ -47,6 +47,10 @@ def defaults(instance_path: str) -> dict[str, Any]:
         # While Redis is away, each process counts on its own rather than refusing requests.
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "LOGIN_RATE_LIMIT": "10 per minute;50 per hour",
+        # "Glömt lösenordet?": how long a reset link works, and how often one client, or one
+        # address, may ask for one.
+        "PASSWORD_RESET_MINUTES": 60,
+        "PASSWORD_RESET_RATE_LIMIT": "5 per minute;20 per hour",
         "REDIS_URL": None,
         # Every Redis call (rate limits, metrics, the PDF cache) waits at most this long, and
         # after a failure Redis is left alone for KICK_REDIS_RETRY_SECONDS.
@@ -133,6 +137,7 @@ _INTEGER = (
     "BOARD_REFRESH_SECONDS",
     "CONTACT_RETENTION_DAYS",
     "REGISTRATION_CONFIRM_HOURS",
+    "PASSWORD_RESET_MINUTES",
     "PROXY_FIX",
 )
 

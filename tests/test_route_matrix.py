@@ -85,6 +85,16 @@ EXPECTED: dict[str, tuple | dict[str, tuple]] = {
     # Submitting needs the nonce of the check page: the link holder's empty form is refused.
     **dict.fromkeys(["responses.submit", "embed.submit"], (404, 400, 404, 404, 404, 404, 404)),
     "consultations.dashboard": ANY_STAFF,
+    # A person's own account: password and sessions.
+    **dict.fromkeys(
+        ["auth.account_page", "auth.change_password", "auth.sessions_page", "auth.session_end"],
+        ANY_STAFF,
+    ),
+    # Ends every session of the person, this one too: everyone ends at the login page.
+    "auth.sessions_end_all": (LOGIN,) * 7,
+    # A forgotten password: anyone may ask; a reset link that is not live is a 404 page.
+    "auth.password_forgot": PUBLIC,
+    "auth.password_reset": (404,) * 7,
     # The region's staff pages: everyone with a role reads, editors write.
     **dict.fromkeys(
         [

@@ -2,4 +2,5 @@ from flask import Blueprint
 
 bp = Blueprint("auth", __name__, url_prefix="/admin")
 
-from kick_forms.auth import views  # noqa: E402,F401  registers the routes
+# Registers the routes: sign-in, and a person's own account (password, sessions).
+from kick_forms.auth import account_views, views  # noqa: E402,F401

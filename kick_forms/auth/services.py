@@ -8,6 +8,12 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select, update
 
+from kick_forms.auth.passwords import PASSWORD_MIN_LENGTH as PASSWORD_MIN_LENGTH
+from kick_forms.auth.passwords import (
+    context_words,
+    normalise_password,
+    password_problem,
+)
 from kick_forms.extensions import db
 from kick_forms.models import Region, RegionMembership, Role, StaffSession, User
 from kick_forms.timeutil import utcnow
@@ -17,15 +23,39 @@ _hasher = PasswordHasher()
 # Verified against when the email is unknown, so both cases take the same time.
 _DUMMY_HASH = _hasher.hash("not a real password")
 
-PASSWORD_MIN_LENGTH = 12
-
 
 def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _hasher.hash(normalise_password(password))
+
+
+def check_new_password(email: str, password: str) -> None:
+    """Refuse a password NIST's rules refuse, with a message saying what to do (ValueError)."""
+    regions = db.session.execute(select(Region.name, Region.slug)).all()
+    words = context_words(email, [text for row in regions for text in row])
+    problem = password_problem(password, words)
+    if problem is not None:
+        raise ValueError(problem)
+
+
+def _verify_password(stored: str, password: str) -> str | None:
+    """The form of the password that matches the stored hash, or None.
+
+    Hashes made before passwords were normalised (NFKC) hold the password as typed; both
+    forms are tried, whoever the account is, so the work does not tell whether it exists.
+    """
+    normalised = normalise_password(password)
+    matched = None
+    for candidate in dict.fromkeys([normalised, password]):
+        try:
+            _hasher.verify(stored, candidate)
+        except (VerificationError, InvalidHashError):
+            continue
+        matched = matched or candidate
+    return matched
 
 
 def authenticate(email: str, password: str) -> User | None:
@@ -33,21 +63,17 @@ def authenticate(email: str, password: str) -> User | None:
     user = db.session.scalars(
         select(User).where(func.lower(User.email) == normalise_email(email))
     ).one_or_none()
-    try:
-        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
-    except (VerificationError, InvalidHashError):
+    matched = _verify_password(user.password_hash if user else _DUMMY_HASH, password)
+    if matched is None or user is None or not user.active:
         return None
-    if user is None or not user.active:
-        return None
-    if _hasher.check_needs_rehash(user.password_hash):
-        user.password_hash = _hasher.hash(password)
+    if matched != normalise_password(password) or _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
     return user
 
 
 def create_user(email: str, password: str, name: str = "", platform_admin: bool = False) -> User:
     """A new staff account; the caller grants regions with ``grant_role``."""
-    if len(password) < PASSWORD_MIN_LENGTH:
-        raise ValueError(f"The password must be at least {PASSWORD_MIN_LENGTH} characters.")
+    check_new_password(email, password)
     user = User(
         email=normalise_email(email),
         name=name,
@@ -137,9 +163,9 @@ def end_all_sessions(user: User) -> None:
 
 
 def set_password(user: User, password: str) -> None:
-    """A new password; every session that used the old one ends."""
-    if len(password) < PASSWORD_MIN_LENGTH:
-        raise ValueError(f"The password must be at least {PASSWORD_MIN_LENGTH} characters.")
+    """A new password (refused with a ValueError unless NIST's rules allow it); every
+    session that used the old one ends."""
+    check_new_password(user.email, password)
     user.password_hash = hash_password(password)
     end_all_sessions(user)
     db.session.flush()

@@ -31,7 +31,12 @@ from kick_forms.models import (
 from kick_forms.timeutil import utcnow
 from tests.conftest import csrf_token, login, make_consultation, make_user
 
-PUBLIC_ADMIN_ENDPOINTS = {"auth.login", "auth.logout"}
+PUBLIC_ADMIN_ENDPOINTS = {
+    "auth.login",
+    "auth.logout",
+    "auth.password_forgot",
+    "auth.password_reset",
+}
 
 
 def _staff_rules():
