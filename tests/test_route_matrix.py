@@ -85,6 +85,12 @@ EXPECTED: dict[str, tuple | dict[str, tuple]] = {
     # Submitting needs the nonce of the check page: the link holder's empty form is refused.
     **dict.fromkeys(["responses.submit", "embed.submit"], (404, 400, 404, 404, 404, 404, 404)),
     "consultations.dashboard": ANY_STAFF,
+    # Signing in through the region's own provider: the choice is public; Kronoberg has no
+    # provider in the matrix, so its sign-in routes are 404 (tests/sso covers them).
+    "sso.choose": PUBLIC,
+    **dict.fromkeys(["sso.start", "sso.callback"], (404,) * 7),
+    # The region's provider: its admins see it, a platform admin sets it.
+    "sso.settings": {"GET": REGION_ADMIN, "POST": (LOGIN, LOGIN, 403, 403, 403, 404, OK)},
     # A person's own account: password and sessions.
     **dict.fromkeys(
         ["auth.account_page", "auth.change_password", "auth.sessions_page", "auth.session_end"],

@@ -9,6 +9,7 @@ from kick_forms.auth.forms import LoginForm
 from kick_forms.auth.services import SESSION_KEY, authenticate, end_session
 from kick_forms.auth.signin import finish_sign_in, safe_next
 from kick_forms.extensions import db, limiter
+from kick_forms.sso.services import password_sign_in_refused
 
 
 def _login_limit() -> str:
@@ -22,6 +23,10 @@ def login():
     status = 200
     if form.validate_on_submit():
         user = authenticate(form.email.data, form.password.data)
+        if user is not None and (refusal := password_sign_in_refused(user)) is not None:
+            form.email.errors.append(refusal)  # the region requires its own sign-in service
+            form.password.data = ""
+            return render_template("auth/login.html", form=form), 403
         if user is not None:
             finish_sign_in(user)
             db.session.commit()
