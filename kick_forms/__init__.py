@@ -156,6 +156,7 @@ def _register_blueprints(app: Flask) -> None:
     from kick_forms.responses import bp as responses_bp
     from kick_forms.sso import bp as sso_bp
     from kick_forms.studyguide import bp as studyguide_bp
+    from kick_forms.twofactor import bp as twofactor_bp
 
     # The answering flow works without cookies; see kick_forms/responses/views.py.
     csrf.exempt(responses_bp)
@@ -178,6 +179,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp)
     app.register_blueprint(studyguide_bp)
     app.register_blueprint(sso_bp)
+    app.register_blueprint(twofactor_bp)
     # Probes and scrapers ask often, from a few addresses.
     limiter.exempt(ops_bp)
     app.register_blueprint(ops_bp)

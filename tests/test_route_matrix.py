@@ -85,6 +85,17 @@ EXPECTED: dict[str, tuple | dict[str, tuple]] = {
     # Submitting needs the nonce of the check page: the link holder's empty form is refused.
     **dict.fromkeys(["responses.submit", "embed.submit"], (404, 400, 404, 404, 404, 404, 404)),
     "consultations.dashboard": ANY_STAFF,
+    # Two-factor sign-in: each person's own settings, and the second step of signing in (to
+    # the login page without a half-done sign-in, to the dashboard when already in).
+    **dict.fromkeys(
+        ["twofactor.settings", "twofactor.disable", "twofactor.recovery_codes",
+         "twofactor.challenge"],
+        ANY_STAFF,
+    ),
+    # A region's sign-in rules: its staff read them, its admins change them.
+    "twofactor.region_sign_in": {"GET": STAFF_READ, "POST": REGION_ADMIN},
+    # Clearing a person's second factor (a lost phone): platform admins only.
+    "twofactor.reset": PLATFORM,
     # Signing in through the region's own provider: the choice is public; Kronoberg has no
     # provider in the matrix, so its sign-in routes are 404 (tests/sso covers them).
     "sso.choose": PUBLIC,

@@ -10,6 +10,8 @@ from kick_forms.auth.services import SESSION_KEY, authenticate, end_session
 from kick_forms.auth.signin import finish_sign_in, safe_next
 from kick_forms.extensions import db, limiter
 from kick_forms.sso.services import password_sign_in_refused
+from kick_forms.twofactor import pending
+from kick_forms.twofactor.services import second_factor_needed
 
 
 def _login_limit() -> str:
@@ -28,6 +30,9 @@ def login():
             form.password.data = ""
             return render_template("auth/login.html", form=form), 403
         if user is not None:
+            if second_factor_needed(user):
+                db.session.commit()  # keep a rehashed password; the second step signs in
+                return redirect(pending.begin(user, request.args.get("next")), code=303)
             finish_sign_in(user)
             db.session.commit()
             return redirect(safe_next(request.args.get("next")), code=303)

@@ -21,6 +21,7 @@ from kick_forms.models import (
     EmbedOrigin,
     Organisation,
     OrganisationContact,
+    RegionMembership,
     RegisterEntry,
     RegisterImport,
     RegistrationRequest,
@@ -39,6 +40,7 @@ PUBLIC_ADMIN_ENDPOINTS = {
     "sso.callback",
     "auth.password_forgot",
     "auth.password_reset",
+    "twofactor.challenge",  # the second step of signing in
 }
 
 
@@ -66,6 +68,7 @@ def _url(pattern: str, consultation: Consultation) -> str:
     return (
         pattern.replace("<region_slug>", consultation.region.slug)
         .replace("<int:consultation_id>", str(consultation.id))
+        .replace("<int:user_id>", _colleague(consultation) if "<int:user_id>" in pattern else "")
         .replace("<int:section_id>", str(section.id))
         .replace("<int:question_id>", str(section.questions[0].id))
         .replace("<int:response_id>", str(response.id))
@@ -144,6 +147,22 @@ def _registration_request(consultation: Consultation) -> RegistrationRequest:
         db.session.add(listing)
         db.session.commit()
     return listing
+
+
+def _colleague(consultation: Consultation) -> str:
+    """The id of a member of staff of the consultation's region, for the routes that act on a
+    person."""
+    email = f"colleague-{consultation.region.slug}@example.se"
+    user = db.session.scalars(db.select(User).filter_by(email=email)).one_or_none()
+    if user is None:
+        user = User(email=email, password_hash="-")
+        db.session.add(user)
+        db.session.flush()
+        db.session.add(
+            RegionMembership(user_id=user.id, region_id=consultation.region_id, role="editor")
+        )
+        db.session.commit()
+    return str(user.id)
 
 
 def _file_to_import(consultation: Consultation) -> RegisterImport:
