@@ -155,6 +155,7 @@ def _register_blueprints(app: Flask) -> None:
     from kick_forms.registration import staff_bp as registration_staff_bp
     from kick_forms.responses import bp as responses_bp
     from kick_forms.sso import bp as sso_bp
+    from kick_forms.staff import bp as staff_bp
     from kick_forms.studyguide import bp as studyguide_bp
     from kick_forms.twofactor import bp as twofactor_bp
 
@@ -179,6 +180,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp)
     app.register_blueprint(studyguide_bp)
     app.register_blueprint(sso_bp)
+    app.register_blueprint(staff_bp)
     app.register_blueprint(twofactor_bp)
     # Probes and scrapers ask often, from a few addresses.
     limiter.exempt(ops_bp)

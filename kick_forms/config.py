@@ -67,6 +67,8 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "PDF_RATE_LIMIT": "10 per minute;60 per hour",
         # How long the link that confirms an organisation's request to be listed works.
         "REGISTRATION_CONFIRM_HOURS": 48,
+        # How long the link that invites a colleague to set a password works.
+        "STAFF_INVITATION_DAYS": 7,
         # How often an open consultation's live board asks for fresh numbers.
         "BOARD_REFRESH_SECONDS": 30,
         # Contact persons of an organisation with no activity for this long are deleted by
@@ -137,6 +139,7 @@ _INTEGER = (
     "BOARD_REFRESH_SECONDS",
     "CONTACT_RETENTION_DAYS",
     "REGISTRATION_CONFIRM_HOURS",
+    "STAFF_INVITATION_DAYS",
     "PASSWORD_RESET_MINUTES",
     "PROXY_FIX",
 )

@@ -85,6 +85,9 @@ EXPECTED: dict[str, tuple | dict[str, tuple]] = {
     # Submitting needs the nonce of the check page: the link holder's empty form is refused.
     **dict.fromkeys(["responses.submit", "embed.submit"], (404, 400, 404, 404, 404, 404, 404)),
     "consultations.dashboard": ANY_STAFF,
+    # An invited colleague's welcome link: without a live invitation it is a 404 page (its
+    # own tests in tests/staff cover a live one).
+    "staff.welcome": (404,) * 7,
     # Two-factor sign-in: each person's own settings, and the second step of signing in (to
     # the login page without a half-done sign-in, to the dashboard when already in).
     **dict.fromkeys(
@@ -153,6 +156,9 @@ EXPECTED: dict[str, tuple | dict[str, tuple]] = {
         [
             "consultations.embed_origin_add", "consultations.embed_origin_remove",
             "consultations.embed_theme",
+            # Colleagues: who works in the region, with what role.
+            "staff.region_staff", "staff.invite", "staff.role", "staff.deactivate",
+            "staff.reactivate", "staff.sign_out",
         ],
         REGION_ADMIN,
     ),
@@ -163,6 +169,8 @@ EXPECTED: dict[str, tuple | dict[str, tuple]] = {
             "alliances_staff.alliance_edit", "alliances_staff.alliance_delete",
             "method_staff.index", "method_staff.cell", "method_staff.edit",
             "method_staff.delete", "method_staff.move", "privacy.platform_audit_page",
+            "staff.accounts", "staff.platform_grant", "staff.platform_revoke",
+            "staff.account_deactivate", "staff.account_reactivate", "staff.account_sign_out",
         ],
         PLATFORM,
     ),

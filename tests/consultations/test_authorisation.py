@@ -35,12 +35,12 @@ from tests.conftest import csrf_token, login, make_consultation, make_user
 PUBLIC_ADMIN_ENDPOINTS = {
     "auth.login",
     "auth.logout",
-    "sso.choose",  # signing in through the region's own provider
-    "sso.start",
+    "sso.start",  # signing in through the region's own provider
     "sso.callback",
     "auth.password_forgot",
     "auth.password_reset",
     "twofactor.challenge",  # the second step of signing in
+    "staff.welcome",  # an invited colleague's link: no account to log in with yet
 }
 
 
@@ -288,6 +288,8 @@ def test_a_viewer_can_read_but_not_change_anything(client, pattern, method):
         # Pages that are forms which write: the staff's quality survey.
         or url.endswith(("/edit", "/new", "/settings", "/delete", "/export", "/quality"))
         or "/organisations/import" in url
+        # The colleagues' pages are the region's admins' alone.
+        or "/staff" in url
         # The region's sign-in service: its admins see it, a platform admin sets it.
         or url.endswith("/sso")
     )
