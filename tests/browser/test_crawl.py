@@ -69,6 +69,7 @@ PUBLIC_SEEDS = [
     "/embed/r/kronoberg/c/{slug}",
     "/embed/r/kronoberg/c/{slug}/respond",
     "/admin/login",
+    "/admin/password/forgot",
 ]
 NOT_FOUND = "/finns-inte"  # the error page, answered with 404
 # Pages reached only by POST: these forms sent empty show their errors (answered with 422).
@@ -76,6 +77,7 @@ SENT_EMPTY = [
     ("/r/kronoberg/c/{slug}/respond", "Börja svara"),
     ("/embed/r/kronoberg/c/{slug}/respond", "Börja svara"),
     ("/r/kronoberg/register", "Skicka ansökan"),
+    ("/admin/password/forgot", "Skicka länken"),
 ]
 
 SKIP = re.compile(
