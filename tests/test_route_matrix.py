@@ -99,9 +99,8 @@ EXPECTED: dict[str, tuple | dict[str, tuple]] = {
     "twofactor.region_sign_in": {"GET": STAFF_READ, "POST": REGION_ADMIN},
     # Clearing a person's second factor (a lost phone): platform admins only.
     "twofactor.reset": PLATFORM,
-    # Signing in through the region's own provider: the choice is public; Kronoberg has no
-    # provider in the matrix, so its sign-in routes are 404 (tests/sso covers them).
-    "sso.choose": PUBLIC,
+    # Signing in through the region's own provider: Kronoberg has no provider in the matrix,
+    # so its sign-in routes are 404 (tests/sso covers them).
     **dict.fromkeys(["sso.start", "sso.callback"], (404,) * 7),
     # The region's provider: its admins see it, a platform admin sets it.
     "sso.settings": {"GET": REGION_ADMIN, "POST": (LOGIN, LOGIN, 403, 403, 403, 404, OK)},

@@ -15,7 +15,7 @@ class SsoSettingsForm(FlaskForm):
         filters=[_stripped],
         description=_l(
             "The provider's issuer, as in its discovery document, for example "
-            "https://login.microsoftonline.com/<tenant>/v2.0. Leave everything empty to turn "
+            "https://login.microsoftonline.com/TENANT-ID/v2.0. Leave everything empty to turn "
             "signing in through the region off."
         ),
         render_kw={"spellcheck": "false", "autocomplete": "off"},

@@ -87,18 +87,6 @@ def _check(form: SsoSettingsForm, stored: RegionSignIn | None) -> bool:
     return not form.errors
 
 
-@bp.get("/sso")
-def choose():
-    """Which region's sign-in service to use: the login page's choice, or this page alone."""
-    slug = request.args.get("region", "")
-    regions = services.sso_regions()
-    if slug:
-        if any(region.slug == slug for region in regions):
-            return redirect(url_for(".start", region_slug=slug), code=303)
-        return render_template("sso/choose.html", regions=regions, chosen=slug, error=True), 422
-    return render_template("sso/choose.html", regions=regions, chosen="", error=False)
-
-
 def _configured_region(region_slug: str) -> tuple[Region, RegionSignIn]:
     region = db.session.scalars(select(Region).filter_by(slug=region_slug)).one_or_none()
     settings = services.region_sign_in(region) if region is not None else None

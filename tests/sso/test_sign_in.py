@@ -155,6 +155,14 @@ def test_a_code_works_once(client, provider, anna):
     assert len(_sessions()) == 1
 
 
+def test_the_next_page_given_at_the_login_page_is_kept(client, provider, anna):
+    configure_region(provider)
+    start = client.get("/admin/sso/kronoberg/login?next=/admin/r/kronoberg/")
+    reply = requests.get(start.headers["Location"], allow_redirects=False, timeout=10)
+    back = urlsplit(reply.headers["Location"])
+    assert client.get(f"{back.path}?{back.query}").headers["Location"] == "/admin/r/kronoberg/"
+
+
 def test_a_region_without_a_provider_has_no_sign_in_route(client, anna):
     assert client.get("/admin/sso/kronoberg/login").status_code == 404
     assert client.get("/admin/sso/kronoberg/callback?code=x&state=y").status_code == 404
