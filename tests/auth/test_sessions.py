@@ -110,3 +110,16 @@ def test_logging_out_everywhere_needs_a_csrf_token(app):
     here = _browser(app, make_user("kronoberg", Role.EDITOR), FIREFOX)
     assert here.post("/admin/account/sessions/end-all").status_code == 400
     assert here.get("/admin/").status_code == 200
+
+
+def test_ending_this_very_session_by_its_id_logs_out_here(app):
+    user = make_user("kronoberg", Role.EDITOR)
+    here = _browser(app, user, FIREFOX)
+    mine = db.session.scalars(db.select(StaffSession).filter_by(user_id=user.id)).one()
+    token = csrf_token(here, "/admin/account/sessions")
+    response = here.post(
+        "/admin/account/sessions/end", data={"session_id": str(mine.id), "csrf_token": token}
+    )
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/admin/login"
+    assert here.get("/admin/").status_code == 302
