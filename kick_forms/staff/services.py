@@ -91,8 +91,17 @@ def invite(
     """Give the address a role in the region: a new account gets a welcome link by mail, an
     existing one (of another region) the news and the login page; one login for every region."""
     user = find_user(email)
-    if user is not None and membership(region, user.id) is not None:
+    existing = membership(region, user.id) if user is not None else None
+    if existing is not None and existing.deactivated_at is not None:
+        raise StaffError(
+            _("That person is deactivated in %(region)s: reactivate them in the list of "
+              "colleagues.", region=region.name)
+        )  # fmt: skip
+    if existing is not None:
         raise StaffError(_("That person is already a colleague in %(region)s.", region=region.name))
+    if user is not None and not user.active:
+        raise StaffError(_("The account of that address is deactivated; a platform admin can "
+                           "reactivate it."))  # fmt: skip
     if user is None:
         user = User(email=normalise_email(email), name="", password_hash="")
         db.session.add(user)

@@ -86,7 +86,12 @@ def region_staff(region_slug: str):
     return _staff_page(staff_region(region_slug, Role.ADMIN))
 
 
+def _public_write_limit() -> str:
+    return current_app.config["PUBLIC_WRITE_RATE_LIMIT"]
+
+
 @bp.route("/r/<region_slug>/staff/invite", methods=["GET", "POST"])
+@limiter.limit(_public_write_limit, methods=["POST"])  # each invitation sends a mail
 @login_required
 def invite(region_slug: str):
     region = staff_region(region_slug, Role.ADMIN)
@@ -233,10 +238,6 @@ def account_sign_out(user_id: int):
 
 
 # The invited person --------------------------------------------------------------------------
-
-
-def _public_write_limit() -> str:
-    return current_app.config["PUBLIC_WRITE_RATE_LIMIT"]
 
 
 def _private(body: str, status: int = 200):  # type: ignore[no-untyped-def]

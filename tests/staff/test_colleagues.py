@@ -185,6 +185,25 @@ def test_inviting_someone_of_another_region_adds_the_region_to_their_one_login(a
     assert other.role_in(region("kronoberg")) == Role.VIEWER
 
 
+def test_inviting_a_deactivated_colleague_or_account_says_what_to_do(client):
+    _admin(client)
+    kim = _colleague("kim@example.se")
+    _post(client, f"{STAFF}/{kim.id}/deactivate")
+    again = _invite(client, "kim@example.se")
+    assert again.status_code == 422
+    assert "är avstängd i Region Kronoberg" in again.get_data(as_text=True)
+
+    stopped = _colleague("eva@example.se", Role.EDITOR, "blekinge")
+    stopped.active = False
+    db.session.commit()
+    refused = _invite(client, "eva@example.se")
+    assert refused.status_code == 422
+    assert "kontot för den adressen är avstängt" in refused.get_data(as_text=True).lower()
+    db.session.expire_all()
+    assert stopped.role_in(region("kronoberg")) is None
+    assert db.session.scalar(select(func.count(OutboxMessage.id))) == 0
+
+
 def test_an_admin_changes_a_role_and_the_last_admin_is_kept(client):
     admin = _admin(client)
     kim = _colleague("kim@example.se", Role.VIEWER)
