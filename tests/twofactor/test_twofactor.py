@@ -14,7 +14,7 @@ from kick_forms.models import AuditEvent, RecoveryCode, RegionSignIn, Role, Staf
 from kick_forms.timeutil import utcnow
 from kick_forms.twofactor import pending
 from kick_forms.twofactor import services as twofactor
-from tests.conftest import PASSWORD, csrf_token, login, make_user, region
+from tests.conftest import PASSWORD, csrf_token, login, make_app, make_user, region
 
 ENROL = "/admin/account/two-factor"
 CHALLENGE = "/admin/login/two-factor"
@@ -288,3 +288,16 @@ def test_a_platform_admin_resets_a_second_factor(app, client):
         client.post("/admin/staff/999999/two-factor/reset", data={"csrf_token": token}).status_code
         == 404
     )
+
+
+def test_the_second_step_is_rate_limited_like_the_login(app, database_url):
+    user = make_user("kronoberg", Role.EDITOR)
+    secret, _codes = _enrolled(user)
+    limited = make_app(database_url, RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="3 per minute")
+    client = limited.test_client()
+    with limited.app_context():
+        _password_step(client, user)
+        statuses = [_second_step(client, _wrong_code(secret)).status_code for _ in range(4)]
+        db.session.remove()
+        db.engine.dispose()
+    assert statuses == [422, 422, 422, 429]
