@@ -13,7 +13,7 @@ from kick_forms.mail.services import send_due
 from kick_forms.models import Role, User
 from tests.browser import nu
 from tests.browser.axe import violations
-from tests.browser.conftest import add_staff, log_in
+from tests.browser.conftest import PASSWORD, add_staff, log_in
 from tests.conftest import Collector, free_port, region
 
 ADMIN = "admin@vasterbotten.example.se"
@@ -113,5 +113,21 @@ def test_an_admin_invites_a_colleague_who_signs_up_and_is_stopped_at_once(
     colleague.wait_for_url(re.compile(r"/admin/login"))
     colleague.context.close()
     assert checked == {name: [] for name in checked}
+    if nu.available():
+        assert nu.errors(sorted(tmp_path.glob("*.html"))) == {}
+
+
+def test_the_platform_list_of_accounts_passes_axe_and_nu(live_app, live_server, page, tmp_path):
+    from kick_forms.auth.services import create_user
+
+    with live_app.app_context():
+        create_user("platform@staff.example.se", PASSWORD, name="Pia Plattform",
+                    platform_admin=True)  # fmt: skip
+        db.session.commit()
+    log_in(page, live_server, "platform@staff.example.se")
+    page.get_by_role("link", name="Alla konton").click()
+    page.get_by_role("heading", name="Alla konton").wait_for()
+    assert violations(page) == []
+    _served(page, tmp_path, "accounts")
     if nu.available():
         assert nu.errors(sorted(tmp_path.glob("*.html"))) == {}
