@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 
 from kick_forms.extensions import db
@@ -93,3 +95,18 @@ def test_sign_out_everywhere_from_the_platform(app, client):
     login(colleague, kim)
     assert _post(client, f"{ACCOUNTS}/{kim.id}/sign-out").status_code == 303
     assert colleague.get("/admin/r/blekinge/").status_code == 302
+
+
+def test_a_platform_admin_clears_a_lost_second_factor_from_the_list(client):
+    login(client, make_user(None, None, platform=True))
+    kim = _colleague("kim@example.se", Role.EDITOR, "blekinge")
+    kim.totp_secret = "JBSWY3DPEHPK3PXP"
+    kim.totp_confirmed_at = kim.created_at
+    db.session.commit()
+    page = client.get(ACCOUNTS).get_data(as_text=True)
+    assert page.count("Nollställ tvåstegsverifiering") == 1  # only those who have one
+    form = re.search(r'action="(/admin/staff/\d+/two-factor/reset)"', page).group(1)
+    done = client.post(form, data={"csrf_token": csrf_token(client, ACCOUNTS), "next": ACCOUNTS})
+    assert done.status_code == 303 and done.headers["Location"] == ACCOUNTS
+    db.session.expire_all()
+    assert kim.totp_secret is None and kim.totp_confirmed_at is None
