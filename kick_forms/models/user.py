@@ -36,6 +36,8 @@ class User(UserMixin, db.Model):
     # enrolment and in force once a first code has confirmed it.
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     totp_confirmed_at: Mapped[datetime | None]
+    # The 30-second step of the last code accepted: a code works once, and none older after it.
+    totp_last_step: Mapped[int | None]
 
     memberships: Mapped[list[RegionMembership]] = relationship(
         back_populates="user", cascade="all, delete-orphan"

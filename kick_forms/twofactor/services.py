@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 import io
 import secrets
+from datetime import UTC
 
 import pyotp
 import segno
@@ -94,11 +96,35 @@ def _clean(code: str) -> str:
 
 
 def code_is_valid(user: User, code: str) -> bool:
-    """A current code from the person's app (one step of clock drift either way)."""
+    """A current code from the person's app (one step of clock drift either way), used up by
+    this check: the same code, or an older one, does not work a second time. One UPDATE
+    spends it, so two requests racing with the same code cannot both pass."""
     code = _clean(code)
     if not user.totp_secret or not code.isdigit() or len(code) != 6:
         return False
-    return pyotp.TOTP(user.totp_secret).verify(code, valid_window=1)
+    totp = pyotp.TOTP(user.totp_secret)
+    now = utcnow().replace(tzinfo=UTC)
+    step = totp.timecode(now)
+    matching = [
+        step + drift
+        for drift in (-1, 0, 1)
+        if hmac.compare_digest(totp.generate_otp(step + drift), code)
+    ]
+    if not matching:
+        return False
+    spent = db.session.execute(
+        update(User)
+        .where(
+            User.id == user.id,
+            or_(User.totp_last_step.is_(None), User.totp_last_step < matching[-1]),
+        )
+        .values(totp_last_step=matching[-1])
+        .execution_options(synchronize_session=False)
+    )
+    if spent.rowcount != 1:
+        return False
+    user.totp_last_step = matching[-1]
+    return True
 
 
 def confirm_enrolment(user: User, code: str) -> list[str] | None:
@@ -167,6 +193,7 @@ def recovery_codes_left(user: User) -> int:
 def _clear(user: User) -> None:
     user.totp_secret = None
     user.totp_confirmed_at = None
+    user.totp_last_step = None
     db.session.execute(RecoveryCode.__table__.delete().where(RecoveryCode.user_id == user.id))
     db.session.flush()
 

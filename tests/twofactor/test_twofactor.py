@@ -4,6 +4,7 @@ second step of signing in, recovery codes, a region's rule, and a platform admin
 from __future__ import annotations
 
 import re
+import time
 from datetime import timedelta
 
 import pyotp
@@ -35,7 +36,8 @@ def _secret_from_page(html: str) -> str:
 def _enrolled(user: User) -> tuple[str, list[str]]:
     """Two-factor on for the user, as enrolment leaves it: the secret and the recovery codes."""
     secret = twofactor.start_enrolment(user)
-    codes = twofactor.confirm_enrolment(user, pyotp.TOTP(secret).now())
+    # Half a minute ago: the app's current code is still unused for the test to sign in with.
+    codes = twofactor.confirm_enrolment(user, pyotp.TOTP(secret).at(time.time() - 30))
     assert codes is not None
     db.session.commit()
     return secret, codes
@@ -48,6 +50,11 @@ def _second_step(client, code: str):
 def _logged_in(client) -> bool:
     response = client.get("/admin/")
     return response.status_code == 200
+
+
+def _next_code(secret: str) -> str:
+    """The code the app shows in the next half minute (accepted for clock drift)."""
+    return pyotp.TOTP(secret).at(time.time() + 30)
 
 
 def _wrong_code(secret: str) -> str:
@@ -105,6 +112,22 @@ def test_password_alone_does_not_sign_in_when_two_factor_is_on(app, client):
     assert response.status_code == 303
     assert response.headers["Location"] == "/admin/r/kronoberg/"
     assert _logged_in(client)
+
+
+def test_a_code_from_the_app_works_once(app, client):
+    user = make_user("kronoberg", Role.EDITOR)
+    secret, _codes = _enrolled(user)
+    code = pyotp.TOTP(secret).now()
+    _password_step(client, user)
+    assert _second_step(client, code).status_code == 303
+    # Someone who saw the code (over a shoulder, a phishing page) cannot use it again.
+    other = app.test_client()
+    _password_step(other, user)
+    assert _second_step(other, code).status_code == 422
+    assert not _logged_in(other)
+    # Nor an older one, once a newer code was used.
+    assert not twofactor.code_is_valid(user, pyotp.TOTP(secret).at(time.time() - 30))
+    assert twofactor.code_is_valid(user, _next_code(secret))
 
 
 def test_a_recovery_code_works_once(app, client):
@@ -230,7 +253,8 @@ def test_turning_it_off_needs_a_code_or_the_password(app, client, proof):
     )
     assert refused.status_code == 422
     assert db.session.get(User, user.id).totp_confirmed_at is not None
-    data = {"code": pyotp.TOTP(secret).now()} if proof == "code" else {"password": PASSWORD}
+    # The code of the next half minute: the current one was spent on signing in.
+    data = {"code": _next_code(secret)} if proof == "code" else {"password": PASSWORD}
     response = client.post("/admin/account/two-factor/off", data={**data, "csrf_token": token})
     assert response.status_code == 303
     stored = db.session.get(User, user.id)
