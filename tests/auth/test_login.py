@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+import re
 import time
 from datetime import timedelta
 
+from kick_forms.auth import services
 from kick_forms.extensions import db
 from kick_forms.models import Role, User
 from tests.conftest import PASSWORD, csrf_token, login, make_app, make_user
@@ -174,3 +176,34 @@ def test_a_new_password_or_deactivation_ends_every_session(client, app):
     assert _post_login(client, **login_with).status_code == 422
     runner.invoke(args=["kick", "deactivate", "--email", user.email, "--reactivate"])
     assert _post_login(client, **login_with).status_code == 303
+
+
+def test_the_login_page_does_not_tell_whether_an_address_has_an_account(client, monkeypatch):
+    """The same answer, and the same password-hashing work, for a wrong password of a known
+    address and for an address that has no account."""
+    verified: list[str] = []
+    real = services._hasher
+
+    class Counting:
+        def __getattr__(self, name):  # type: ignore[no-untyped-def]
+            return getattr(real, name)
+
+        def verify(self, stored, candidate):  # type: ignore[no-untyped-def]
+            verified.append("verify")
+            return real.verify(stored, candidate)
+
+    monkeypatch.setattr(services, "_hasher", Counting())
+    user = make_user("kronoberg", Role.EDITOR)
+    answers, work = [], []
+    for email in (user.email, "nobody-here@example.se"):
+        verified.clear()
+        response = _post_login(client, email, "not the password at all")
+        work.append(len(verified))
+        page = re.sub(
+            r'name="csrf_token"( type="hidden")? value="[^"]+"', "", response.get_data(as_text=True)
+        )
+        answers.append(
+            (response.status_code, re.sub(r'nonce="[^"]+"', "", page.replace(email, "@")))
+        )
+    assert answers[0] == answers[1]
+    assert work[0] == work[1] > 0
