@@ -20,12 +20,14 @@ from typing import TypeVar
 
 import pytest
 from aiosmtpd.controller import Controller
+from argon2 import PasswordHasher
 from flask import Flask, current_app, has_app_context
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import text
 
 from kick_forms import create_app
+from kick_forms.auth import services as auth_services
 from kick_forms.auth.services import create_user, grant_role
 from kick_forms.consultations import services as builder
 from kick_forms.extensions import db, limiter, sqlite_begin
@@ -47,6 +49,18 @@ REFERENCE_TABLES = {
 }  # fmt: skip
 
 DATABASES = ["sqlite"] + (["postgresql"] if os.environ.get("KICK_TEST_DATABASE_URL") else [])
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cheap_password_hashes() -> Iterator[None]:
+    """Argon2id with the least work, for the suite's thousands of logins: the same algorithm
+    and code paths, without a tenth of a second of CPU for each hash and check. Servers the
+    tests start in other processes keep the real cost."""
+    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(auth_services, "_hasher", cheap)
+        patch.setattr(auth_services, "_DUMMY_HASH", cheap.hash("not a real password"))
+        yield
 
 
 def _database_url(kind: str, tmp_path_factory: pytest.TempPathFactory) -> str:
