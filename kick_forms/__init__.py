@@ -9,6 +9,7 @@ from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import get_locale
 
 from kick_forms import config as config_module
+from kick_forms import incoming, urls
 from kick_forms.auth.services import SESSION_KEY, session_user
 from kick_forms.extensions import (
     babel,
@@ -37,8 +38,6 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     config_module.finalise(app.config)
     os.makedirs(app.instance_path, exist_ok=True)
     _trust_proxies(app)
-    from kick_forms import incoming, urls
-
     app.request_class = incoming.CleanRequest
     urls.init_app(app)  # its URL converters, before the blueprints add their rules
 

@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from kick_forms.redis_guard import client_options
+
 DEFAULT_SECRET_KEY = "dev-only-not-secret"  # noqa: S105  refused in production, see check()
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -212,8 +214,6 @@ def finalise(config: dict[str, Any]) -> None:
             ) from None
     storage = str(config["RATELIMIT_STORAGE_URI"])
     if storage.startswith(("redis://", "rediss://", "redis+unix://")):
-        from kick_forms.ops.redis_guard import client_options
-
         # A Redis that does not answer costs one request the timeout; then the limits count in
         # each process until Redis is tried again.
         guarded = client_options(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
+
 from flask import Flask, Response, current_app, make_response, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
@@ -10,6 +12,7 @@ from markupsafe import escape
 from werkzeug.exceptions import HTTPException, SecurityError
 
 from kick_forms import htmx
+from kick_forms.extensions import db
 from kick_forms.ops import faults
 from kick_forms.ops.logging import log_unexpected
 
@@ -146,10 +149,6 @@ def _handle_unexpected(error: Exception) -> Response:
 
 def _end_failed_transaction() -> None:
     """So that drawing the error page may still read (the user, say) if the database can."""
-    from contextlib import suppress
-
-    from kick_forms.extensions import db
-
     with suppress(Exception):  # the database is away: the page does without it
         db.session.rollback()
 

@@ -19,7 +19,9 @@ from datetime import datetime
 from pathlib import Path
 
 from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 PREFIX = "kick-forms-"
 SQLITE_SUFFIX = ".sqlite3.gz"
@@ -123,9 +125,6 @@ def has_data(url: str) -> bool:
 
 def database_revision(url: str) -> str | None:
     """The migration the database is at (``flask db current``), None without one."""
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.exc import SQLAlchemyError
-
     engine = create_engine(url)
     try:
         with engine.connect() as connection:

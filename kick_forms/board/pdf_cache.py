@@ -23,7 +23,7 @@ from typing import Protocol
 import redis
 from flask import Flask, current_app
 
-from kick_forms.ops import redis_guard
+from kick_forms import redis_guard
 
 logger = logging.getLogger("kick_forms.board")
 

@@ -157,3 +157,14 @@ class RegionSignIn(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     region: Mapped[Region] = relationship()
+
+    @classmethod
+    def of(cls, region: Region) -> RegionSignIn:
+        """The region's row, made when missing (a region without one has every rule off)."""
+        rules = db.session.get(cls, region.id)
+        if rules is None:
+            rules = cls(region_id=region.id, two_factor_for_admins=False,
+                        two_factor_for_all=False, sso_required=False)  # fmt: skip
+            db.session.add(rules)
+            db.session.flush()
+        return rules

@@ -23,12 +23,12 @@ import redis
 from flask import Flask, Response, current_app, g, request
 from sqlalchemy import func, select
 
+from kick_forms import redis_guard
 from kick_forms.config import ConfigError
 from kick_forms.extensions import db
 from kick_forms.models import OutboxMessage
 from kick_forms.models import Response as ConsultationResponse
 from kick_forms.models.response import ResponseStatus
-from kick_forms.ops import redis_guard
 
 logger = logging.getLogger("kick_forms.metrics")
 

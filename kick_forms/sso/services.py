@@ -136,10 +136,7 @@ def configure(
 ) -> RegionSignIn:
     """Save a region's provider after reading its discovery document; a blank secret keeps
     the stored one, and everything blank turns signing in through the region off."""
-    settings = region_sign_in(region)
-    if settings is None:
-        settings = RegionSignIn(region_id=region.id)
-        db.session.add(settings)
+    settings = RegionSignIn.of(region)
     if issuer or client_id:
         fetch_discovery(issuer, use_cache=False)
         settings.oidc_issuer = issuer

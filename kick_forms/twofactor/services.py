@@ -212,20 +212,9 @@ def reset(user: User) -> None:
     audit.record("twofactor.reset", f"user:{user.id}")
 
 
-def region_rules(region: Region) -> RegionSignIn:
-    """The region's sign-in row, made when missing (a region without one has every rule off)."""
-    rules = db.session.get(RegionSignIn, region.id)
-    if rules is None:
-        rules = RegionSignIn(region_id=region.id, two_factor_for_admins=False,
-                             two_factor_for_all=False, sso_required=False)  # fmt: skip
-        db.session.add(rules)
-        db.session.flush()
-    return rules
-
-
 def set_region_rules(region: Region, for_admins: bool, for_all: bool) -> RegionSignIn:
     """Who in the region must use a second factor; audited."""
-    rules = region_rules(region)
+    rules = RegionSignIn.of(region)
     rules.two_factor_for_admins = for_admins
     rules.two_factor_for_all = for_all
     audit.record("twofactor.region_rules", f"region:{region.id}", region,
