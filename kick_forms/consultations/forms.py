@@ -16,7 +16,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, NumberRange, Optional, Regexp
+from wtforms.validators import DataRequired, Email, NumberRange, Optional, Regexp
 
 from kick_forms.consultations.labels import QUESTION_KIND_LABELS
 from kick_forms.forms import LocalDateTimeField, MultiCheckboxField, length_limit
@@ -27,6 +27,7 @@ from kick_forms.models.consultation import (
     LONG_TEXT_MAX,
     OPTION_MAX,
     OPTIONS_MAX,
+    REGISTRY_NUMBER_MAX,
     SCALE_LABEL_MAX,
     SECTION_DESCRIPTION_MAX,
     SLUG_MAX,
@@ -102,6 +103,31 @@ class ConsultationForm(FlaskForm):
         default="when_published",
     )
     board_live = BooleanField(_l("While open, the summary updates itself for its readers"))
+    review_before_publishing = BooleanField(
+        _l("Review free-text answers and attached statements before they appear in public"),
+        description=_l(
+            "Figures are public at once. Texts and files wait in a queue until you publish, "
+            "hide or redact them."
+        ),
+    )
+    registry_number = StringField(
+        _l("Registration number (diarienummer)"),
+        description=_l("As your records system writes it, e.g. RS 2026/1234. Optional."),
+        validators=[length_limit(REGISTRY_NUMBER_MAX)],
+        render_kw={"spellcheck": "false"},
+    )
+    registrar_email = StringField(
+        _l("The registrar's e-mail address"),
+        description=_l(
+            "Optional. Each answer that arrives is sent there as a PDF, for registration."
+        ),
+        validators=[
+            Optional(),
+            length_limit(254),
+            Email(_l("Enter an e-mail address like name@region.se."), check_deliverability=False),
+        ],
+        render_kw={"type": "email", "autocomplete": "off", "spellcheck": "false"},
+    )
 
     def validate(self, extra_validators=None) -> bool:  # type: ignore[no-untyped-def]
         valid = super().validate(extra_validators)

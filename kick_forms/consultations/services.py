@@ -85,6 +85,9 @@ class Settings:
     code_step_key: str | None
     board_visibility: str = "when_published"
     board_live: bool = False
+    review_before_publishing: bool = False
+    registry_number: str | None = None
+    registrar_email: str | None = None
 
 
 def _apply_settings(consultation: Consultation, region: Region, settings: Settings) -> None:
@@ -110,6 +113,9 @@ def _apply_settings(consultation: Consultation, region: Region, settings: Settin
     consultation.code_step_key = settings.code_step_key or None
     consultation.board_visibility = settings.board_visibility
     consultation.board_live = settings.board_live
+    consultation.review_before_publishing = settings.review_before_publishing
+    consultation.registry_number = (settings.registry_number or "").strip() or None
+    consultation.registrar_email = (settings.registrar_email or "").strip() or None
     consultation.culture_areas = list(
         db.session.scalars(
             select(CultureArea).where(CultureArea.key.in_(settings.culture_area_keys))

@@ -116,6 +116,9 @@ def _settings_from(form: ConsultationForm) -> builder.Settings:
         code_step_key=form.code_step.data or None,
         board_visibility=form.board_visibility.data or "when_published",
         board_live=bool(form.board_live.data),
+        review_before_publishing=bool(form.review_before_publishing.data),
+        registry_number=form.registry_number.data,
+        registrar_email=form.registrar_email.data,
     )
 
 

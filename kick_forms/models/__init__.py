@@ -48,11 +48,13 @@ from kick_forms.models.reference import (
 from kick_forms.models.response import (
     Answer,
     AnswerOption,
+    Channel,
     Attachment,
     Response,
     ResponseContact,
     ResponseStatus,
     ResponseVersion,
+    ReviewState,
 )
 from kick_forms.models.user import (
     AccountToken,
@@ -85,6 +87,7 @@ __all__ = [
     "BoardVisibility",
     "Answer",
     "AnswerOption",
+    "Channel",
     "Attachment",
     "OutboxMessage",
     "Outcome",
@@ -92,6 +95,7 @@ __all__ = [
     "ResponseContact",
     "ResponseStatus",
     "ResponseVersion",
+    "ReviewState",
     "CodeLevel",
     "EmbedOrigin",
     "RegionTheme",

@@ -48,6 +48,7 @@ class QuestionKind(enum.StrEnum):
 # Limits shared by the forms, the templates (counters) and the answering flow.
 TITLE_MAX = 200
 SLUG_MAX = 80
+REGISTRY_NUMBER_MAX = 60
 INTRO_MAX = 20_000
 SECTION_DESCRIPTION_MAX = 2_000
 LABEL_MAX = 500
@@ -91,6 +92,14 @@ class Consultation(db.Model):
     )
     board_live: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
     feedback_published_at: Mapped[datetime | None]
+    # The region's diarienummer for the consultation, as its records system writes it.
+    registry_number: Mapped[str | None] = mapped_column(String(REGISTRY_NUMBER_MAX))
+    # The registrar's mailbox, told of each answer as it arrives, with the answer as PDF.
+    registrar_email: Mapped[str | None] = mapped_column(String(254))
+    # Free texts and statements appear on the board only once staff have reviewed them.
+    review_before_publishing: Mapped[bool] = mapped_column(
+        default=False, server_default=sa_false()
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -27,3 +27,5 @@ class OutboxMessage(db.Model):
     sent_at: Mapped[datetime | None]
     failed_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
+    # A file made when the message is sent, named "kind:reference" (see mail.attachments).
+    attachment_source: Mapped[str | None] = mapped_column(String(120))

@@ -32,6 +32,33 @@ class ResponseStatus(enum.StrEnum):
     WITHDRAWN = "withdrawn"
 
 
+class Channel(enum.StrEnum):
+    """How an answer reached the region: through the form, or entered by staff from a mail, a
+    letter or a meeting."""
+
+    FORM = "form"
+    EMAIL = "email"
+    POST = "post"
+    MEETING = "meeting"
+
+
+class ReviewState(enum.StrEnum):
+    """Whether a free-text answer or an attached statement may appear in public.
+
+    ``PENDING`` items are public unless the consultation reviews before publishing; ``HIDDEN``
+    ones never are; ``REDACTED`` text is public only in its redacted form.
+    """
+
+    PENDING = "pending"
+    PUBLISHED = "published"
+    HIDDEN = "hidden"
+    REDACTED = "redacted"
+
+
+REVIEW_NOTE_MAX = 300
+REVIEW_STATES = "review_state IN ('pending', 'published', 'hidden', 'redacted')"
+
+
 ORGANISATION_NAME_MAX = 200
 CONTACT_NAME_MAX = 120
 EMAIL_MAX = 254
@@ -67,6 +94,7 @@ class Response(db.Model):
 
     __table_args__ = (
         CheckConstraint("status IN ('draft', 'submitted', 'withdrawn')", name="status"),
+        CheckConstraint("channel IN ('form', 'email', 'post', 'meeting')", name="channel"),
         # The board's newest free-text answers, and an organisation's other responses.
         Index("ix_response_submitted", "consultation_id", "status", "submitted_at"),
         Index("ix_response_organisation", "consultation_id", "organisation_key"),
@@ -94,6 +122,9 @@ class Response(db.Model):
     current_version_id: Mapped[int | None] = mapped_column(
         ForeignKey("response_version.id", use_alter=True, ondelete="SET NULL")
     )
+    channel: Mapped[str] = mapped_column(String(16), default=Channel.FORM, server_default="form")
+    # The staff member who entered an answer that arrived by mail, post or at a meeting.
+    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
 
     consultation = relationship("Consultation")
     municipality: Mapped[Municipality | None] = relationship()
@@ -168,14 +199,37 @@ class ResponseVersion(db.Model):
     number: Mapped[int]
     submit_nonce: Mapped[str] = mapped_column(String(64), unique=True)
     submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # When an answer entered by staff reached the region, if not when it was entered.
+    received_at: Mapped[datetime | None]
 
     response: Mapped[Response] = relationship(back_populates="versions", foreign_keys=[response_id])
     attachments: Mapped[list[Attachment]] = relationship(
         secondary=version_attachment, order_by="Attachment.id"
     )
 
+    @property
+    def arrived_at(self) -> datetime:
+        """The date of arrival of this incoming document."""
+        return self.received_at or self.submitted_at
 
-class Answer(db.Model):
+    @property
+    def reference(self) -> str:
+        """The incoming document's reference: the response's, and which version it is."""
+        return f"{self.response.reference}-{self.number}"
+
+
+class Reviewed:
+    """Columns of an item staff may review before it appears in public."""
+
+    review_state: Mapped[str] = mapped_column(
+        String(16), default=ReviewState.PENDING, server_default="pending"
+    )
+    review_note: Mapped[str | None] = mapped_column(String(REVIEW_NOTE_MAX))
+    reviewed_at: Mapped[datetime | None]
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+
+
+class Answer(Reviewed, db.Model):
     """The answer to one question: in the working draft (no version) or in a submitted version."""
 
     __table_args__ = (
@@ -188,6 +242,7 @@ class Answer(db.Model):
             postgresql_where=text("version_id IS NULL"),
         ),
         UniqueConstraint("version_id", "question_id"),
+        CheckConstraint(REVIEW_STATES, name="review_state"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -204,6 +259,8 @@ class Answer(db.Model):
     number_value: Mapped[int | None]
     choice_value: Mapped[str | None] = mapped_column(String(16))
     other_text: Mapped[str | None] = mapped_column(String(OTHER_TEXT_MAX))
+    # What the public sees of a redacted text; the original stays for the records.
+    redacted_text: Mapped[str | None] = mapped_column(Text)
 
     options: Mapped[list[AnswerOption]] = relationship(
         back_populates="answer", cascade="all, delete-orphan"
@@ -223,9 +280,11 @@ class AnswerOption(db.Model):
     answer: Mapped[Answer] = relationship(back_populates="options")
 
 
-class Attachment(db.Model):
+class Attachment(Reviewed, db.Model):
     """A written statement attached to a response, stored in the database so every app server
     sees it."""
+
+    __table_args__ = (CheckConstraint(REVIEW_STATES, name="review_state"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     response_id: Mapped[int] = mapped_column(
