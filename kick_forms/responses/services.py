@@ -215,6 +215,15 @@ def _new_version(
         raise AnsweringError(_l("The answer has been withdrawn."))
     if answer_problems(response, answers=answers):
         raise AnsweringError(_l("Some answers need attention before you can send them."))
+    return record_version(response, answers, nonce, now)
+
+
+def record_version(
+    response: Response, answers: dict[int, Answer], nonce: str, now: datetime
+) -> ResponseVersion:
+    """Make the working copy a submitted version: the one way an answer reaches the region,
+    sent by the organisation or entered by staff. Call it inside ``tally.kept_for``."""
+    consultation = response.consultation
     number = len(response.versions) + 1
     version = ResponseVersion(
         response=response,
