@@ -136,6 +136,7 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from kick_forms import embed
+    from kick_forms.accessibility import bp as accessibility_bp
     from kick_forms.alliances import bp as alliances_bp
     from kick_forms.alliances import staff_bp as alliances_staff_bp
     from kick_forms.api import bp as api_bp
@@ -168,6 +169,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(consultations_bp)
     app.register_blueprint(organisations_bp)
     app.register_blueprint(privacy_bp)
+    app.register_blueprint(accessibility_bp)
     app.register_blueprint(registration_bp)
     app.register_blueprint(registration_staff_bp)
     app.register_blueprint(invitations_bp)

@@ -76,6 +76,16 @@ def defaults(instance_path: str) -> dict[str, Any]:
         # Contact persons of an organisation with no activity for this long are deleted by
         # ``flask kick purge`` (about three years by default).
         "CONTACT_RETENTION_DAYS": 1095,
+        # Who operates this installation, for the privacy notice and the accessibility
+        # statement; the demo's operator by default. ACCESSIBILITY_EMAIL, which gets the
+        # statement's reports, is OPERATOR_EMAIL when left empty.
+        "OPERATOR_NAME": "Ideell kulturallians",
+        "OPERATOR_ORG_NUMBER": "",
+        "OPERATOR_ADDRESS": "",
+        "OPERATOR_EMAIL": "kontakt@demo.kickforms.se",
+        "OPERATOR_PHONE": "",
+        "OPERATOR_DPO_EMAIL": "dataskydd@demo.kickforms.se",
+        "ACCESSIBILITY_EMAIL": "",
         # Outgoing mail, sent by ``flask kick outbox`` from the outbox table.
         "MAIL_SERVER": "localhost",
         "MAIL_PORT": 25,
@@ -229,6 +239,7 @@ def finalise(config: dict[str, Any]) -> None:
         raise ConfigError(f"KICK_LOG_FORMAT must be text or json, not {config['LOG_FORMAT']!r}.")
     config["LOG_LEVEL"] = str(config["LOG_LEVEL"]).upper()
     config["TRUSTED_HOSTS"] = trusted_hosts(config["TRUSTED_HOSTS"], config["PUBLIC_URL"])
+    config["ACCESSIBILITY_EMAIL"] = config["ACCESSIBILITY_EMAIL"] or config["OPERATOR_EMAIL"]
     if config["ENV"] == "production":
         if config["SECRET_KEY"] in (DEFAULT_SECRET_KEY, "", None) or len(config["SECRET_KEY"]) < 32:
             raise ConfigError(

@@ -41,6 +41,7 @@ EXPECTED: dict[str, tuple | dict[str, tuple]] = {
     # Public pages and forms: anyone, logged in or not.
     **dict.fromkeys(
         [
+            "accessibility.report_sent", "accessibility.statement",
             "alliances.list_page", "api.consultations", "api.openapi", "api.regions",
             "auth.login", "auth.logout", "board.overview", "embed.form", "embed.resume",
             "embed.start", "embed.theme_css", "method.code", "ops.healthz", "ops.readyz",

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
+from kick_forms.accessibility.services import operator
 from kick_forms.consultations.permissions import staff_region
 from kick_forms.models import OrganisationContact, Region, Role
 from kick_forms.organisations.services import region_contact, region_organisation
@@ -30,7 +31,7 @@ def retention_text(days: int) -> str:
 @bp.route("/integritet")
 def notice():
     retention = retention_text(current_app.config["CONTACT_RETENTION_DAYS"])
-    return render_template("privacy/notice.html", retention=retention)
+    return render_template("privacy/notice.html", retention=retention, operator=operator())
 
 
 def _contact(region: Region, organisation_id: int, contact_id: int) -> OrganisationContact:
