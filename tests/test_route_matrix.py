@@ -138,6 +138,7 @@ EXPECTED: dict[str, tuple | dict[str, tuple]] = {
             "consultations.feedback_save", "consultations.question_delete",
             "consultations.question_duplicate", "consultations.question_edit",
             "consultations.question_move", "consultations.question_new",
+            "consultations.response_enter",
             "consultations.section_delete", "consultations.section_duplicate",
             "consultations.section_edit", "consultations.section_move",
             "consultations.section_new", "dialogue.meeting_add", "dialogue.meeting_delete",

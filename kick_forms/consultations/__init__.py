@@ -3,4 +3,8 @@ from flask import Blueprint
 bp = Blueprint("consultations", __name__, url_prefix="/admin")
 
 from kick_forms.board import export_views  # noqa: E402,F401  registers the staff exports
-from kick_forms.consultations import response_views, views  # noqa: E402,F401  registers the routes
+from kick_forms.consultations import (  # noqa: E402,F401  registers the routes
+    entry_views,
+    response_views,
+    views,
+)

@@ -26,6 +26,7 @@ def response_list(region_slug: str, consultation_id: int):
         category=request.args.get("category", ""),
         municipality=request.args.get("municipality", ""),
         search=request.args.get("q", "")[:100],
+        channel=request.args.get("channel", ""),
     )
     return htmx.render(
         "consultations/responses.html",

@@ -8,7 +8,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
 from kick_forms.extensions import db
-from kick_forms.models import Consultation, Response, ResponseStatus
+from kick_forms.models import Channel, Consultation, Response, ResponseStatus
 from kick_forms.models.response import where_from
 
 
@@ -18,16 +18,19 @@ class ResponseFilter:
     category: str = ""
     municipality: str = ""
     search: str = ""
+    channel: str = ""
 
     @property
     def active(self) -> bool:
-        return any((self.status, self.category, self.municipality, self.search))
+        return any((self.status, self.category, self.municipality, self.search, self.channel))
 
 
 def _filtered(consultation: Consultation, chosen: ResponseFilter) -> Select:
     query = select(Response).where(Response.consultation_id == consultation.id)
     if chosen.status in set(ResponseStatus):
         query = query.where(Response.status == chosen.status)
+    if chosen.channel in set(Channel):
+        query = query.where(Response.channel == chosen.channel)
     query = where_from(query, chosen.category, chosen.municipality)
     if chosen.search.strip():
         words = chosen.search.strip().lower()
@@ -39,7 +42,11 @@ def list_responses(consultation: Consultation, chosen: ResponseFilter) -> list[R
     """The consultation's responses that match the filter, the latest activity first."""
     query = (
         _filtered(consultation, chosen)
-        .options(selectinload(Response.categories), selectinload(Response.municipality))
+        .options(
+            selectinload(Response.categories),
+            selectinload(Response.municipality),
+            selectinload(Response.current_version),
+        )
         .order_by(Response.saved_at.desc(), Response.id.desc())
     )
     return list(db.session.scalars(query))
