@@ -17,7 +17,9 @@ from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
 from typing import TypeVar
+from urllib.parse import urlsplit, urlunsplit
 
+import psycopg
 import pytest
 from aiosmtpd.controller import Controller
 from argon2 import PasswordHasher
@@ -25,6 +27,7 @@ from flask import Flask, current_app, has_app_context
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 
 from kick_forms import create_app
 from kick_forms.auth import services as auth_services
@@ -49,6 +52,43 @@ REFERENCE_TABLES = {
 }  # fmt: skip
 
 DATABASES = ["sqlite"] + (["postgresql"] if os.environ.get("KICK_TEST_DATABASE_URL") else [])
+
+
+def worker_suffix() -> str:
+    """ "_gw0", "_gw1"… under pytest-xdist, so that workers' databases never meet; else ""."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    return f"_{worker}" if worker else ""
+
+
+def postgresql_server(url: str) -> str:
+    """The maintenance database of the server of ``url``: where databases are made and dropped."""
+    server = make_url(url).set(drivername="postgresql", database="postgres")
+    return server.render_as_string(hide_password=False)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Under pytest-xdist each worker gets a PostgreSQL database and a Redis database of its
+    own, made from the ones given, before any test module reads them."""
+    suffix = worker_suffix()
+    if not suffix:
+        return
+    if shared := os.environ.get("KICK_TEST_DATABASE_URL"):
+        url = make_url(shared)
+        name = f"{url.database}{suffix}"
+        with psycopg.connect(postgresql_server(shared), autocommit=True) as connection:
+            exists = connection.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", (name,)
+            ).fetchone()
+            if not exists:
+                connection.execute(f'CREATE DATABASE "{name}"')
+        os.environ["KICK_TEST_DATABASE_URL"] = url.set(database=name).render_as_string(
+            hide_password=False
+        )
+    if redis_url := os.environ.get("KICK_TEST_REDIS_URL"):
+        parts = urlsplit(redis_url)
+        base = int(parts.path.strip("/") or 0)
+        index = (base - int(suffix.removeprefix("_gw"))) % 16
+        os.environ["KICK_TEST_REDIS_URL"] = urlunsplit(parts._replace(path=f"/{index}"))
 
 
 @pytest.fixture(scope="session", autouse=True)

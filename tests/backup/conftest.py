@@ -11,17 +11,16 @@ import psycopg
 import pytest
 from sqlalchemy.engine import make_url
 
-from tests.conftest import DATABASES, migrate_with_reference_data
+from tests.conftest import DATABASES, migrate_with_reference_data, postgresql_server, worker_suffix
 
-OWN_DATABASE = "kick_backup_test"
+OWN_DATABASE = f"kick_backup_test{worker_suffix()}"
 
 
 @contextlib.contextmanager
 def _own_postgresql() -> Iterator[str]:
     shared = make_url(os.environ["KICK_TEST_DATABASE_URL"])
     # The maintenance database of the same server creates and drops ours.
-    server = shared.set(drivername="postgresql", database="postgres")
-    server = server.render_as_string(hide_password=False)
+    server = postgresql_server(os.environ["KICK_TEST_DATABASE_URL"])
     with psycopg.connect(server, autocommit=True) as connection:
         connection.execute(f"DROP DATABASE IF EXISTS {OWN_DATABASE} WITH (FORCE)")
         connection.execute(f"CREATE DATABASE {OWN_DATABASE}")

@@ -14,9 +14,9 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from kick_forms.extensions import db
-from tests.conftest import make_app, make_consultation
+from tests.conftest import make_app, make_consultation, postgresql_server, worker_suffix
 
-SCRATCH = "kick_ops_restore"
+SCRATCH = f"kick_ops_restore{worker_suffix()}"
 
 
 def _backup_of_the_test_database(app, directory: Path) -> Path:  # type: ignore[no-untyped-def]
@@ -39,8 +39,7 @@ def _slugs(url: str) -> list[str]:
 @contextlib.contextmanager
 def _scratch_postgresql(url: str) -> Iterator[str]:
     """A new, empty PostgreSQL database on the same server, dropped afterwards."""
-    server = make_url(url).set(drivername="postgresql", database="postgres")
-    server_url = server.render_as_string(hide_password=False)
+    server_url = postgresql_server(url)
     with psycopg.connect(server_url, autocommit=True) as connection:
         connection.execute(f"DROP DATABASE IF EXISTS {SCRATCH} WITH (FORCE)")
         connection.execute(f"CREATE DATABASE {SCRATCH}")
