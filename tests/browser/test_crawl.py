@@ -78,6 +78,7 @@ SENT_EMPTY = [
     ("/embed/r/kronoberg/c/{slug}/respond", "Börja svara"),
     ("/r/kronoberg/register", "Skicka ansökan"),
     ("/admin/password/forgot", "Skicka länken"),
+    ("/tillganglighet", "Skicka rapporten"),
 ]
 
 SKIP = re.compile(
