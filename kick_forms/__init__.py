@@ -150,6 +150,7 @@ def _register_blueprints(app: Flask) -> None:
     from kick_forms.ops.views import bp as ops_bp
     from kick_forms.organisations import bp as organisations_bp
     from kick_forms.privacy.views import bp as privacy_bp
+    from kick_forms.records import views as records
     from kick_forms.regions import bp as regions_bp
     from kick_forms.registration import bp as registration_bp
     from kick_forms.registration import staff_bp as registration_staff_bp
@@ -183,6 +184,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(sso_bp)
     app.register_blueprint(staff_bp)
     app.register_blueprint(twofactor_bp)
+    records.init_app(app)  # its routes, and the registrar's mail's PDF
     # Probes and scrapers ask often, from a few addresses.
     limiter.exempt(ops_bp)
     app.register_blueprint(ops_bp)

@@ -8,10 +8,12 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from kick_forms.auth.services import create_user, find_user, grant_role
+from kick_forms.consultations import entry_services as entering
 from kick_forms.consultations import services as builder
 from kick_forms.extensions import db
 from kick_forms.models import (
     BoardVisibility,
+    Channel,
     Consultation,
     ConsultationStatus,
     QuestionKind,
@@ -196,6 +198,7 @@ def load_demo_data(with_answers: bool = False) -> list[tuple[str, str]]:
         _demo_register(consultation.region)
     if with_answers and consultation is not None:
         _demo_answers(consultation)
+        _demo_answer_by_post(consultation)
     db.session.flush()
     return logins
 
@@ -313,3 +316,22 @@ def _demo_answers(consultation: Consultation) -> None:
                 form.add(field, DEMO_TEXTS[index])
         save_answers(response, consultation.questions, form, now)
         submit_response(response, f"demo-submit-{index}", now, "")
+
+
+def _demo_answer_by_post(consultation: Consultation) -> None:
+    """A letter that the region's staff registered: the staff pages show how it arrived."""
+    now = utcnow()
+    local_now = to_local(now)
+    assert local_now is not None
+    staff = find_user("admin@kronoberg.demo.kickforms.se")
+    assert staff is not None
+    form = MultiDict()
+    for question in consultation.questions:
+        kind = QuestionKind(question.kind)
+        if kind == QuestionKind.SCALE:
+            form.add(f"q-{question.id}", "3")
+        elif kind == QuestionKind.LONG_TEXT:
+            form.add(f"q-{question.id}", "Teatern i Lessebo behöver en scen som går att värma.")
+    who = Respondent("Lessebo bruksteater", None, "0761", ["amateur_theatre"], "", "", True)
+    entry = entering.Entry(who, Channel.POST, local_now.date() - timedelta(days=3))
+    entering.enter_response(consultation, None, entry, form, staff.id, "demo-post", now)

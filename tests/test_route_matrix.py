@@ -152,6 +152,12 @@ EXPECTED: dict[str, tuple | dict[str, tuple]] = {
         ],
         STAFF_WRITE,
     ),
+    # The records of sent answers: the region's staff download them. The archive package names
+    # every contact person, so it is for editors; before the results are published it is 409.
+    **dict.fromkeys(
+        ["records.answer_pdf", "records.answers_zip", "records.incoming_list"], STAFF_READ
+    ),
+    "records.archive_package": STAFF_WRITE,
     # Which websites may frame the region's forms, and how they look: the region's admins.
     **dict.fromkeys(
         [

@@ -53,6 +53,7 @@ from kick_forms.models import (
     Section,
 )
 from kick_forms.models.response import version_attachment
+from kick_forms.records.labels import channel_label
 from kick_forms.timeutil import to_local
 
 Cell = str | int | datetime | None
@@ -98,12 +99,16 @@ def response_table(consultation: Consultation) -> Table:
     responses = db.session.scalars(
         select(Response)
         .where(Response.id.in_(_submitted(consultation)))
-        .options(joinedload(Response.municipality), selectinload(Response.categories))
+        .options(
+            joinedload(Response.municipality),
+            joinedload(Response.current_version),
+            selectinload(Response.categories),
+        )
         .order_by(Response.submitted_at, Response.id)
     ).all()
     answers = _current_answers(consultation)
-    columns = _response_columns()
-    for number, question in _numbered_questions(consultation):
+    columns = _response_columns() + _record_columns(consultation)
+    for number, question in numbered_questions(consultation):
         columns += _question_columns(number, question)
     return Table(
         headers=[column.header for column in columns],
@@ -137,7 +142,7 @@ def _current_answers(consultation: Consultation) -> dict[int, dict[int, AnswerRo
     return by_response
 
 
-def _numbered_questions(consultation: Consultation) -> list[tuple[str, Question]]:
+def numbered_questions(consultation: Consultation) -> list[tuple[str, Question]]:
     """Questions in form order with the number the form shows, e.g. "2.3"."""
     sections = db.session.scalars(
         select(Section)
@@ -152,7 +157,7 @@ def _numbered_questions(consultation: Consultation) -> list[tuple[str, Question]
     ]
 
 
-def _local(moment: datetime | None) -> datetime | None:
+def local_minute(moment: datetime | None) -> datetime | None:
     """Stockholm wall-clock time to the minute, as both formats show it."""
     local = to_local(moment)
     return local.replace(tzinfo=None, second=0, microsecond=0) if local else None
@@ -178,8 +183,36 @@ def _response_columns() -> list[Column]:
             _("Published under the name"),
             lambda response, _answers: _("Yes") if response.may_publish_name else _("No"),
         ),
-        Column(_("Sent"), lambda response, _answers: _local(response.submitted_at)),
-        Column(_("Changed"), lambda response, _answers: _local(response.amended_at)),
+        Column(_("Sent"), lambda response, _answers: local_minute(response.submitted_at)),
+        Column(_("Changed"), lambda response, _answers: local_minute(response.amended_at)),
+    ]
+
+
+def _record_columns(consultation: Consultation) -> list[Column]:
+    """What a registrar needs to match a row with the region's records: the consultation's
+    diarienummer, and the incoming document (the current version) with its date of arrival."""
+    return [
+        Column(
+            _("Registration number (diarienummer)"),
+            lambda _response, _answers: consultation.registry_number or "",
+        ),
+        Column(
+            _("Document reference"),
+            lambda response, _answers: (
+                f"{response.reference}-{response.current_version.number}"
+                if response.current_version
+                else ""
+            ),
+        ),
+        Column(
+            _("Arrived"),
+            lambda response, _answers: (
+                local_minute(response.current_version.arrived_at)
+                if response.current_version
+                else None
+            ),
+        ),
+        Column(_("Channel"), lambda response, _answers: channel_label(response.channel)),
     ]
 
 
@@ -326,19 +359,19 @@ def attachments_zip(consultation: Consultation) -> bytes:
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for attachment in attachments:
             reference = attachment.response.reference
-            name = _unique(f"{reference}-{_base_name(attachment.filename)}", used)
-            info = zipfile.ZipInfo(name, date_time=_zip_time(attachment.created_at))
+            name = unique_name(f"{reference}-{base_name(attachment.filename)}", used)
+            info = zipfile.ZipInfo(name, date_time=zip_time(attachment.created_at))
             info.compress_type = zipfile.ZIP_DEFLATED
             archive.writestr(info, attachment.data)
     return buffer.getvalue()
 
 
-def _base_name(filename: str) -> str:
+def base_name(filename: str) -> str:
     # A name is shown to the person who unpacks the archive; never a path into their disk.
     return filename.replace("\\", "/").rsplit("/", 1)[-1] or "file"
 
 
-def _unique(name: str, used: set[str]) -> str:
+def unique_name(name: str, used: set[str]) -> str:
     stem, dot, extension = name.rpartition(".")
     if not dot:
         stem, extension = name, ""
@@ -350,7 +383,7 @@ def _unique(name: str, used: set[str]) -> str:
     return candidate
 
 
-def _zip_time(moment: datetime) -> tuple[int, int, int, int, int, int]:
+def zip_time(moment: datetime) -> tuple[int, int, int, int, int, int]:
     local = to_local(moment) or moment
     return (max(local.year, 1980), local.month, local.day, local.hour, local.minute, local.second)
 
@@ -360,8 +393,18 @@ def download_name(consultation: Consultation, word: str, extension: str) -> str:
     return f"{consultation.slug}-{'-'.join(word.lower().split())}.{extension}"
 
 
-def render_pdf(html: str, base_url: str, static_folder: str, static_url_path: str) -> bytes:
-    """HTML as a PDF with real text; stylesheets are read from the static folder, not fetched."""
+def render_pdf(
+    html: str,
+    base_url: str,
+    static_folder: str,
+    static_url_path: str,
+    variant: str | None = None,
+) -> bytes:
+    """HTML as a PDF with real text; stylesheets are read from the static folder, not fetched.
+
+    ``variant`` asks for a PDF standard, e.g. "pdf/a-2b" for records an archive keeps: the
+    fonts are embedded either way, and PDF/A adds the colour profile and XMP metadata.
+    """
     # Imported here: loading Pango costs every worker and test app half a second at start.
     from weasyprint import HTML
 
@@ -369,7 +412,8 @@ def render_pdf(html: str, base_url: str, static_folder: str, static_url_path: st
     # warning per rule on every PDF would drown the log.
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     fetcher = _static_fetcher(base_url, static_folder, static_url_path)
-    return HTML(string=html, base_url=base_url, url_fetcher=fetcher).write_pdf()
+    document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
+    return document.write_pdf(pdf_variant=variant) if variant else document.write_pdf()
 
 
 def _static_fetcher(base_url: str, static_folder: str, static_url_path: str):  # type: ignore[no-untyped-def]

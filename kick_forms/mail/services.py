@@ -10,6 +10,11 @@ so a worker that dies mid-batch leaves exactly the accepted messages marked sent
 to stop finishes the message in hand and gives the rest back at once. What remains is the moment
 between the server's "250" and that commit: a message accepted then can go out twice, with the
 same ``Message-ID``.
+
+A message may carry a file made when it is sent (an answer as PDF), named by the message's
+``attachment_source`` as "kind:reference". The area that knows how to make a kind registers it
+with ``register_attachment`` at start; this module knows no area. A file that cannot be made
+holds the message back like a refusing server would: tried again later, with the error kept.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ import smtplib
 import ssl
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -62,6 +67,23 @@ MESSAGE_ERRORS = (
 )
 
 
+# What a registered kind makes of a reference: (file name, media type, content), or None when
+# the thing it names is gone.
+AttachmentFile = tuple[str, str, bytes]
+AttachmentRenderer = Callable[[str], AttachmentFile | None]
+_attachment_renderers: dict[str, AttachmentRenderer] = {}
+
+
+class AttachmentUnavailable(Exception):
+    """The file a message should carry could not be made now."""
+
+
+def register_attachment(kind: str, render: AttachmentRenderer) -> None:
+    """Let messages whose ``attachment_source`` is "kind:reference" carry what ``render`` makes
+    of the reference when they are sent."""
+    _attachment_renderers[kind] = render
+
+
 @dataclass
 class SendReport:
     sent: int = 0
@@ -83,6 +105,7 @@ class _Mail:
     body_text: str
     body_html: str | None
     created_at: datetime
+    attachment_source: str | None = None
 
 
 def one_line(value: object) -> str:
@@ -97,10 +120,13 @@ def enqueue_mail(
     body_text: str,
     body_html: str | None = None,
     now: datetime | None = None,
+    attachment_source: str | None = None,
 ) -> OutboxMessage:
     """Queue a message in the caller's transaction, so it is sent only if the event commits.
 
     The subject is folded to one line: it is made of names and titles people typed.
+    ``attachment_source`` ("kind:reference", see ``register_attachment``) names a file made
+    when the message is sent.
     """
     # A line break in the address would fail at every sending attempt; refuse it while the
     # caller can still tell the user.
@@ -115,6 +141,7 @@ def enqueue_mail(
         body_html=body_html,
         created_at=now,
         next_attempt_at=now,
+        attachment_source=attachment_source,
     )
     db.session.add(message)
     db.session.flush()
@@ -177,9 +204,12 @@ def _lease_due(now: datetime, limit: int) -> list[_Mail]:
     )
     messages = db.session.scalars(due).all()
     batch = [
-        _Mail(m.id, m.to_address, m.subject, m.body_text, m.body_html, m.created_at)
+        _Mail(
+            m.id, m.to_address, m.subject, m.body_text, m.body_html, m.created_at,
+            m.attachment_source,
+        )
         for m in messages
-    ]
+    ]  # fmt: skip
     for message in messages:
         message.locked_until = now + LEASE
     db.session.commit()
@@ -208,6 +238,18 @@ def _send_batch(
             except ValueError as exc:
                 # Building fails the same way every time: no point in trying again.
                 _record_failure(mail, exc, now, report, permanent=True)
+                continue
+            try:
+                _attach(email, mail.attachment_source)
+            except Exception as exc:
+                # Never sent without its file: the next run tries to make it again.
+                db.session.rollback()
+                logger.warning(
+                    "The file of outbox message %d could not be made (%s)",
+                    mail.id,
+                    type(exc).__name__,
+                )
+                _record_failure(mail, exc, now, report)
                 continue
             try:
                 if smtp is None:
@@ -259,6 +301,22 @@ def _build_email(mail: _Mail, config: Mapping[str, Any], now: datetime) -> Email
             mail.body_html, subtype="html", charset="utf-8", cte="quoted-printable"
         )
     return email
+
+
+def _attach(email: EmailMessage, source: str | None) -> None:
+    """Add the file the message's source names, made now; raise if it cannot be made."""
+    if not source:
+        return
+    kind, _sep, reference = source.partition(":")
+    render = _attachment_renderers.get(kind)
+    if render is None:
+        raise AttachmentUnavailable(f"no maker for files of kind {kind!r}")
+    made = render(reference)
+    if made is None:
+        raise AttachmentUnavailable(f"{source} names nothing that exists")
+    filename, mimetype, data = made
+    maintype, _sep, subtype = mimetype.partition("/")
+    email.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
 
 
 def _connect(config: Mapping[str, Any]) -> smtplib.SMTP:

@@ -29,6 +29,7 @@ from kick_forms.models import (
     ResponseStatus,
     ResponseVersion,
 )
+from kick_forms.records.services import notify_registrar
 from kick_forms.refusal import Refused
 from kick_forms.responses import answers as answer_rules
 from kick_forms.tokens import hash_token, new_token
@@ -202,6 +203,7 @@ def submit_response(
         answers = draft_answers(response)
         version = _new_version(response, answers, nonce, now)
     _mail_receipt(response, version, answers, link, now)
+    notify_registrar(version, now)
     return version, True
 
 
