@@ -3,7 +3,8 @@
 An entered answer is a response like any other: its version is made by ``record_version``
 inside ``tally.kept_for``, as a sent answer's is, so the board, the API and the records count it
 once. It differs in three ways: it has no private link (nobody can change it from outside), it
-is marked with its channel and its date of arrival, and no receipt is mailed.
+is marked with its channel and its date of arrival, and no receipt is mailed (the registrar's
+mailbox is told, as of any answer).
 
 Files chosen before the form is complete are kept in a response that has no version yet (a
 staged entry), so that a form with errors, or files attached one at a time to stay under the
@@ -40,6 +41,7 @@ from kick_forms.models import (
     ResponseStatus,
 )
 from kick_forms.models.response import ORGANISATION_NAME_MAX
+from kick_forms.records.services import notify_registrar
 from kick_forms.refusal import Refused
 from kick_forms.responses import answers as answer_rules
 from kick_forms.responses import attachments as files
@@ -310,6 +312,7 @@ def enter_response(
         answers = answering.draft_answers(response)
         version = answering.record_version(response, answers, nonce, now)
         version.received_at = arrival_moment(entry.received_on)
+    notify_registrar(version, now)
     audit.record(
         "response.enter",
         f"response:{response.id}",

@@ -335,3 +335,15 @@ def test_registering_is_in_the_audit_log_without_personal_data(client, consultat
     assert event.subject == f"response:{response.id}" and event.detail == "channel=post"
     assert event.region_id == consultation.region_id
     assert "Maja" not in event.detail + event.subject
+
+
+def test_the_registrar_is_told_and_the_contact_gets_no_receipt(client, consultation):
+    consultation.registrar_email = "registrator@kronoberg.example.se"
+    db.session.commit()
+    _editor(client)
+    client.post(_url(consultation), data=_form(client, consultation))
+    (response,) = _entered()
+    mails = db.session.scalars(db.select(OutboxMessage)).all()
+    assert [mail.to_address for mail in mails] == ["registrator@kronoberg.example.se"]
+    assert response.current_version.reference in mails[0].subject
+    assert "Kanal: Post" in mails[0].body_text
