@@ -237,6 +237,7 @@ def _demo_consultation() -> Consultation | None:
             closes_at_local=closes,
             code_level_key="consultation",
             code_step_key="drafting",
+            registry_number="RS 2026/0412",
         ),
     )
     for title, description, questions in SECTIONS:

@@ -1,7 +1,11 @@
 """Submitted responses as a spreadsheet (CSV, XLSX), their files as a ZIP, the board as a PDF.
 
 One row per submitted response, its current version's answers. Personal data stays out: the
-contact person is never exported, only the organisation.
+contact person is never exported, only the organisation. Beside the organisation, a registrar's
+columns: the consultation's diarienummer, the current version as an incoming document (its
+reference, e.g. KF-000123-2, and date of arrival) and how it arrived (form, e-mail, post,
+meeting). The records themselves (each version as PDF, the list of incoming documents) are in
+``kick_forms.records``.
 
 CSV is written for Swedish Excel, which opens a double-clicked file with the system's list
 separator: UTF-8 with a byte order mark (without it Excel reads åäö as Windows-1252) and ``;``

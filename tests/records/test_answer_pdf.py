@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from kick_forms.extensions import db
-from kick_forms.models import AuditEvent, Role
+from kick_forms.models import Answer, AuditEvent, ReviewState, Role
 from tests.conftest import login, make_user
 from tests.records.conftest import (
     APPENDIX,
@@ -123,3 +123,20 @@ def test_records_are_hidden_from_other_regions_and_anonymous_visitors(
     assert anonymous.headers["Location"].startswith("/admin/login?next=")
     login(client, make_user("blekinge", Role.ADMIN))
     assert client.get(address).status_code == 404
+
+
+def test_records_keep_the_original_of_a_redacted_text_and_a_hidden_file(
+    editor, consultation, recorded
+):
+    choir = recorded.choir
+    version = choir.versions[1]
+    [text] = [a for a in db.session.scalars(select(Answer).filter_by(version_id=version.id))
+              if a.text_value == "Ännu fler scener i Ödeshög"]  # fmt: skip
+    text.review_state, text.redacted_text = ReviewState.REDACTED, "Ännu fler scener i [maskerat]"
+    for attachment in version.attachments:
+        attachment.review_state = ReviewState.HIDDEN
+    db.session.commit()
+
+    shown = " ".join(pdf_text(_pdf(editor, consultation, choir).data).split())
+    assert "Ännu fler scener i Ödeshög" in shown and "maskerat" not in shown
+    assert "Yttrande från kören.pdf" in shown and "Bilaga – siffror.pdf" in shown
