@@ -172,7 +172,7 @@ def test_any_question_may_stay_blank_and_a_late_answer_is_marked(client, consult
     assert late.status_code == 303
     on_time_day = (_today() - timedelta(days=5)).isoformat()
     data = _form(client, consultation, channel="meeting", received_on=on_time_day,
-                 organisation_name="Alvesta musikarrangörer")  # fmt: skip
+                 organisation_name="Alvesta musikarrangörer", contact_email="")  # fmt: skip
     on_time = client.post(_url(consultation), data=data)
     assert on_time.status_code == 303
 
@@ -184,6 +184,8 @@ def test_any_question_may_stay_blank_and_a_late_answer_is_marked(client, consult
     assert "Inte besvarad" in page
     meeting = client.get(on_time.headers["Location"]).get_data(as_text=True)
     assert f"Lämnat vid möte {on_time_day}" in meeting and "efter sista dagen" not in meeting
+    # A contact person with a name and no address: no empty mail link.
+    assert "<p>Maja Berg</p>" in meeting and "mailto:" not in meeting
 
 
 def test_errors_keep_what_was_typed_and_the_files(client, consultation):
