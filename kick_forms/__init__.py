@@ -155,6 +155,7 @@ def _register_blueprints(app: Flask) -> None:
     from kick_forms.registration import bp as registration_bp
     from kick_forms.registration import staff_bp as registration_staff_bp
     from kick_forms.responses import bp as responses_bp
+    from kick_forms.review.views import bp as review_bp
     from kick_forms.sso import bp as sso_bp
     from kick_forms.staff import bp as staff_bp
     from kick_forms.studyguide import bp as studyguide_bp
@@ -185,6 +186,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(staff_bp)
     app.register_blueprint(twofactor_bp)
     records.init_app(app)  # its routes, and the registrar's mail's PDF
+    app.register_blueprint(review_bp)
     # Probes and scrapers ask often, from a few addresses.
     limiter.exempt(ops_bp)
     app.register_blueprint(ops_bp)

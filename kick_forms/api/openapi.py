@@ -181,7 +181,8 @@ _SCHEMAS: dict[str, Any] = {
             "kind": {"type": "string", "enum": _TEXT_KINDS},
             "answered": _ANSWERED,
         },
-        "Free text: only how many answered. The texts themselves are not open data.",
+        "Free text: only how many answered, counting texts the region holds back for review or"
+        " has hidden. The texts themselves are not open data.",
     ),
     "QuestionSummary": {
         "oneOf": [
@@ -310,7 +311,8 @@ def document() -> dict[str, Any]:
                 "Read-only open data on consultations between Swedish regions and cultural "
                 "organisations under the cultural cooperation model. Any origin may read it "
                 "(CORS); responses may be cached for 60 seconds. Times are ISO 8601 in UTC. "
-                "Free-text answers, organisation names and contact persons are never included."
+                "Free-text answers, attached statements, organisation names and contact persons"
+                " are never included."
             ),
         },
         "paths": _PATHS,

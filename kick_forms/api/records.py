@@ -1,7 +1,9 @@
 """How each resource looks in JSON: counts, keys and public texts, never personal data.
 
-Free-text answers are left out on purpose: they may name people, and whether an organisation
-agreed to be named is a question for the board's own page, not for bulk downloads.
+Free-text answers and attached statements are left out on purpose: they may name people,
+whether an organisation agreed to be named is a question for the board's own page, not for bulk
+downloads, and a region may hold texts back for review (``review.rules``). The counts include
+every answer, shown on the board or not, exactly as the board's figures do.
 """
 
 from __future__ import annotations
@@ -87,7 +89,7 @@ def summary_record(
             for m, count in board.by_municipality(consultation, chosen)
         ],
         "questions": [
-            question_record(board.summarise(question, consultation, chosen))
+            question_record(board.summarise(question, consultation, chosen, texts=False))
             for question in consultation.questions
         ],
     }

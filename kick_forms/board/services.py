@@ -4,6 +4,10 @@ Each filter of the board is one cell of counters (see ``tally``), so a figure is
 few rows by key, the median a walk over one question's histogram of values, and the free texts
 the newest fifty: neither the statements nor the rows they read grow with the responses.
 bench/board.py measures it.
+
+Free texts and statements are shown by the public rule of ``review.rules``: what staff hid, or
+what still waits for review where the region reviews before publishing, is counted but not
+shown, and the board says how many are held back.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, case, distinct, func, literal, select
+from sqlalchemy import ColumnElement, Select, case, distinct, func, literal, select
 
 from kick_forms import tally
 from kick_forms.extensions import db
@@ -26,9 +30,11 @@ from kick_forms.models import (
     QuestionKind,
     Response,
     ResponseStatus,
+    ReviewState,
 )
 from kick_forms.models.board_count import ALL, RESPONSE_LEVEL
 from kick_forms.models.response import response_category, version_attachment, where_from
+from kick_forms.review import rules
 
 FREE_TEXT_SHOWN = 50
 
@@ -61,6 +67,22 @@ class QuestionSummary:
     minimum: int | None = None
     maximum: int | None = None
     texts: list[tuple[str, str]] = field(default_factory=list)  # (text, who)
+    withheld: Withheld | None = None  # free texts not shown, by why
+
+
+@dataclass(frozen=True)
+class Withheld:
+    """How many free texts or statements the public does not see, and why."""
+
+    awaiting: int = 0  # waiting for review in a consultation that reviews before publishing
+    hidden: int = 0  # hidden by the region
+
+    @classmethod
+    def of(cls, counts: dict[str, int]) -> Withheld:
+        return cls(counts.get(ReviewState.PENDING, 0), counts.get(ReviewState.HIDDEN, 0))
+
+    def __bool__(self) -> bool:
+        return bool(self.awaiting or self.hidden)
 
 
 @dataclass
@@ -150,9 +172,10 @@ def by_municipality(
 
 
 def summarise(
-    question: Question, consultation: Consultation, chosen: BoardFilter
+    question: Question, consultation: Consultation, chosen: BoardFilter, texts: bool = True
 ) -> QuestionSummary:
-    """One question's figures over the filtered, submitted responses, from the counters."""
+    """One question's figures over the filtered, submitted responses, from the counters; with
+    ``texts``, the public free texts too (the open-data API has no use for them)."""
     counts = _counts(consultation, chosen, question.id)
     summary = QuestionSummary(question=question, answered=counts.get(tally.ANSWERED, 0))
     kind = QuestionKind(question.kind)
@@ -171,8 +194,9 @@ def summarise(
         ]
     elif kind == QuestionKind.NUMBER:
         _number_summary(summary, consultation, chosen)
-    elif summary.answered:
+    elif summary.answered and texts:
         summary.texts = _free_texts(question, consultation, chosen)
+        summary.withheld = _withheld_texts(question, consultation, chosen)
     return summary
 
 
@@ -212,18 +236,10 @@ def _number_summary(
     summary.median = (lower_middle + upper_middle) / 2
 
 
-def _free_texts(
-    question: Question, consultation: Consultation, chosen: BoardFilter
-) -> list[tuple[str, str]]:
-    """The newest free-text answers with who wrote them: the name if it may be published.
-
-    The database walks the consultation's submitted responses newest first and stops at the
-    fiftieth answer, so the time does not grow with the responses.
-    """
-    query = (
-        select(
-            Answer.text_value, Response.organisation_name, Response.may_publish_name, Response.id
-        )
+def _answers_to(question: Question, consultation: Consultation) -> Select:
+    """The free-text answers to the question in the submitted responses' current versions."""
+    return (
+        select(Response.id)
         .join(
             Answer,
             (Answer.version_id == Response.current_version_id)
@@ -234,6 +250,24 @@ def _free_texts(
             Response.status == ResponseStatus.SUBMITTED,
             Answer.text_value.is_not(None),
         )
+    )
+
+
+def _free_texts(
+    question: Question, consultation: Consultation, chosen: BoardFilter
+) -> list[tuple[str, str]]:
+    """The newest public free-text answers with who wrote them: the name if it may be published.
+
+    The database walks the consultation's submitted responses newest first and stops at the
+    fiftieth public answer, so the time does not grow with the responses (in review mode it
+    grows with the unreviewed answers it passes over).
+    """
+    query = (
+        _answers_to(question, consultation)
+        .with_only_columns(
+            rules.PUBLIC_TEXT, Response.organisation_name, Response.may_publish_name, Response.id
+        )
+        .where(rules.public_clause(Answer, consultation), rules.PUBLIC_TEXT.is_not(None))
         .order_by(Response.submitted_at.desc(), Response.id.desc())
         .limit(FREE_TEXT_SHOWN)
     )
@@ -243,6 +277,20 @@ def _free_texts(
         (text, name if named else anonymous.get(response_id, ""))
         for text, name, named, response_id in rows
     ]
+
+
+def _withheld_texts(
+    question: Question, consultation: Consultation, chosen: BoardFilter
+) -> Withheld:
+    """How many of the question's free texts the public does not see, by review state."""
+    query = (
+        _answers_to(question, consultation)
+        .with_only_columns(Answer.review_state, func.count())
+        .where(~rules.public_clause(Answer, consultation))
+        .group_by(Answer.review_state)
+    )
+    rows = db.session.execute(where_from(query, chosen.category, chosen.municipality))
+    return Withheld.of(dict(rows.tuples().all()))
 
 
 def _first_categories(response_ids: list[int]) -> dict[int, str]:
@@ -261,16 +309,10 @@ def _first_categories(response_ids: list[int]) -> dict[int, str]:
     return first
 
 
-def public_attachments(
-    consultation: Consultation, chosen: BoardFilter
-) -> list[tuple[Attachment, str]]:
-    """Statements sent by organisations that agreed to be named, with that name: the files of
-    each answer's current version, not files attached since and not yet sent.
-
-    The query starts from the attachments, which are few, and looks each one's response up;
-    joined the other way round the database would read every response to find them.
-    """
-    named = where_from(
+def _sent_by_named(consultation: Consultation, chosen: BoardFilter) -> ColumnElement[bool]:
+    """The attachment is in the current version of a submitted response that matches the filter,
+    from an organisation that agreed to be named."""
+    return where_from(
         select(Response.id)
         .join(version_attachment, version_attachment.c.version_id == Response.current_version_id)
         .where(
@@ -282,9 +324,22 @@ def public_attachments(
         ),
         chosen.category,
         chosen.municipality,
-    )
+    ).exists()
+
+
+def public_attachments(
+    consultation: Consultation, chosen: BoardFilter
+) -> list[tuple[Attachment, str]]:
+    """Public statements sent by organisations that agreed to be named, with that name: the
+    files of each answer's current version, not files attached since and not yet sent.
+
+    The query starts from the attachments, which are few, and looks each one's response up;
+    joined the other way round the database would read every response to find them.
+    """
     attachments = db.session.scalars(
-        select(Attachment).where(named.exists()).order_by(Attachment.id)
+        select(Attachment)
+        .where(_sent_by_named(consultation, chosen), rules.public_clause(Attachment, consultation))
+        .order_by(Attachment.id)
     ).all()
     if not attachments:
         return []
@@ -301,6 +356,16 @@ def public_attachments(
         ((attachment, names[attachment.response_id]) for attachment in attachments),
         key=lambda pair: (pair[1], pair[0].id),
     )
+
+
+def withheld_attachments(consultation: Consultation, chosen: BoardFilter) -> Withheld:
+    """How many of the statements the board would list the public does not see, and why."""
+    rows = db.session.execute(
+        select(Attachment.review_state, func.count())
+        .where(_sent_by_named(consultation, chosen), ~rules.public_clause(Attachment, consultation))
+        .group_by(Attachment.review_state)
+    )
+    return Withheld.of(dict(rows.tuples().all()))
 
 
 @dataclass

@@ -69,6 +69,7 @@ def board_context(consultation: Consultation, chosen: board.BoardFilter) -> dict
             for question in consultation.questions
         },
         "attachments": board.public_attachments(consultation, chosen),
+        "attachments_withheld": board.withheld_attachments(consultation, chosen),
         "outcomes": feedback.outcomes_of(consultation) if feedback_published or staff else {},
         "outcome_labels": feedback_views.OUTCOME_LABELS,
         "feedback_published": feedback_published,
@@ -122,6 +123,7 @@ def board_page(region_slug: str, consultation_slug: str):
 
 @bp.route("/r/<region_slug>/c/<consultation_slug>/board/files/<int:attachment_id>")
 def board_attachment(region_slug: str, consultation_slug: str, attachment_id: int):
+    """A statement the board lists; any other file (hidden, unreviewed, unnamed) is not found."""
     consultation = _visible_consultation(region_slug, consultation_slug)
     published = {
         attachment.id

@@ -32,6 +32,7 @@ from kick_forms.models import (
 from kick_forms.records.services import notify_registrar
 from kick_forms.refusal import Refused
 from kick_forms.responses import answers as answer_rules
+from kick_forms.review.services import carry_over as carry_over_reviews
 from kick_forms.tokens import hash_token, new_token
 
 
@@ -246,6 +247,8 @@ def record_version(
         typed = answer_rules.typed_from(answer)
         answer_rules.apply_answer(copy, typed, questions[answer.question_id])
         db.session.add(copy)
+    # A text sent again unchanged keeps staff's review decision.
+    carry_over_reviews(response.current_version, version)
     response.current_version = version
     response.status = ResponseStatus.SUBMITTED
     if number == 1:
