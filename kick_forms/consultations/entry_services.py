@@ -135,6 +135,8 @@ def staged_entry(consultation: Consultation, staged_id: Any) -> Response | None:
         response_id = int(staged_id)
     except (TypeError, ValueError):
         return None
+    if not 0 < response_id < 2**31:  # beyond the column, so no entry's
+        return None
     response = db.session.get(Response, response_id)
     if (
         response is None

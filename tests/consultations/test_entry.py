@@ -248,6 +248,10 @@ def test_files_attached_one_at_a_time_and_one_taken_out(client, consultation):
     listed = client.get(f"/admin/r/kronoberg/c/{consultation.id}/responses").get_data(as_text=True)
     assert "Registreras av personal" in listed
 
+    # Someone else's id, or one beyond the column, is no staged entry: nothing is shown.
+    for wrong in ("0", "abc", str(2**63)):
+        page = client.get(f"{_url(consultation)}?staged={wrong}")
+        assert page.status_code == 200 and "forsta.pdf" not in page.get_data(as_text=True)
     data = _form(client, consultation, staged=staged, remove=str(attached.id))
     registered = client.post(_url(consultation), data=data)
     assert registered.status_code == 303
