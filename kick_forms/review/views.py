@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, abort, flash, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -184,7 +184,7 @@ def _decide(region: Region, consultation: Consultation, item: review.Item | None
             **_context(region, consultation, state),
         )
     flash(message, "success")
-    return redirect(f"{queue_url}#item-{item.key}", code=303)
+    return htmx.redirect(f"{queue_url}#item-{item.key}")
 
 
 def _decided_message(item: review.Item, decision: str) -> str:
