@@ -30,7 +30,6 @@ from kick_forms.models import (
     RegistrationRequest,
     Response,
     ResponseContact,
-    ResponseVersion,
     Role,
     User,
 )
@@ -135,8 +134,6 @@ def fill(rule: Rule, consultation: Consultation, token: str) -> str:
     """The rule's URL with every placeholder replaced by an object of the consultation."""
     pattern = rule.rule
     response = _answered(consultation)
-    if rule.endpoint.startswith("records."):
-        _sent(response)  # a draft is no incoming document: nothing to download
     if rule.rule.startswith("/admin"):
         return _url(pattern, consultation).replace("<level_key>/<step_key>", "dialogue/drafting")
     return (
@@ -199,15 +196,3 @@ def snapshot(region_slug: str) -> list:
         [(e.id, e.organisation.name, [p.email for p in e.organisation.all_contacts])
          for e in register],
     ]  # fmt: skip
-
-
-def _sent(response: Response) -> None:
-    """The response as its organisation sent it: one version, for the records' routes."""
-    if not response.versions:
-        version = ResponseVersion(response_id=response.id, number=1, submit_nonce=new_token())
-        db.session.add(version)
-        db.session.flush()
-        response.current_version_id = version.id
-        response.status = "submitted"
-        response.submitted_at = utcnow()
-        db.session.commit()
