@@ -12,7 +12,7 @@ from sqlalchemy import select
 from kick_forms.board.feedback import OutcomeData, publish_feedback, save_outcome
 from kick_forms.consultations import services as builder
 from kick_forms.extensions import db
-from kick_forms.models import AuditEvent, ConsultationStatus, OutcomeStatus
+from kick_forms.models import AuditEvent, ConsultationStatus, OutboxMessage, OutcomeStatus
 from kick_forms.timeutil import utcnow
 from tests.records.conftest import (
     APPENDIX,
@@ -55,6 +55,8 @@ def test_the_package_holds_every_version_file_and_feedback_as_its_manifest_says(
 ):
     choir, withdrawn = recorded.choir, recorded.withdrawn
     _publish(consultation)
+    [feedback_mail] = db.session.scalars(select(OutboxMessage.body_text)).all()
+    assert f"\nDiarienummer: {REGISTRY_NUMBER}\n" in feedback_mail
     response = editor.get(url(consultation, "records/archive.zip"))
     assert response.status_code == 200 and response.mimetype == "application/zip"
     assert response.headers["Content-Disposition"].endswith("-arkivpaket.zip")
