@@ -6,7 +6,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, func, select
 
 from kick_forms import audit
@@ -24,32 +23,6 @@ from kick_forms.models import (
 )
 
 PAGE_SIZE = 50
-
-ACTION_LABELS = {
-    "contacts.view": _l("Viewed contact persons"),
-    "contact.export": _l("Exported a contact person's data"),
-    "contact.erase": _l("Erased a contact person's data"),
-    "response.view": _l("Viewed an answer and its contact person"),
-    "responses.export": _l("Downloaded the responses"),
-    "register.export": _l("Downloaded the register"),
-    "register.import": _l("Imported into the register"),
-    "consultation.status": _l("Changed a consultation's status"),
-    "privacy.purge": _l("Deleted old personal data"),
-    "invitations.send": _l("Sent invitations"),
-    "requests.view": _l("Viewed requests to be listed and their contact persons"),
-    "registration.approve": _l("Approved a request to be listed"),
-    "registration.merge": _l("Merged a request to be listed with an organisation"),
-    "registration.reject": _l("Rejected a request to be listed"),
-    "alliance.add": _l("KICK added a culture alliance"),
-    "alliance.change": _l("KICK changed a culture alliance"),
-    "alliance.remove": _l("KICK removed a culture alliance"),
-    "meeting.delete": _l("Removed a dialogue meeting"),
-    "role.grant": _l("Gave a staff member a role in the region"),
-    "code_example.add": _l("KICK added an example of a way of working"),
-    "code_example.change": _l("KICK changed an example of a way of working"),
-    "code_example.remove": _l("KICK removed an example of a way of working"),
-    "code_example.move": _l("KICK moved an example of a way of working"),
-}
 
 
 def record_read(action: str, subject: str, region: Region, detail: str = "") -> None:
@@ -94,7 +67,7 @@ class LoggedEvent:
 
     @property
     def label(self) -> str:
-        return str(ACTION_LABELS.get(self.action, self.action))
+        return str(audit.ACTIONS.get(self.action, self.action))
 
 
 @dataclass(frozen=True)
