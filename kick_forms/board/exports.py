@@ -45,6 +45,7 @@ from sqlalchemy.orm import joinedload, selectinload, undefer
 from werkzeug.security import safe_join
 
 from kick_forms.board.services import BoardFilter, counted
+from kick_forms.consultations.labels import channel_label
 from kick_forms.extensions import db
 from kick_forms.models import (
     Answer,
@@ -57,7 +58,6 @@ from kick_forms.models import (
     Section,
 )
 from kick_forms.models.response import version_attachment
-from kick_forms.records.labels import channel_label
 from kick_forms.timeutil import to_local
 
 Cell = str | int | datetime | None

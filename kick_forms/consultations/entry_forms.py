@@ -15,6 +15,7 @@ from wtforms import DateField, EmailField, HiddenField, RadioField, SelectField,
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Optional, ValidationError
 
+from kick_forms.consultations.labels import CHANNEL_LABELS
 from kick_forms.forms import (
     MultiCheckboxField,
     check_organisation_number,
@@ -23,13 +24,6 @@ from kick_forms.forms import (
 )
 from kick_forms.models import Channel
 from kick_forms.models.response import CONTACT_NAME_MAX, EMAIL_MAX, ORGANISATION_NAME_MAX
-
-CHANNEL_LABELS = {
-    Channel.FORM: _l("The form"),
-    Channel.EMAIL: _l("E-mail"),
-    Channel.POST: _l("Letter"),
-    Channel.MEETING: _l("Meeting"),
-}
 
 
 class EntryForm(FlaskForm):

@@ -1,8 +1,9 @@
 """Words for the builder's enumerations, shown to people in their language."""
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
-from kick_forms.models import ConsultationStatus, QuestionKind
+from kick_forms.models import Channel, ConsultationStatus, QuestionKind
 
 STATUS_LABELS = {
     ConsultationStatus.DRAFT: _l("Draft"),
@@ -27,3 +28,17 @@ QUESTION_KIND_LABELS = {
     QuestionKind.YES_NO: _l("Yes / no / don't know"),
     QuestionKind.NUMBER: _l("Number"),
 }
+
+# How an answer reached the region: the same words on staff pages, in exports and in records.
+CHANNEL_LABELS = {
+    Channel.FORM: lazy_pgettext("channel of an answer", "Form"),
+    Channel.EMAIL: lazy_pgettext("channel of an answer", "E-mail"),
+    Channel.POST: lazy_pgettext("channel of an answer", "Post"),
+    Channel.MEETING: lazy_pgettext("channel of an answer", "Meeting"),
+}
+
+
+def channel_label(channel: str) -> str:
+    """The channel in words (Swedish: webbformulär, e-post, post, möte)."""
+    label = CHANNEL_LABELS.get(Channel(channel)) if channel in set(Channel) else None
+    return str(label) if label is not None else channel
