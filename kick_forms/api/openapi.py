@@ -80,6 +80,11 @@ _SCHEMAS: dict[str, Any] = {
             "region": {"type": "string", "description": "Slug of the region."},
             "slug": {"type": "string"},
             "title": {"type": "string"},
+            "registry_number": _nullable(
+                "string",
+                description="The region's registration number (diarienummer) for the "
+                "consultation, as its records system writes it.",
+            ),
             "status": {"type": "string", "enum": [s.value for s in PUBLIC_STATUSES]},
             "opens_at": _nullable("string", format="date-time", description="UTC."),
             "closes_at": _nullable("string", format="date-time", description="UTC."),

@@ -209,6 +209,8 @@ def test_consultations_filter_by_region_and_status_and_never_list_drafts(client)
 def test_consultation_records_give_times_with_zone_and_public_links_only(client):
     opened = make_consultation("kronoberg", "oppen", status=ConsultationStatus.OPEN)
     published = make_consultation("kronoberg", "klar", status=ConsultationStatus.PUBLISHED)
+    published.registry_number = "RS 2026/1234"
+    db.session.commit()
     records = {
         record["id"]: record
         for record in client.get("/api/v1/consultations").get_json()["consultations"]
@@ -216,6 +218,7 @@ def test_consultation_records_give_times_with_zone_and_public_links_only(client)
     record = records[opened.id]
     assert record["region"] == "kronoberg" and record["slug"] == "oppen"
     assert record["title"] == "Kulturplan 2027–2030" and record["status"] == "open"
+    assert record["registry_number"] is None
     assert datetime.fromisoformat(record["closes_at"]) == opened.closes_at.replace(tzinfo=UTC)
     assert datetime.fromisoformat(record["opens_at"]) == opened.opens_at.replace(
         tzinfo=UTC, microsecond=0
@@ -228,6 +231,7 @@ def test_consultation_records_give_times_with_zone_and_public_links_only(client)
     assert record["board_url"] is None and record["summary_url"] is None
 
     public = records[published.id]
+    assert public["registry_number"] == "RS 2026/1234"
     assert urlsplit(public["board_url"]).path == "/r/kronoberg/c/klar/board"
     summary = client.get(public["summary_url"])
     assert summary.status_code == 200
