@@ -18,9 +18,11 @@ from kick_forms.models import (
     ConsultationStatus,
     QuestionKind,
     Region,
+    ReviewState,
     Role,
 )
 from kick_forms.responses.services import Respondent, save_answers, start_response, submit_response
+from kick_forms.review import services as review
 from kick_forms.timeutil import to_local, utcnow
 
 DEMO_REGIONS = ("uppsala", "jonkoping", "kronoberg", "blekinge", "gavleborg", "stockholm")
@@ -199,6 +201,7 @@ def load_demo_data(with_answers: bool = False) -> list[tuple[str, str]]:
     if with_answers and consultation is not None:
         _demo_answers(consultation)
         _demo_answer_by_post(consultation)
+        _demo_review(consultation)
     db.session.flush()
     return logins
 
@@ -317,6 +320,18 @@ def _demo_answers(consultation: Consultation) -> None:
                 form.add(field, DEMO_TEXTS[index])
         save_answers(response, consultation.questions, form, now)
         submit_response(response, f"demo-submit-{index}", now, "")
+
+
+def _demo_review(consultation: Consultation) -> None:
+    """The region reviews free texts before they are public: it has published what came by
+    the form and not yet read the letter, so the board says one text waits for review."""
+    consultation.review_before_publishing = True
+    staff = find_user("admin@kronoberg.demo.kickforms.se")
+    assert staff is not None
+    now = utcnow()
+    for item in review.queue(consultation, ReviewState.PENDING):
+        if item.response.channel == Channel.FORM:
+            review.decide(consultation, item, review.PUBLISH, staff, now)
 
 
 def _demo_answer_by_post(consultation: Consultation) -> None:
