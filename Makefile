@@ -9,9 +9,10 @@ export FLASK_APP := kick_forms
 run: install translations migrate demo
 	$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
-# Two workers (pytest-xdist), one per core; each has its own PostgreSQL and Redis database
+# Two workers (pytest-xdist), one per core, each running whole files in their order (tests of a
+# file may share a live server); each has its own PostgreSQL and Redis database
 # (see tests/conftest.py). PYTEST_ARGS="-n 0" runs in one process.
-PYTEST_ARGS ?= -n 2 --dist worksteal
+PYTEST_ARGS ?= -n 2 --dist loadfile
 test: install translations chromium java node_modules/.package-lock.json
 	$(BIN)/pytest $(PYTEST_ARGS)
 
