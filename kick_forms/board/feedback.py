@@ -43,6 +43,19 @@ def outcomes_of(consultation: Consultation) -> dict[tuple[int, int | None], Outc
     return {(outcome.section_id, outcome.question_id): outcome for outcome in rows}
 
 
+def in_order(
+    consultation: Consultation, outcomes: dict[tuple[int, int | None], Outcome]
+) -> list[tuple[Section, Question | None, Outcome]]:
+    """The outcomes in the form's order, for the summary of the feedback at the top of the board."""
+    found: list[tuple[Section, Question | None, Outcome]] = []
+    for section in consultation.sections:
+        for question in [None, *section.questions]:
+            outcome = outcomes.get((section.id, question.id if question else None))
+            if outcome is not None:
+                found.append((section, question, outcome))
+    return found
+
+
 def save_outcome(
     consultation: Consultation, section: Section, question: Question | None, data: OutcomeData
 ) -> Outcome:

@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, request
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from kick_forms import htmx
 
 # The staff pages for feedback live on the staff blueprint; importing registers them.
-from kick_forms.board import bp, feedback, feedback_views, reach
+from kick_forms.board import bp, charts, feedback, feedback_views, reach
 from kick_forms.board import services as board
 from kick_forms.dialogue import checklist, meetings, quality
 from kick_forms.extensions import db
@@ -54,6 +55,14 @@ def board_context(consultation: Consultation, chosen: board.BoardFilter) -> dict
     now = utcnow()
     staff = current_user.is_authenticated and current_user.can_view(consultation.region)
     feedback_published = consultation.feedback_published_at is not None
+    totals = board.totals(consultation, chosen)
+    categories = board.by_category(consultation, chosen)
+    municipalities = board.by_municipality(consultation, chosen)
+    summaries = {
+        question.id: board.summarise(question, consultation, chosen)
+        for question in consultation.questions
+    }
+    outcomes = feedback.outcomes_of(consultation) if feedback_published or staff else {}
     return {
         "consultation": consultation,
         "region": consultation.region,
@@ -61,16 +70,30 @@ def board_context(consultation: Consultation, chosen: board.BoardFilter) -> dict
         "now": now,
         "public": consultation.board_is_public(now),
         "live": consultation.board_live and consultation.accepts_answers(now),
-        "totals": board.totals(consultation, chosen),
-        "categories": board.by_category(consultation, chosen),
-        "municipalities": board.by_municipality(consultation, chosen),
-        "summaries": {
-            question.id: board.summarise(question, consultation, chosen)
-            for question in consultation.questions
+        "totals": totals,
+        "categories": categories,
+        "municipalities": municipalities,
+        "summaries": summaries,
+        "charts": {
+            question_id: charts.question_chart(summary)
+            for question_id, summary in summaries.items()
         },
+        "category_chart": charts.bar_chart(
+            "breakdown-category",
+            _("Responses by kind of organisation"),
+            [(category.name, count) for category, count in categories],
+            totals.responses,
+        ),
+        "municipality_chart": charts.bar_chart(
+            "breakdown-municipality",
+            _("Responses by municipality"),
+            [(municipality.name, count) for municipality, count in municipalities],
+            totals.responses,
+        ),
         "attachments": board.public_attachments(consultation, chosen),
         "attachments_withheld": board.withheld_attachments(consultation, chosen),
-        "outcomes": feedback.outcomes_of(consultation) if feedback_published or staff else {},
+        "outcomes": outcomes,
+        "feedback_list": feedback.in_order(consultation, outcomes),
         "outcome_labels": feedback_views.OUTCOME_LABELS,
         "feedback_published": feedback_published,
         "reach": reach.of_consultation(consultation),

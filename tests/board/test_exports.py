@@ -229,7 +229,7 @@ def test_pdf_is_text_with_the_title_and_totals(client, consultation, answered):
     assert "Kulturplan 2027–2030" in text
     assert "Kronoberg" in text
     assert re.search(r"Svar\s+2\b", text), text  # two submitted responses
-    assert re.search(r"Kommuner\s+2\b", text), text
+    assert re.search(r"Kommuner som nåtts\s+2\b", text), text
     assert "Växjö" in text and "Fler scener i Älmhult och Åseda" in text
     assert "Utkastföreningen" not in text and "Återtagna" not in text
 

@@ -17,6 +17,7 @@ from kick_forms.models import (
 )
 from kick_forms.timeutil import utcnow
 from tests.board.generated import add_response
+from tests.browser.axe import violations
 from tests.browser.conftest import add_staff, log_in
 from tests.conftest import Collector, free_port, question_data
 
@@ -103,3 +104,25 @@ def test_publishing_feedback_in_the_browser_mails_each_organisation_once(
 
     page.goto(f"{live_server}/r/gavleborg/c/feedback/board")
     expect(page.locator(".outcome")).to_contain_text("Körerna får ett eget stöd i planen.")
+
+
+def test_the_board_charts_pass_axe_fold_away_and_keep_forced_colours(live_app, live_server, page):
+    with live_app.app_context():
+        consultation = _consultation("charts")
+        _answer(consultation, "Hudiksvalls kör", "c@example.se")
+        consultation.board_live = False
+        db.session.commit()
+    page.goto(f"{live_server}/r/gavleborg/c/charts/board")
+    chart = page.get_by_role("img", name="Hur väl?")
+    expect(chart).to_contain_text("1 (100\N{NO-BREAK SPACE}%)")
+    assert violations(page) == []
+    page.get_by_text("Visa siffrorna som tabell").first.click()
+    expect(page.get_by_role("table", name="Svar per typ av organisation")).to_be_visible()
+    assert violations(page) == []
+    page.locator(".board-section > summary", has_text="Frågor").click()
+    expect(chart).to_be_hidden()
+    page.emulate_media(forced_colors="active")
+    page.locator(".board-section > summary", has_text="Frågor").click()
+    text_colour = page.evaluate("getComputedStyle(document.body).color")
+    bar = page.locator(".svg-chart__bar").first
+    assert bar.evaluate("el => getComputedStyle(el).fill") == text_colour

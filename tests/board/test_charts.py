@@ -1,0 +1,142 @@
+"""The board's SVG charts: what they draw and say equals the open-data API's summary."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+from kick_forms.extensions import db
+from tests.board.generated import add_response
+
+BOARD = "/r/kronoberg/c/kulturplan/board"
+
+
+class _Charts(HTMLParser):
+    """Each chart (a figure with class svg-chart) by id: its drawing's attributes, title,
+    description, the label and figure texts drawn, and the rows of its table."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.charts: dict[str, dict] = {}
+        self.chart: dict | None = None
+        self.into: list[str] | None = None
+        self.depth = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "figure" and "svg-chart" in (found.get("class") or "").split():
+            self.chart = {"labels": [], "figures": [], "rows": [], "title": "", "desc": ""}
+            self.charts[found["id"] or ""] = self.chart
+            self.depth = 0
+        if self.chart is None:
+            return
+        if tag == "figure":
+            self.depth += 1
+        kind = found.get("class") or ""
+        if tag == "svg":
+            self.chart["svg"] = found
+        elif tag in ("title", "desc"):
+            self.chart[tag + "_id"] = found.get("id")
+            self.into = [tag]
+        elif tag == "text" and kind in ("svg-chart__label", "svg-chart__figure"):
+            key = "labels" if kind == "svg-chart__label" else "figures"
+            self.chart[key].append("")
+            self.into = [key]
+        elif tag == "tr":
+            self.chart["rows"].append([])
+        elif tag in ("th", "td") and self.chart["rows"]:
+            self.chart["rows"][-1].append("")
+            self.into = ["rows"]
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("title", "desc", "text", "th", "td"):
+            self.into = None
+        if tag == "figure" and self.chart is not None:
+            self.depth -= 1
+            if self.depth == 0:
+                self.chart = None
+
+    def handle_data(self, data: str) -> None:
+        if self.chart is None or self.into is None:
+            return
+        key = self.into[0]
+        if key in ("title", "desc"):
+            self.chart[key] += data
+        elif key == "rows":
+            self.chart["rows"][-1][-1] += data.strip()
+        else:
+            self.chart[key][-1] += data if not self.chart[key][-1] else " " + data
+
+
+def charts_of(html: str) -> dict[str, dict]:
+    parser = _Charts()
+    parser.feed(html)
+    return parser.charts
+
+
+def _answered(consultation):
+    q = {question.label: question for question in consultation.questions}
+    museums, film = (option.id for option in q["Områden"].options)
+    add_response(consultation, name="Kören", municipality="0780", categories=["choir"],
+                 named=True, answers={q["Hur väl?"]: "5", q["Tillfrågade?"]: "yes",
+                                      q["Områden"]: ([museums, film], None)})  # fmt: skip
+    add_response(consultation, name="Laget", municipality="0764", categories=["local_heritage"],
+                 named=False, answers={q["Hur väl?"]: "5", q["Tillfrågade?"]: "no",
+                                       q["Områden"]: ([film], "Dans")})  # fmt: skip
+    add_response(consultation, name="Studiecirkeln", municipality="0780",
+                 categories=["study_association", "choir"], named=True,
+                 answers={q["Hur väl?"]: "2"})  # fmt: skip
+    consultation.board_visibility = "while_open"
+    db.session.commit()
+
+
+def test_the_charts_draw_the_apis_figures_as_text(client, consultation):
+    _answered(consultation)
+    charts = charts_of(client.get(BOARD).get_data(as_text=True))
+    summary = client.get(f"/api/v1/consultations/{consultation.id}/summary").get_json()
+
+    for question in summary["questions"]:
+        chart = charts.get(f"chart-q-{question['id']}")
+        if "bars" not in question:
+            assert chart is None
+            continue
+        counts = [bar["count"] for bar in question["bars"]]
+        if question.get("other_count"):
+            counts.append(question["other_count"])
+        answered = question["answered"]
+        shares = [round(count / answered * 100) if answered else 0 for count in counts]
+        assert chart["figures"] == [
+            f"{count} ({share}\N{NO-BREAK SPACE}%)"
+            for count, share in zip(counts, shares, strict=True)
+        ]
+        assert [row[1] for row in chart["rows"][1:]] == [str(count) for count in counts]
+        assert chart["title"] == question["label"]
+        assert f"{question['answered']} svar totalt." in chart["desc"]
+        if question["kind"] == "multiple_choice":
+            assert chart["labels"] == ["Museer", "Film", "Annat"]
+        if question["kind"] == "yes_no":
+            assert chart["labels"] == ["Ja", "Nej", "Vet inte"]
+
+    by_municipality = charts["breakdown-municipality"]
+    assert by_municipality["figures"][0].startswith("2 (")
+    assert by_municipality["labels"] == [m["name"] for m in summary["by_municipality"]]
+    assert [int(row[1]) for row in charts["breakdown-category"]["rows"][1:]] == [
+        c["count"] for c in summary["by_category"]
+    ]
+
+
+def test_a_chart_is_one_image_named_by_its_title_and_description(client, consultation):
+    _answered(consultation)
+    html = client.get(BOARD).get_data(as_text=True)
+    for chart in charts_of(html).values():
+        assert chart["svg"]["role"] == "img"
+        assert chart["svg"]["aria-labelledby"] == f"{chart['title_id']} {chart['desc_id']}"
+        assert chart["title"] and chart["desc"]
+    assert html.count("Visa siffrorna som tabell") == len(charts_of(html))
+
+
+def test_the_print_view_draws_the_same_charts(client, consultation):
+    _answered(consultation)
+    board = charts_of(client.get(BOARD).get_data(as_text=True))
+    printed = charts_of(client.get(BOARD + "/print").get_data(as_text=True))
+    assert printed.keys() == board.keys()
+    assert all(printed[key]["figures"] == board[key]["figures"] for key in board)
