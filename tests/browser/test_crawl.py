@@ -9,6 +9,15 @@ check the pages with their errors. Each HTML page is checked with axe-core in Ch
 status and the browser's errors are checked, and its HTML as served is saved; one run of Nu
 (``vnu-jar``, Java) checks all saved pages at the end. Nothing Nu reports is filtered out.
 
+Reflow (WCAG 1.4.10): after axe, each page is also laid out 320 CSS pixels wide, and nothing may
+make the document scroll sideways (``document.scrollingElement.scrollWidth > clientWidth``),
+except content inside a data-table scroller: an element with the class ``table-wrap``,
+``role="region"``, ``tabindex="0"`` and a name (``aria-labelledby`` or ``aria-label``), which
+scrolls on its own (``overflow-x: auto``) and so never widens the page. A ``table-wrap`` that
+scrolls at 320 px without that role, tab stop or name is reported too: keyboard users could not
+reach what it hides. The offending elements are reported by selector and width. The window is
+then set back to its usual size for the next page.
+
 Left out on purpose:
 
 * links that change something or are not HTML: logout, ``/delete`` confirmations, downloads
@@ -52,6 +61,59 @@ pytestmark = pytest.mark.browser
 DEMO_ADMIN = ("admin@kronoberg.demo.kickforms.se", "demo-kronoberg-2027")
 PLATFORM_ADMIN = ("crawl-platform@kick.example.se", PASSWORD)
 PER_PATTERN = 3
+NARROW = 320  # CSS pixels: WCAG 1.4.10's reflow width
+# A data-table scroller: what may be wider than the window, because it scrolls on its own.
+SCROLLER = '.table-wrap[role="region"][tabindex="0"]:is([aria-labelledby], [aria-label])'
+# In the page: the elements that make the document scroll sideways at its current width, as
+# "selector: width", outermost first, at most five; and the data-table wrappers that scroll
+# without being a SCROLLER. Empty when the page reflows.
+REFLOW = """(scroller) => {
+  const root = document.scrollingElement;
+  const width = root.clientWidth;
+  const found = [];
+  const name = (element) => {
+    let text = element.localName;
+    if (element.id) text += "#" + element.id;
+    for (const cls of [...element.classList].slice(0, 2)) text += "." + cls;
+    const parent = element.parentElement;
+    return parent && parent !== document.body ? name(parent) + " > " + text : text;
+  };
+  for (const wrap of document.querySelectorAll(".table-wrap")) {
+    if (wrap.scrollWidth > wrap.clientWidth + 1 && !wrap.matches(scroller)) {
+      found.push(`${name(wrap)}: scrolls but is not a region with tabindex=0 and a name`);
+    }
+  }
+  if (root.scrollWidth <= width) return found;
+  const extent = (element) => {  // the right edge of the element or of what overflows it
+    const box = element.getBoundingClientRect();
+    return Math.round(box.left + window.scrollX + Math.max(box.width, element.scrollWidth));
+  };
+  const wide = (element) => extent(element) > width + 1;
+  const walk = (element) => {
+    if (found.length >= 5 || element.matches(scroller)) return;
+    const children = [...element.children].filter(wide);
+    const box = element.getBoundingClientRect();
+    const own = box.left + window.scrollX + box.width > width + 1;
+    if (own || children.length === 0) {
+      found.push(`${name(element)}: ${extent(element)} px`);
+      return;
+    }
+    children.forEach(walk);
+  };
+  [...document.body.children].filter(wide).forEach(walk);
+  if (found.length === 0) {  // positioned boxes escape their scroller's clipping
+    for (const element of document.body.querySelectorAll("*")) {
+      const position = getComputedStyle(element).position;
+      const box = element.getBoundingClientRect();
+      if (["absolute", "fixed"].includes(position) && box.right + window.scrollX > width + 1) {
+        found.push(`${name(element)} (${position}): ${Math.round(box.right + window.scrollX)} px`);
+        if (found.length >= 5) break;
+      }
+    }
+  }
+  if (found.length === 0) found.push(`the document: ${root.scrollWidth} px`);
+  return [...new Set(found)];
+}"""
 PUBLIC_SEEDS = [
     "/",
     "/board",
@@ -123,6 +185,8 @@ class Visit:
 class Report:
     visits: list[Visit] = field(default_factory=list)
     axe: list[str] = field(default_factory=list)
+    reflow: list[str] = field(default_factory=list)  # sideways scrolling at NARROW px
+    too_wide: int = 0  # pages that scroll sideways at NARROW px
     problems: list[str] = field(default_factory=list)  # HTTP statuses and browser errors
 
 
@@ -294,10 +358,23 @@ class Crawler:
         file.write_text(response.text(), encoding="utf-8")
         self.report.visits.append(Visit(path, kind_of(urlsplit(url).path), language, file))
         self.report.axe += [f"{path} ({language}): {line}" for line in violations(self.page)]
+        wide = self.reflow()
+        self.report.too_wide += bool(wide)
+        self.report.reflow += [f"{path} ({language}) at {NARROW} px: {line}" for line in wide]
         expected = f"Failed to load resource: the server responded with a status of {status}"
         self.report.problems += [
             f"{path}: {error}" for error in self.errors if not (status >= 400 and expected in error)
         ]
+
+    def reflow(self) -> list[str]:
+        """What scrolls sideways with the page laid out NARROW px wide; the size is restored."""
+        size = self.page.viewport_size
+        assert size is not None
+        self.page.set_viewport_size({"width": NARROW, "height": size["height"]})
+        try:
+            return self.page.evaluate(REFLOW, SCROLLER)
+        finally:
+            self.page.set_viewport_size(size)
 
     def sent_empty(self, url: str, button: str) -> None:
         """Send a form without filling it in and check the page with its errors."""
@@ -387,12 +464,15 @@ def test_every_page_of_the_demo_passes_axe_and_the_nu_html_checker(demo_server, 
         f"({', '.join(f'{kind} {count}' for kind, count in sorted(kinds.items()))}; "
         f"{languages['sv']} in Swedish, {languages['en']} in English); "
         f"axe violations: {len(report.axe)}; Nu errors: {len(nu_lines)}; "
+        f"pages checked at {NARROW} px: {len(report.visits)}, scrolling sideways: "
+        f"{report.too_wide}; "
         f"other problems: {len(report.problems)}; "
         f"{checked - started:.0f} s in the browser, {time.monotonic() - checked:.0f} s in Nu"
     )
-    for line in [*report.axe, *nu_lines, *report.problems]:
+    for line in [*report.axe, *nu_lines, *report.reflow, *report.problems]:
         print(" ", line)
     assert {"public", "organisation", "staff", "embed"} <= set(kinds)
     assert report.axe == []
     assert nu_lines == []
+    assert report.reflow == []
     assert report.problems == []
