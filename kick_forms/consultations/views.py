@@ -280,6 +280,15 @@ def consultation_preview(region_slug: str, consultation_id: int):
 # Sections ------------------------------------------------------------------------------------
 
 
+def _unique_ids(form, prefix: str):  # type: ignore[no-untyped-def]
+    """The form's field ids prefixed, so several builder forms can be open on one page: each
+    label, hint, error and error summary link then points into its own form."""
+    for item in form:
+        item.id = f"{prefix}-{item.name}"
+        item.label.field_id = item.id
+    return form
+
+
 def _form_page(fragment: str, form_id: str, status: int, **context):  # type: ignore[no-untyped-def]
     """A builder form: alone for htmx, on a page of its own otherwise; 422 when it has errors."""
     if status != 200:
@@ -296,7 +305,8 @@ def _section_page(region, consultation, form, section=None, status=200):  # type
         status,
         region=region,
         consultation=consultation,
-        form=form,
+        form=_unique_ids(form, f"s{section.id}" if section else "new-section"),
+        id_prefix=f"s{section.id}" if section else "new-section",
         section=section,
         page_title=_("Edit section") if section else _("New section"),
     )
@@ -472,7 +482,8 @@ def _question_page(region, consultation, section, form, question=None, status=20
         consultation=consultation,
         section=section,
         question=question,
-        form=form,
+        form=_unique_ids(form, f"q{question.id}" if question else f"new-{section.id}"),
+        id_prefix=f"q{question.id}" if question else f"new-{section.id}",
         kind_locked=question is not None and consultation.has_responses,
         page_title=_("Edit question") if question else _("New question"),
     )

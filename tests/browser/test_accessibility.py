@@ -61,7 +61,7 @@ def test_public_and_staff_pages_have_no_axe_violations(live_app, live_server, pa
     page.locator("[id^=edit-question-]").first.click()
     page.locator("form[id^=question-form-]").wait_for()
     checked["editing a question"] = violations(page)
-    page.fill("#label", "")
+    page.get_by_label("Fråga", exact=True).fill("")
     page.get_by_role("button", name="Spara frågan").click()
     page.locator(".error-summary").wait_for()
     assert page.evaluate("document.activeElement.classList.contains('error-summary')")

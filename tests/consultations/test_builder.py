@@ -206,7 +206,10 @@ def test_texts_over_their_limits_are_refused(client):
     )
     assert response.status_code == 422
     html = response.get_data(as_text=True)
-    assert 'href="#label"' in html and 'href="#help_text"' in html
+    prefix = f"q{question.id}"  # ids unique per question, as several forms can be open at once
+    assert f'href="#{prefix}-label"' in html and f'href="#{prefix}-help_text"' in html
+    assert f'<label class="label" for="{prefix}-label">' in html
+    assert f'id="{prefix}-label"' in html and 'id="label"' not in html
     assert fresh(Question, question.id).label == "Om er: Fråga A"
 
 
