@@ -12,7 +12,7 @@ from sqlalchemy import select
 from kick_forms import htmx
 
 # The staff pages for feedback live on the staff blueprint; importing registers them.
-from kick_forms.board import bp, charts, feedback, feedback_views, reach
+from kick_forms.board import bp, charts, feedback, feedback_views, maps, reach
 from kick_forms.board import services as board
 from kick_forms.dialogue import checklist, meetings, quality
 from kick_forms.extensions import db
@@ -90,6 +90,12 @@ def board_context(consultation: Consultation, chosen: board.BoardFilter) -> dict
             [(municipality.name, count) for municipality, count in municipalities],
             totals.responses,
         ),
+        "municipality_map": maps.municipality_map(
+            "map-municipality",
+            _("Responses by municipality on the map"),
+            _municipalities_of(consultation.region_id),
+            {municipality.code: count for municipality, count in municipalities},
+        ),
         "attachments": board.public_attachments(consultation, chosen),
         "attachments_withheld": board.withheld_attachments(consultation, chosen),
         "outcomes": outcomes,
@@ -115,6 +121,12 @@ def _method_context(consultation: Consultation) -> dict[str, Any]:
         "quality_questions": quality.QUESTIONS,
         "quality_min_n": quality.min_n(),
     }
+
+
+def _municipalities_of(region_id: int) -> list[tuple[str, str]]:
+    """The region's municipalities, (code, name), for its map."""
+    query = select(Municipality.code, Municipality.name).filter_by(region_id=region_id)
+    return list(db.session.execute(query).tuples())
 
 
 def _names() -> dict[str | None, str]:

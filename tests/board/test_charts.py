@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 
+from sqlalchemy import select
+
+from kick_forms.board import maps
 from kick_forms.extensions import db
+from kick_forms.models import Municipality
 from tests.board.generated import add_response
 
 BOARD = "/r/kronoberg/c/kulturplan/board"
@@ -131,7 +136,7 @@ def test_a_chart_is_one_image_named_by_its_title_and_description(client, consult
         assert chart["svg"]["role"] == "img"
         assert chart["svg"]["aria-labelledby"] == f"{chart['title_id']} {chart['desc_id']}"
         assert chart["title"] and chart["desc"]
-    assert html.count("Visa siffrorna som tabell") == len(charts_of(html))
+    assert html.count("Visa siffrorna som tabell") == len(charts_of(html)) + 1  # and the map's
 
 
 def test_the_print_view_draws_the_same_charts(client, consultation):
@@ -140,3 +145,36 @@ def test_the_print_view_draws_the_same_charts(client, consultation):
     printed = charts_of(client.get(BOARD + "/print").get_data(as_text=True))
     assert printed.keys() == board.keys()
     assert all(printed[key]["figures"] == board[key]["figures"] for key in board)
+
+
+def _map_titles(html: str, map_id: str) -> dict[str, int]:
+    """Each area's tooltip in the map's drawing, name: figure."""
+    drawing = html.split(f'<figure class="board-map" id="{map_id}">', 1)[1].split("</svg>", 1)[0]
+    return {
+        name: int(figure)
+        for name, figure in re.findall(r"<path [^>]*><title>([^<]+): (\d+)</title></path>", drawing)
+    }
+
+
+def test_the_map_shades_every_municipality_of_the_region_with_the_apis_figures(
+    client, consultation
+):
+    _answered(consultation)
+    html = client.get(BOARD).get_data(as_text=True)
+    summary = client.get(f"/api/v1/consultations/{consultation.id}/summary").get_json()
+    titles = _map_titles(html, "map-municipality")
+    kronoberg = db.session.scalars(
+        select(Municipality).filter_by(region_id=consultation.region_id)
+    ).all()
+    assert set(titles) == {municipality.name for municipality in kronoberg}
+    answered = {m["name"]: m["count"] for m in summary["by_municipality"]}
+    assert {name: n for name, n in titles.items() if n} == answered == {"Växjö": 2, "Alvesta": 1}
+    assert 'class="board-map__area board-map__area--0"' in html  # the others: no answers
+    assert "2 av 8 med svar. Flest: Växjö 2, Alvesta 1." in html
+    table = charts_of(html)  # the map's table is not a chart's
+    assert "map-municipality" not in table
+
+
+def test_every_municipality_has_a_shape_on_the_map(app):
+    codes = db.session.scalars(select(Municipality.code)).all()
+    assert len(codes) == 290 and all(maps.has_shape(code) for code in codes)

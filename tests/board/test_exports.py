@@ -231,6 +231,9 @@ def test_pdf_is_text_with_the_title_and_totals(client, consultation, answered):
     assert re.search(r"Svar\s+2\b", text), text  # two submitted responses
     assert re.search(r"Kommuner som nåtts\s+2\b", text), text
     assert "Växjö" in text and "Fler scener i Älmhult och Åseda" in text
+    # The same charts and map as the board, their figures as text.
+    assert "Svar per kommun på kartan" in text and "Inga svar" in text
+    assert re.search(r"Växjö\s+1 \(50\s%\)", text), text
     assert "Utkastföreningen" not in text and "Återtagna" not in text
 
 
