@@ -18,6 +18,8 @@ scrolls at 320 px without that role, tab stop or name is reported too: keyboard 
 reach what it hides. The offending elements are reported by selector and width. The window is
 then set back to its usual size for the next page.
 
+Targets: every visible radio button and checkbox is at least 40 by 40 CSS pixels, like GOV.UK's.
+
 Left out on purpose:
 
 * links that change something or are not HTML: logout, ``/delete`` confirmations, downloads
@@ -64,6 +66,12 @@ PER_PATTERN = 3
 NARROW = 320  # CSS pixels: WCAG 1.4.10's reflow width
 # A data-table scroller: what may be wider than the window, because it scrolls on its own.
 SCROLLER = '.table-wrap[role="region"][tabindex="0"]:is([aria-labelledby], [aria-label])'
+# In the page: the visible radio buttons and checkboxes smaller than 40 by 40 px.
+SMALL_TARGETS = """() => [...document.querySelectorAll("input[type=radio], input[type=checkbox]")]
+  .filter((input) => input.checkVisibility() && !input.closest(".honeypot"))
+  .map((input) => [input.id || input.name, input.getBoundingClientRect()])
+  .filter(([, box]) => box.width < 40 || box.height < 40)
+  .map(([id, box]) => `#${id}: ${Math.round(box.width)} by ${Math.round(box.height)} px`)"""
 # In the page: the elements that make the document scroll sideways at its current width, as
 # "selector: width", outermost first, at most five; and the data-table wrappers that scroll
 # without being a SCROLLER. Empty when the page reflows.
@@ -187,6 +195,7 @@ class Report:
     axe: list[str] = field(default_factory=list)
     reflow: list[str] = field(default_factory=list)  # sideways scrolling at NARROW px
     too_wide: int = 0  # pages that scroll sideways at NARROW px
+    targets: list[str] = field(default_factory=list)  # radios and checkboxes under 40 px
     problems: list[str] = field(default_factory=list)  # HTTP statuses and browser errors
 
 
@@ -358,6 +367,8 @@ class Crawler:
         file.write_text(response.text(), encoding="utf-8")
         self.report.visits.append(Visit(path, kind_of(urlsplit(url).path), language, file))
         self.report.axe += [f"{path} ({language}): {line}" for line in violations(self.page)]
+        small = self.page.evaluate(SMALL_TARGETS)
+        self.report.targets += [f"{path} ({language}): {line}" for line in small]
         wide = self.reflow()
         self.report.too_wide += bool(wide)
         self.report.reflow += [f"{path} ({language}) at {NARROW} px: {line}" for line in wide]
@@ -465,14 +476,15 @@ def test_every_page_of_the_demo_passes_axe_and_the_nu_html_checker(demo_server, 
         f"{languages['sv']} in Swedish, {languages['en']} in English); "
         f"axe violations: {len(report.axe)}; Nu errors: {len(nu_lines)}; "
         f"pages checked at {NARROW} px: {len(report.visits)}, scrolling sideways: "
-        f"{report.too_wide}; "
+        f"{report.too_wide}; radios and checkboxes under 40 px: {len(report.targets)}; "
         f"other problems: {len(report.problems)}; "
         f"{checked - started:.0f} s in the browser, {time.monotonic() - checked:.0f} s in Nu"
     )
-    for line in [*report.axe, *nu_lines, *report.reflow, *report.problems]:
+    for line in [*report.axe, *nu_lines, *report.reflow, *report.targets, *report.problems]:
         print(" ", line)
     assert {"public", "organisation", "staff", "embed"} <= set(kinds)
     assert report.axe == []
     assert nu_lines == []
     assert report.reflow == []
+    assert report.targets == []
     assert report.problems == []
