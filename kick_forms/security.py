@@ -50,6 +50,8 @@ def _set_headers(response: Response) -> Response:
         # Set, not defaulted: send_file marks every download "no-cache", which lets a cache
         # keep a copy (and only ask before reusing it). A private page or file must not be kept.
         headers["Cache-Control"] = "no-store"
+        # Staff pages and private links stay out of search engines (HTML and files alike).
+        headers["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
 
