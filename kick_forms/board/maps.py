@@ -76,14 +76,17 @@ def has_shape(code: str) -> bool:
 
 
 def shades_for(highest: int) -> tuple[Shade, ...]:
-    """Up to CLASSES ranges of equal width from 1 to the highest figure, whole numbers."""
+    """Up to CLASSES ranges of equal width from 1 to the highest figure, whole numbers; with
+    fewer ranges their shades spread out, so the highest is always the darkest."""
     if highest <= 0:
         return ()
     step = max(1, math.ceil(highest / CLASSES))
+    count = math.ceil(highest / step)
     return tuple(
-        Shade(index + 1, index * step + 1, min((index + 1) * step, highest))
-        for index in range(CLASSES)
-        if index * step + 1 <= highest
+        Shade(
+            round((index + 1) * CLASSES / count), index * step + 1, min((index + 1) * step, highest)
+        )
+        for index in range(count)
     )
 
 

@@ -138,6 +138,20 @@ def _names() -> dict[str | None, str]:
     return names
 
 
+@bp.app_template_global()
+def draw_municipality_map(
+    id: str, title: str, municipalities: list[Municipality], figures: dict[str | None, int]
+) -> maps.AreaMap | None:
+    """A map of these municipalities shaded by their figures: for the register's mapping report,
+    whose package counts the figures and leaves the drawing to the board's."""
+    return maps.municipality_map(
+        id,
+        title,
+        [(m.code, m.name) for m in municipalities],
+        {k: n for k, n in figures.items() if k},
+    )
+
+
 @bp.route("/r/<region_slug>/c/<consultation_slug>/board")
 def board_page(region_slug: str, consultation_slug: str):
     consultation = _visible_consultation(region_slug, consultation_slug)

@@ -9,8 +9,10 @@ from sqlalchemy import select
 
 from kick_forms.board import maps
 from kick_forms.extensions import db
-from kick_forms.models import Municipality
+from kick_forms.models import Municipality, Role
+from kick_forms.organisations import services as register
 from tests.board.generated import add_response
+from tests.conftest import login, make_user, region
 
 BOARD = "/r/kronoberg/c/kulturplan/board"
 
@@ -178,3 +180,30 @@ def test_the_map_shades_every_municipality_of_the_region_with_the_apis_figures(
 def test_every_municipality_has_a_shape_on_the_map(app):
     codes = db.session.scalars(select(Municipality.code)).all()
     assert len(codes) == 290 and all(maps.has_shape(code) for code in codes)
+
+
+def test_the_registers_mapping_report_maps_organisations_by_municipality(client):
+    login(client, make_user("kronoberg", Role.VIEWER))
+    for name, code in [("Växjö kör", "0780"), ("Växjö hembygd", "0780"), ("Ljungby kör", "0781"),
+                       ("Riksförbundet", None)]:  # fmt: skip
+        register.register_organisation(
+            region("kronoberg"),
+            register.OrganisationData(
+                name=name, organisation_number=None, municipality_code=code, category_keys=[]
+            ),
+        )
+    db.session.commit()
+    html = client.get("/admin/r/kronoberg/organisations/report").get_data(as_text=True)
+    titles = _map_titles(html, "map-register")
+    assert {name: n for name, n in titles.items() if n} == {"Växjö": 2, "Ljungby": 1}
+    assert len(titles) == 8
+    assert "2 av 8 kommuner har organisationer i registret. Flest: Växjö 2, Ljungby 1." in html
+
+
+def test_the_legends_ranges_cover_every_figure_and_the_highest_is_the_darkest():
+    for highest in range(1, 60):
+        shades = maps.shades_for(highest)
+        assert shades[0].low == 1 and shades[-1].high == highest
+        assert all(a.high + 1 == b.low for a, b in zip(shades, shades[1:], strict=False))
+        assert [s.shade for s in shades] == sorted({s.shade for s in shades})
+        assert shades[-1].shade == maps.CLASSES
