@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import (
+    JSON,
     CheckConstraint,
     Column,
     ForeignKey,
@@ -201,6 +203,9 @@ class ResponseVersion(db.Model):
     submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
     # When an answer entered by staff reached the region, if not when it was entered.
     received_at: Mapped[datetime | None]
+    # Who sent it, as sent: the organisation's details and contact person, which the response
+    # itself keeps only as they are now (see ``records.sender``).
+    sender: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     response: Mapped[Response] = relationship(back_populates="versions", foreign_keys=[response_id])
     attachments: Mapped[list[Attachment]] = relationship(

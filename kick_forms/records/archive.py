@@ -3,13 +3,15 @@ e-archive can take in (see docs/archive-package.md for the format).
 
 It holds the consultation's description, every version of every answer as PDF/A and as JSON,
 the files of every version, the published feedback, and ``manifest.json``: what each file is,
-which answer and version it belongs to, its size and SHA-256.
+which answer and version it belongs to, its size and SHA-256. It is written while it is sent
+(see ``records.packages``), so the manifest, which lists every other file, is the last entry.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -50,16 +52,28 @@ def _json(data: Any) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
+def check_ready(consultation: Consultation) -> None:
+    """Refuse the package until the consultation's results are published."""
+    if not archive_ready(consultation):
+        raise ArchiveNotReady(
+            _l(
+                "The archive package can be made once the results are published: publish "
+                "the summary or the feedback first."
+            )
+        )
+
+
 @dataclass
 class _Package:
-    """The ZIP being written and the manifest's list of what went in."""
+    """The manifest's list of what went into the package so far."""
 
-    archive: Any
     now: datetime
     files: list[dict[str, Any]] = field(default_factory=list)
 
-    def add(self, path: str, data: bytes, media_type: str, role: str, **about: Any) -> None:
-        packages.add_file(self.archive, path, data, self.now)
+    def entry(
+        self, path: str, data: bytes, media_type: str, role: str, **about: Any
+    ) -> packages.Entry:
+        """A file for the ZIP, listed in the manifest with its checksum."""
         self.files.append(
             {
                 "path": path,
@@ -70,40 +84,38 @@ class _Package:
                 **about,
             }
         )
+        return packages.Entry(path, data, self.now)
 
 
-def archive_package(consultation: Consultation, now: datetime) -> bytes:
-    """The consultation as an archive package; refused until its results are published."""
-    if not archive_ready(consultation):
-        raise ArchiveNotReady(
-            _l(
-                "The archive package can be made once the results are published: publish "
-                "the summary or the feedback first."
-            )
-        )
+def archive_package(consultation: Consultation, now: datetime) -> Iterator[bytes]:
+    """The consultation as an archive package, written while it is sent; refused at once, before
+    anything is written, until its results are published."""
+    check_ready(consultation)
+    return packages.zip_stream(_entries(consultation, now))
+
+
+def _entries(consultation: Consultation, now: datetime) -> Iterator[packages.Entry]:
+    package = _Package(now)
+    yield from _description(package, consultation)
     versions = packages.incoming_versions(consultation)
-    with packages.zip_file() as (archive, buffer):
-        package = _Package(archive, now)
-        _add_description(package, consultation)
-        _add_answers(package, versions)
-        _add_feedback(package, consultation)
-        manifest = _manifest(consultation, now, package.files, versions)
-        packages.add_file(archive, MANIFEST, _json(manifest), now)
-    return buffer.getvalue()
+    yield from _answers(package, versions)
+    yield from _feedback(package, consultation)
+    manifest = _manifest(consultation, now, package.files, versions)
+    yield packages.Entry(MANIFEST, _json(manifest), now)
 
 
-def _add_description(package: _Package, consultation: Consultation) -> None:
+def _description(package: _Package, consultation: Consultation) -> Iterator[packages.Entry]:
     with record_language():
         html = render_template(
             "records/consultation.html", consultation=consultation, made_at=package.now
         )
-    package.add(
+    yield package.entry(
         "consultation/description.json",
         _json(description_json(consultation)),
         JSON,
         "consultation-description",
     )
-    package.add(
+    yield package.entry(
         "consultation/description.pdf",
         documents.draw_pdf(html),
         PDF,
@@ -151,11 +163,8 @@ def description_json(consultation: Consultation) -> dict[str, Any]:
     }
 
 
-def _add_answers(package: _Package, versions: list[ResponseVersion]) -> None:
-    by_response: dict[int, list[ResponseVersion]] = {}
-    for version in versions:
-        by_response.setdefault(version.response_id, []).append(version)
-    for response_versions in by_response.values():
+def _answers(package: _Package, versions: list[ResponseVersion]) -> Iterator[packages.Entry]:
+    for response_versions in packages.by_answer(versions):
         response = response_versions[0].response
         folder = f"answers/{response.reference}"
         used: set[str] = set()
@@ -163,9 +172,9 @@ def _add_answers(package: _Package, versions: list[ResponseVersion]) -> None:
         for attachment in packages.response_files(response_versions):
             name = exports.unique_name(exports.base_name(attachment.filename), used)
             paths[attachment.id] = f"{folder}/files/{name}"
-            package.add(
+            yield package.entry(
                 paths[attachment.id],
-                attachment.data,
+                packages.file_data(attachment),
                 attachment.content_type,
                 "attachment",
                 response=response.reference,
@@ -176,16 +185,16 @@ def _add_answers(package: _Package, versions: list[ResponseVersion]) -> None:
                 ],
                 original_filename=attachment.filename,
             )
-        for version in sorted(response_versions, key=lambda v: v.number):
+        for version in response_versions:
             about = {"response": response.reference, "version": version.reference}
-            package.add(
+            yield package.entry(
                 f"{folder}/{version.reference}.pdf",
                 documents.answer_pdf(version),
                 PDF,
                 "answer",
                 **about,
             )
-            package.add(
+            yield package.entry(
                 f"{folder}/{version.reference}.json",
                 _json(documents.answer_json(version, paths)),
                 JSON,
@@ -194,7 +203,7 @@ def _add_answers(package: _Package, versions: list[ResponseVersion]) -> None:
             )
 
 
-def _add_feedback(package: _Package, consultation: Consultation) -> None:
+def _feedback(package: _Package, consultation: Consultation) -> Iterator[packages.Entry]:
     """The feedback once published: as data, and the published summary with it as PDF/A."""
     if consultation.feedback_published_at is None:
         return
@@ -202,7 +211,7 @@ def _add_feedback(package: _Package, consultation: Consultation) -> None:
         outcomes_of(consultation).values(),
         key=lambda outcome: (outcome.section.position, _question_position(outcome)),
     )
-    package.add(
+    yield package.entry(
         "feedback/feedback.json",
         _json(
             {
@@ -216,7 +225,7 @@ def _add_feedback(package: _Package, consultation: Consultation) -> None:
     with record_language():
         summary = {**board_context(consultation, board.BoardFilter()), "live": False}
         html = render_template("board/print.html", pdf=True, **summary)
-    package.add("feedback/summary.pdf", documents.draw_pdf(html), PDF, "feedback")
+    yield package.entry("feedback/summary.pdf", documents.draw_pdf(html), PDF, "feedback")
 
 
 def _question_position(outcome: Outcome) -> int:

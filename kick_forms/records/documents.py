@@ -1,10 +1,11 @@
 """One incoming document: a submitted version of an answer, as the region's records keep it.
 
-The record holds what the organisation sent: the original texts (never the redacted text the
-public sees), every answer in words, blank ones said to be blank, and the files with their
-checksums. It is the region's, not public, so it names the contact person, except for staff
-whose role does not show contact persons. It is written in the installation's first language
-whoever makes it, and drawn as PDF/A (fonts embedded) so that an e-archive can keep it.
+The record holds what the organisation sent: who sent it as they were then (the version's
+sender, see ``records.sender``), the original texts (never the redacted text the public sees),
+every answer in words, blank ones said to be blank, and the files with their checksums. It is
+the region's, not public, so it names the contact person, except for staff whose role does not
+show contact persons. It is written in the installation's first language whoever makes it, and
+drawn as PDF/A (fonts embedded) so that an e-archive can keep it.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from kick_forms.models import (
     Section,
 )
 from kick_forms.records.labels import channel_label, record_language
+from kick_forms.records.sender import Sender, sender_of
 from kick_forms.records.services import answer_title
 from kick_forms.responses.answers import TypedAnswer, typed_from
 from kick_forms.timeutil import utcnow
@@ -62,6 +64,7 @@ class AnswerRecord:
     consultation: Consultation
     response: Response
     version: ResponseVersion
+    sender: Sender
     title: str
     channel: str
     sections: list[RecordedSection]
@@ -115,11 +118,13 @@ def answer_record(version: ResponseVersion, with_contact: bool = True) -> Answer
                 )
             )
         sections.append(RecordedSection(section_number, section, answers))
+    sender = sender_of(version)
     return AnswerRecord(
         consultation=consultation,
         response=response,
         version=version,
-        title=answer_title(response.organisation_name, consultation.title),
+        sender=sender,
+        title=answer_title(sender.organisation_name, consultation.title),
         channel=channel_label(response.channel),
         sections=sections,
         attachments=list(version.attachments),
@@ -168,8 +173,8 @@ def answer_json(version: ResponseVersion, files: dict[int, str]) -> dict[str, An
     file's path in the package."""
     with record_language():
         record = answer_record(version)
-    response = record.response
-    contact = response.contact
+    response, sender = record.response, record.sender
+    contact = sender.contact
     return {
         "reference": version.reference,
         "response_reference": response.reference,
@@ -183,15 +188,15 @@ def answer_json(version: ResponseVersion, files: dict[int, str]) -> dict[str, An
         "status": response.status,
         "withdrawn_at": iso_moment(response.withdrawn_at),
         "organisation": {
-            "name": response.organisation_name,
-            "organisation_number": response.organisation_number,
+            "name": sender.organisation_name,
+            "organisation_number": sender.organisation_number,
             "municipality": (
-                {"code": response.municipality.code, "name": response.municipality.name}
-                if response.municipality
+                {"code": sender.municipality_code, "name": sender.municipality_name}
+                if sender.municipality_code
                 else None
             ),
-            "kinds": [{"key": c.key, "name": c.name} for c in response.categories],
-            "may_publish_name": response.may_publish_name,
+            "kinds": [{"key": kind.key, "name": kind.name} for kind in sender.kinds],
+            "may_publish_name": sender.may_publish_name,
         },
         "contact_person": (
             {"name": contact.name, "email": contact.email} if contact is not None else None

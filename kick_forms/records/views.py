@@ -1,9 +1,20 @@
 """Staff downloads of the records: one answer as PDF, every answer as a ZIP, the list of
-incoming documents, and the archive package. Every download is written to the audit log."""
+incoming documents, and the archive package. Every download is written to the audit log.
+
+The two ZIPs are streamed: their PDFs are drawn while the ZIP is sent (see
+``records.packages``), after the view has returned and its audit record is committed.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, abort, render_template, request
+import unicodedata
+from collections.abc import Callable, Iterator
+from functools import partial
+from itertools import chain
+from urllib.parse import quote
+
+from flask import Blueprint, Flask, abort, render_template, request, stream_with_context
+from flask import Response as HttpResponse
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -11,7 +22,7 @@ from sqlalchemy import select
 from kick_forms.board import exports
 from kick_forms.board.export_views import XLSX_TYPE, download
 from kick_forms.consultations.permissions import region_consultation, staff_region
-from kick_forms.extensions import db
+from kick_forms.extensions import db, sqlite_begin
 from kick_forms.mail.services import register_attachment
 from kick_forms.models import Consultation, Region, Response, ResponseVersion, Role
 from kick_forms.privacy.audit_log import record_read
@@ -80,14 +91,15 @@ def answer_pdf(region_slug: str, consultation_id: int, response_id: int):
 def answers_zip(region_slug: str, consultation_id: int):
     region, consultation = _consultation(region_slug, consultation_id)
     with_contact = current_user.can_edit(region)
-    data = packages.answers_zip(consultation, with_contact)
     _record_download(
         region,
         f"consultation:{consultation.id}",
         f"format=answers-zip contact={'yes' if with_contact else 'no'}",
     )
     name = exports.download_name(consultation, _("Answers as PDF"), "zip")
-    return download(data, "application/zip", name)
+    return _streamed_zip(
+        consultation.id, partial(packages.answers_zip, with_contact=with_contact), name
+    )
 
 
 @bp.route(f"{CONSULTATION}/records/incoming.<any(csv, xlsx):extension>")
@@ -105,9 +117,8 @@ def incoming_list(region_slug: str, consultation_id: int, extension: str):
 def archive_package(region_slug: str, consultation_id: int):
     # The package names every contact person: for those who see contact persons.
     region, consultation = _consultation(region_slug, consultation_id, Role.EDITOR)
-    now = utcnow()
     try:
-        data = archive.archive_package(consultation, now)
+        archive.check_ready(consultation)
     except archive.ArchiveNotReady as refusal:
         title = _("Not ready for the archive")
         body = render_template(
@@ -116,4 +127,50 @@ def archive_package(region_slug: str, consultation_id: int):
         return body, 409
     _record_download(region, f"consultation:{consultation.id}", "format=archive")
     name = exports.download_name(consultation, _("Archive package"), "zip")
-    return download(data, "application/zip", name)
+    return _streamed_zip(consultation.id, partial(archive.archive_package, now=utcnow()), name)
+
+
+def _streamed_zip(
+    consultation_id: int, write: Callable[[Consultation], Iterator[bytes]], name: str
+) -> HttpResponse:
+    """A ZIP download sent while it is written, with the headers of ``download``.
+
+    The body starts with an empty chunk, so that nothing is written, and no context pushed, by
+    a client that takes the first chunk at once while the request's contexts are still pushed
+    (the test client does): the writing begins when the body is read after the request.
+    """
+    body = chain([b""], stream_with_context(_written(consultation_id, write)))
+    response = HttpResponse(body, mimetype="application/zip")
+    response.headers.set("Content-Disposition", "attachment", **_file_name(name))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _written(
+    consultation_id: int, write: Callable[[Consultation], Iterator[bytes]]
+) -> Iterator[bytes]:
+    """The ZIP's bytes, made after the view has returned.
+
+    The request's database session ends with the request, before the body is sent, so the
+    writing loads the consultation again in a session of its own, which ``stream_with_context``
+    keeps open until the last byte, and the signed-in user joins it (templates, and the board's
+    summary in the archive package, ask who is looking). It only reads: on SQLite it must not
+    hold the write lock for the minutes a package can take (the request's choice has ended too).
+    """
+    previous = sqlite_begin.get()
+    sqlite_begin.set("DEFERRED")
+    try:
+        db.session.add(current_user._get_current_object())
+        yield from write(db.session.get_one(Consultation, consultation_id))
+    finally:
+        sqlite_begin.set(previous)
+
+
+def _file_name(name: str) -> dict[str, str]:
+    """A download's name for Content-Disposition, as ``send_file`` writes it."""
+    try:
+        name.encode("ascii")
+    except UnicodeEncodeError:
+        plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+        return {"filename": plain, "filename*": f"UTF-8''{quote(name, safe='!#$&+-.^_`|~')}"}
+    return {"filename": name}

@@ -29,6 +29,7 @@ from kick_forms.models import (
     ResponseStatus,
     ResponseVersion,
 )
+from kick_forms.records.sender import snapshot as sender_snapshot
 from kick_forms.records.services import notify_registrar
 from kick_forms.refusal import Refused
 from kick_forms.responses import answers as answer_rules
@@ -236,6 +237,8 @@ def record_version(
         # The files go with the version, like the answers: what is attached later counts
         # only once the answer is sent again.
         attachments=response.draft_attachments,
+        # So does who sent it, as sent: the response's own details follow later edits.
+        sender=sender_snapshot(response),
     )
     db.session.add(version)
     db.session.flush()

@@ -22,6 +22,7 @@ from kick_forms.models import (
     ResponseVersion,
     Role,
 )
+from kick_forms.records.sender import snapshot
 from kick_forms.timeutil import utcnow
 from tests.board.generated import add_response
 from tests.conftest import login, make_user
@@ -74,7 +75,7 @@ def attach(response: Response, version: ResponseVersion, filename: str, data: by
 
 def add_version(response: Response, answers: dict, later: timedelta) -> ResponseVersion:
     """A further version with these answers (question -> text or option ids), as an amendment
-    leaves it: the earlier version's files come along."""
+    leaves it: the earlier version's files and the sender come along."""
     previous = response.current_version
     version = ResponseVersion(
         response_id=response.id,
@@ -82,6 +83,7 @@ def add_version(response: Response, answers: dict, later: timedelta) -> Response
         submit_nonce=f"amend-{response.id}-{len(response.versions)}",
         submitted_at=previous.submitted_at + later,
         attachments=list(previous.attachments),
+        sender=snapshot(response),
     )
     db.session.add(version)
     db.session.flush()
@@ -116,6 +118,7 @@ def recorded(consultation) -> Recorded:
     choir.organisation_number = "802012-3456"
     choir.contact = ResponseContact(name=CONTACT_NAME, email=CONTACT_EMAIL)
     db.session.flush()
+    choir.current_version.sender = snapshot(choir)  # as recording the version keeps it
     attach(choir, choir.current_version, "Yttrande från kören.pdf", STATEMENT)
     db.session.flush()
     second = add_version(
@@ -128,6 +131,7 @@ def recorded(consultation) -> Recorded:
         consultation, name="Återtagna föreningen", municipality="0765", categories=["choir"],
         named=False, answers={q["Ort"]: "Älmhult"},
     )  # fmt: skip
+    withdrawn.current_version.sender = snapshot(withdrawn)
     with tally.kept_for(withdrawn):
         withdrawn.status = ResponseStatus.WITHDRAWN
         withdrawn.withdrawn_at = utcnow()
