@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from sqlalchemy import delete, select
 
+from kick_forms import tally
 from kick_forms.extensions import db
 from kick_forms.models import (
     AuditEvent,
@@ -22,6 +23,7 @@ from kick_forms.models import (
     Role,
 )
 from kick_forms.organisations import services as register
+from kick_forms.responses.services import record_version
 from kick_forms.timeutil import utcnow
 from tests.conftest import csrf_token, login, make_consultation, make_user, region
 
@@ -113,6 +115,32 @@ def test_a_contact_export_holds_that_person_and_their_answers_in_this_region_onl
     assert event.region_id == region("kronoberg").id
     written = f"{event.subject} {event.detail}"
     assert "Eva" not in written and "eva@" not in written.lower()
+
+
+def test_a_contact_export_holds_the_sent_versions_that_named_them_after_a_new_contact(client):
+    choir = _organisation("kronoberg", "Växjö kammarkör", ("Eva Ek", "eva@example.se"))
+    eva = choir.all_contacts[0]
+    here = make_consultation(slug="kulturplan", status=ConsultationStatus.OPEN)
+    elsewhere = make_consultation(region_slug="blekinge", slug="kulturplan")
+    mine = _answer(here, "Växjö kammarkör", "Eva Ek", "EVA@example.se")
+    theirs = _answer(elsewhere, "Växjö kammarkör", "Eva Ek", "eva@example.se")
+    for response, nonce in ((mine, "first"), (theirs, "theirs")):
+        with tally.kept_for(response):
+            record_version(response, {}, nonce * 8, utcnow())
+    # The choir sends again with another contact person: Eva is left only in what was sent.
+    mine.contact.name, mine.contact.email = "Olle Ås", "olle@example.se"
+    with tally.kept_for(mine):
+        record_version(mine, {}, "second" * 8, utcnow())
+    db.session.commit()
+    login(client, make_user("kronoberg", Role.EDITOR))
+
+    record = json.loads(client.get(_export_url(choir, eva)).get_data(as_text=True))
+    assert record["answers"] == []
+    [sent] = record["sent_versions"]
+    assert sent["version"] == f"{mine.reference}-1" and sent["consultation"] == here.title
+    assert (sent["name"], sent["email"]) == ("Eva Ek", "EVA@example.se")
+    assert sent["organisation"] == "Växjö kammarkör" and sent["arrived_at"]
+    assert theirs.reference not in json.dumps(record)
 
 
 def test_viewers_may_not_export_and_other_regions_do_not_find_the_contact(client):
