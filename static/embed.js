@@ -32,6 +32,11 @@
       if (event.origin !== origin || event.source !== frame.contentWindow) return;
       if (!data || typeof data.height !== "number") return;
       frame.style.height = data.height + "px";
+      if (data.kick === "scroll" && typeof data.top === "number") {
+        // A link inside the form to a place in it: bring that place to the top of the window.
+        window.scrollTo(0, window.pageYOffset + frame.getBoundingClientRect().top + data.top);
+        return;
+      }
       if (!shown) {
         shown = true;
         frame.style.visibility = "visible";
