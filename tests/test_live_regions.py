@@ -50,3 +50,10 @@ def test_the_invitation_list_count_is_a_live_region_that_stays(client):
     db.session.commit()
     url = f"/admin/r/kronoberg/c/{consultation.id}/invitations"
     _check(client, url, "invitation-results", "invitation-status", "kammar", "1 ")
+
+
+def test_the_response_list_count_is_a_live_region_that_stays(client):
+    consultation = make_consultation()
+    login(client, make_user("kronoberg", Role.VIEWER))
+    url = f"/admin/r/kronoberg/c/{consultation.id}/responses"
+    _check(client, url, "response-rows", "response-status", "kammar", "0 ")
