@@ -28,7 +28,6 @@ from werkzeug.utils import secure_filename
 from kick_forms import archives, audit, tally
 from kick_forms.extensions import db
 from kick_forms.models import (
-    Answer,
     Attachment,
     Channel,
     Consultation,
@@ -270,19 +269,6 @@ def _apply_respondent(response: Response, who: answering.Respondent) -> None:
         response.contact = ResponseContact(name=name, email=email)
 
 
-def _store_answers(response: Response, questions: list[Question], form: MultiDict) -> None:
-    existing = answering.draft_answers(response) if response.id is not None else {}
-    for question in questions:
-        typed = answer_rules.read_answer(question, form)
-        answer = existing.get(question.id)
-        if typed.is_empty and answer is None:
-            continue
-        if answer is None:
-            answer = Answer(response_id=response.id, question_id=question.id)
-            db.session.add(answer)
-        answer_rules.apply_answer(answer, typed, question)
-
-
 def enter_response(
     consultation: Consultation,
     staged: Response | None,
@@ -307,7 +293,7 @@ def enter_response(
     response.saved_at = now
     db.session.add(response)
     db.session.flush()
-    _store_answers(response, consultation.questions, form)
+    answering.write_answers(response, consultation.questions, form)
     with tally.kept_for(response):
         if response.versions:
             raise AlreadyEntered(_l("This answer has already been registered."))

@@ -150,10 +150,27 @@ def save_answers(
     Everything is kept as typed, problems or not: a draft loses nothing.
     """
     require_open(response, now)
-    existing = draft_answers(response)
     problems: dict[int, Any] = {}
+    for question, typed in write_answers(response, questions, form):
+        found = answer_rules.problem(question, typed, final=False)
+        if found:
+            problems[question.id] = found
+    response.saved_at = now
+    db.session.flush()
+    return problems
+
+
+def write_answers(
+    response: Response, questions: list[Question], form: MultiDict
+) -> list[tuple[Question, Any]]:
+    """Write what the form says about these questions into the working copy, as typed, and
+    return each question with what was read for it. An empty answer to a question never
+    answered adds no row."""
+    existing = draft_answers(response) if response.id is not None else {}
+    read = []
     for question in questions:
         typed = answer_rules.read_answer(question, form)
+        read.append((question, typed))
         answer = existing.get(question.id)
         if typed.is_empty and answer is None:
             continue
@@ -161,12 +178,7 @@ def save_answers(
             answer = Answer(response_id=response.id, question_id=question.id)
             db.session.add(answer)
         answer_rules.apply_answer(answer, typed, question)
-        found = answer_rules.problem(question, typed, final=False)
-        if found:
-            problems[question.id] = found
-    response.saved_at = now
-    db.session.flush()
-    return problems
+    return read
 
 
 def answer_problems(
