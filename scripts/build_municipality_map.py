@@ -2,8 +2,9 @@
 
 Reads ../shared/data/municipality_shapes.geojson (WGS84, see ../shared/data/README.md) and
 writes kick_forms/data/municipality_map.json: per SCB kommunkod an SVG path and its bounding
-box, in one projection for all of Sweden (sinusoidal around 15° E, 100 units a degree of
-latitude, y downwards), so a region's map is its municipalities' paths in the box around them.
+box, and per county (the kommunkod's first two digits, the region's code) its outer border,
+all in one projection for Sweden (sinusoidal around 15° E, 100 units a degree of latitude,
+y downwards), so a region's map is its municipalities' paths in the box around them.
 Run it again only when the shapes change:
 
     .venv/bin/python scripts/build_municipality_map.py ../shared/data/municipality_shapes.geojson
@@ -83,17 +84,64 @@ def feature_path(geometry: dict) -> tuple[str, list[float]]:
     return "".join(parts), box
 
 
+def _rings(geometry: dict) -> list[list[list[float]]]:
+    polygons = (
+        [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+    )
+    return [ring for polygon in polygons for ring in polygon]
+
+
+def outline(features: list[dict]) -> str:
+    """The border of several municipalities together: the edges only one of them has, chained
+    into lines and simplified. The shapes share their vertices along common borders."""
+    edges: dict[frozenset, tuple[tuple, tuple]] = {}
+    for feature in features:
+        for ring in _rings(feature["geometry"]):
+            for a, b in zip(ring, ring[1:], strict=False):
+                start, end = tuple(a), tuple(b)
+                if start == end:
+                    continue
+                key = frozenset((start, end))
+                if key in edges:
+                    del edges[key]
+                else:
+                    edges[key] = (start, end)
+    following: dict[tuple, list[tuple]] = {}
+    for start, end in edges.values():
+        following.setdefault(start, []).append(end)
+    parts = []
+    while following:
+        start = next(iter(following))
+        line = [start]
+        point = start
+        while following.get(point):
+            step = following[point].pop()
+            if not following[point]:
+                del following[point]
+            line.append(step)
+            point = step
+        points = simplify([project(lon, lat) for lon, lat in line])
+        if len(points) > 1:
+            parts.append("M" + "L".join(f"{x:.1f} {y:.1f}" for x, y in points))
+    return "".join(parts)
+
+
 def main(source: str) -> None:
     shapes = json.loads(Path(source).read_text(encoding="utf-8"))
     municipalities = {}
     for feature in sorted(shapes["features"], key=lambda f: f["properties"]["code"]):
         path, box = feature_path(feature["geometry"])
         municipalities[feature["properties"]["code"]] = {"d": path, "box": box}
+    by_county: dict[str, list[dict]] = {}
+    for feature in shapes["features"]:
+        by_county.setdefault(feature["properties"]["code"][:2], []).append(feature)
+    counties = {code: outline(features) for code, features in sorted(by_county.items())}
     OUTPUT.write_text(
         json.dumps(
             {
                 "source": "municipality_shapes.geojson (okfse/sweden-geojson, Valmyndigheten)",
                 "municipalities": municipalities,
+                "counties": counties,
             },
             ensure_ascii=False,
             separators=(",", ":"),

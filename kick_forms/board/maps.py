@@ -45,6 +45,7 @@ class AreaMap:
     view_box: str
     width: float
     height: float
+    outlines: tuple[str, ...] = ()  # borders drawn over the areas, e.g. of regions
 
     @property
     def title_id(self) -> str:
@@ -66,9 +67,18 @@ class AreaMap:
 
 
 @cache
-def _paths() -> dict[str, dict]:
+def _data() -> dict[str, dict]:
     text = resources.files("kick_forms.data").joinpath("municipality_map.json").read_text("utf-8")
-    return json.loads(text)["municipalities"]
+    return json.loads(text)
+
+
+def _paths() -> dict[str, dict]:
+    return _data()["municipalities"]
+
+
+def county_outline(code: str) -> str:
+    """The outer border of a region's municipalities together, by its county code."""
+    return _data()["counties"].get(code, "")
 
 
 def has_shape(code: str) -> bool:
@@ -91,10 +101,13 @@ def shades_for(highest: int) -> tuple[Shade, ...]:
 
 
 def area_map(
-    id: str, title: str, areas: Iterable[tuple[str, str, list[str], int]]
+    id: str,
+    title: str,
+    areas: Iterable[tuple[str, str, list[str], int]],
+    outlines: Iterable[str] = (),
 ) -> AreaMap | None:
-    """A map of areas, each (key, name, municipality codes it covers, figure); None when no
-    area has a shape."""
+    """A map of areas, each (key, name, municipality codes it covers, figure), with borders
+    drawn over them; None when no area has a shape."""
     paths = _paths()
     rows = [(key, name, [c for c in codes if c in paths], n) for key, name, codes, n in areas]
     rows = [row for row in rows if row[2]]
@@ -115,9 +128,9 @@ def area_map(
         )
         for key, name, codes, n in rows
     )
-    return AreaMap(
-        id, title, drawn, shades, f"{left:.1f} {top:.1f} {width:.1f} {height:.1f}", width, height
-    )
+    view_box = f"{left:.1f} {top:.1f} {width:.1f} {height:.1f}"
+    borders = tuple(outline for outline in outlines if outline)
+    return AreaMap(id, title, drawn, shades, view_box, width, height, borders)
 
 
 def municipality_map(

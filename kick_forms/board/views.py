@@ -186,7 +186,7 @@ def board_attachment(region_slug: str, consultation_slug: str, attachment_id: in
 @bp.route("/board")
 def overview():
     """KICK's overview: every region side by side, and the years."""
-    regions = db.session.scalars(select(Region).order_by(Region.name)).all()
+    regions = list(db.session.scalars(select(Region).order_by(Region.name)))
     reach_by_region, reach_in_all = reach.overview()
     return htmx.render(
         "board/overview.html",
@@ -201,4 +201,29 @@ def overview():
         years=board.overview_by_year(),
         empty=board.RegionFigures(0),
         matrix=matrix_view(None, request.args),
+        regions_map=maps.area_map(
+            "map-regions",
+            _("Share of the register reached, by region"),
+            _regions_by_reach(regions, reach_by_region),
+            [maps.county_outline(region.code) for region in regions],
+        ),
     )
+
+
+def _regions_by_reach(
+    regions: list[Region], reach_by_region: dict[int, tuple[int, int]]
+) -> list[tuple[str, str, list[str], int]]:
+    """Each region with its municipalities and the share of its register that answered, in %."""
+    codes: dict[int, list[str]] = {}
+    for code, region_id in db.session.execute(select(Municipality.code, Municipality.region_id)):
+        codes.setdefault(region_id, []).append(code)
+    return [
+        (
+            region.slug,
+            region.name,
+            codes.get(region.id, []),
+            round(answered / registered * 100) if registered else 0,
+        )
+        for region in regions
+        for registered, answered in [reach_by_region.get(region.id, (0, 0))]
+    ]

@@ -113,3 +113,23 @@ def test_the_overview_shows_each_region_s_register_reached(app, client):
     assert _as_dict(everywhere)["total"] == (2, 1)
     page = client.get("/board").get_data(as_text=True)
     assert "1/2 (50&nbsp;%)" in page
+
+
+def test_the_overview_maps_each_region_by_the_share_of_its_register_reached(app, client):
+    consultation = make_consultation(status=ConsultationStatus.OPEN)
+    _list("kronoberg", "Växjö kammarkör", "0780", ["choir"])
+    _list("kronoberg", "Tingsryds teater", "0763", ["amateur_theatre"])
+    _list("blekinge", "Karlskrona kör", "1080", ["choir"])
+    _answer(consultation, "Växjö kammarkör")
+    db.session.commit()
+
+    page = client.get("/board").get_data(as_text=True)
+    drawing = page.split('id="map-regions"', 1)[1].split("</svg>", 1)[0]
+    titles = dict(
+        re.findall(r"<path [^>]*><title>([^<:]+): (\d+)\N{NO-BREAK SPACE}%</title>", drawing)
+    )
+    assert len(titles) == 21 and titles["Region Kronoberg"] == "50"
+    assert {name for name, share in titles.items() if share != "0"} == {"Region Kronoberg"}
+    assert drawing.count('class="board-map__outline"') == 21  # each region's border
+    assert "1 av 21 regioner har nått organisationer i sitt register." in page
+    assert page.count("Inget samråd publicerat ännu.") == 20  # the regions without one
