@@ -69,6 +69,19 @@ def local_time(moment: datetime | None) -> str:
     return format_datetime(to_local(moment), pattern)
 
 
+def content_lang(language: str = "sv") -> Markup:
+    """` lang="sv"` for a region's own text on a page in another language (WCAG 3.1.2).
+
+    Regions write their consultations in Swedish; on a Swedish page the attribute would only
+    repeat the page's language, so it is left out there.
+    """
+    locale = get_locale()
+    page_language = locale.language if locale is not None else "sv"
+    if page_language == language:
+        return Markup("")
+    return Markup(' lang="{}"').format(language)
+
+
 def url_for_language(code: str) -> str:
     """This page in another language (the choice is remembered for the visit)."""
     query = [(name, value) for name, value in request.args.items(multi=True) if name != "lang"]
@@ -107,6 +120,7 @@ def init_app(app: Flask) -> None:
     )
     app.jinja_env.globals["typed_answer"] = typed_from
     app.jinja_env.globals["url_for_language"] = url_for_language
+    app.jinja_env.globals["content_lang"] = content_lang
     app.jinja_env.globals["htmx_fragment"] = lambda: htmx_request().wants_fragment
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

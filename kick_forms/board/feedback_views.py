@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import RadioField, TextAreaField, URLField
@@ -168,7 +169,11 @@ def feedback_publish(region_slug: str, consultation_id: int):
         )
     db.session.commit()
     flash(
-        _("The feedback is published. %(count)d organisations are told by email.", count=sent),
+        ngettext(
+            "The feedback is published. %(num)d organisation is told by email.",
+            "The feedback is published. %(num)d organisations are told by email.",
+            sent,
+        ),
         "success",
     )
     return redirect(

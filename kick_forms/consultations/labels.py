@@ -26,7 +26,7 @@ QUESTION_KIND_LABELS = {
     QuestionKind.MULTIPLE_CHOICE: _l("Multiple choice"),
     QuestionKind.SCALE: _l("Scale 1–5"),
     QuestionKind.YES_NO: _l("Yes / no / don't know"),
-    QuestionKind.NUMBER: _l("Number"),
+    QuestionKind.NUMBER: lazy_pgettext("question kind", "Number"),
 }
 
 # How an answer reached the region: the same words on staff pages, in exports and in records.

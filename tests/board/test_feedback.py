@@ -83,7 +83,10 @@ def test_publishing_mails_each_answering_organisation_exactly_once(client, consu
     consultation.status = ConsultationStatus.PUBLISHED
     db.session.commit()
 
-    assert staff.post(f"{base}/publish", data={"csrf_token": token}).status_code == 303
+    published = staff.post(f"{base}/publish", data={"csrf_token": token})
+    assert published.status_code == 303
+    told = staff.get(published.headers["Location"]).get_data(as_text=True)
+    assert "Återkopplingen är publicerad. 2 organisationer får besked med e-post." in told
     assert staff.post(f"{base}/publish", data={"csrf_token": token}).status_code == 422
     while send_due().handled:
         pass

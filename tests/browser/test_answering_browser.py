@@ -115,7 +115,7 @@ def test_the_demo_consultation_answered_with_the_keyboard_on_a_phone(live_app, l
     _tab_to(page, "^Skicka in svaret$")
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/confirmation/1$"))
-    expect(page.locator("h1")).to_contain_text("Ditt svar har skickats in")
+    expect(page.locator("h1")).to_contain_text("Ert svar har skickats in")
     expect(page.locator(".reference")).to_contain_text("KF-")
     checked["confirmation"] = violations(page)
 

@@ -58,7 +58,7 @@ def test_the_checklist_keeps_the_focus_and_the_surveys_pass_axe(live_app, live_s
     for fieldset in page.locator("fieldset").all():
         fieldset.get_by_label("5 – Helt").check()
     page.get_by_role("button", name="Skicka in svaret").click()
-    page.get_by_text("Tack! Ditt svar är sparat.").wait_for()
+    page.get_by_text("Tack! Ert svar är sparat.").wait_for()
 
     visitor = page.context.browser.new_context(locale="sv-SE").new_page()
     visitor.goto(f"{live_server}/kvalitet/{token}")
@@ -68,7 +68,7 @@ def test_the_checklist_keeps_the_focus_and_the_surveys_pass_axe(live_app, live_s
     comment = visitor.get_by_label("Vad kan bli bättre nästa gång? (valfritt)")
     comment.fill("Fler möten på landsbygden.")
     visitor.get_by_role("button", name="Skicka in svaret").click()
-    visitor.get_by_text("Tack! Ditt svar är sparat.").wait_for()
+    visitor.get_by_text("Tack! Ert svar är sparat.").wait_for()
     checked["organisation survey sent"] = violations(visitor)
     visitor.context.close()
 

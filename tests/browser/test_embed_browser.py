@@ -180,7 +180,7 @@ def test_an_organisation_answers_in_a_frame_on_the_regions_site(
 
     # Back on the region's site: the frame starts afresh, and the link continues the draft.
     form = _frame(page)
-    form.get_by_label("Din privata länk").fill(link)
+    form.get_by_label("Er privata länk").fill(link)
     form.get_by_role("button", name="Fortsätt mitt svar").click()
     expect(form.locator("h1")).to_contain_text("Ljungby hembygdsförening")
     expect(form.locator("main")).to_contain_text("3 av 3 besvarade")  # the draft was kept
@@ -204,7 +204,7 @@ def test_an_organisation_answers_in_a_frame_on_the_regions_site(
     page.set_viewport_size({"width": 390, "height": 844})
     _fits(page)
     form.get_by_role("button", name="Skicka in svaret").click()
-    expect(form.locator("h1")).to_contain_text("Ditt svar har skickats in")
+    expect(form.locator("h1")).to_contain_text("Ert svar har skickats in")
     _fits(page)
     # The button was far down the page; the new page starts at the frame's top, in view.
     top = "document.querySelector('[data-kick-form] iframe').getBoundingClientRect().top"

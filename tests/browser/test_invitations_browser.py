@@ -49,7 +49,7 @@ def test_staff_invite_a_filtered_register_and_an_organisation_follows_its_link(
     page.get_by_role(
         "button", name="Bjud in den 1 organisation som matchar och inte är inbjuden"
     ).click()
-    page.get_by_text("1 organisation inbjuden (1 mejl).").wait_for()
+    page.get_by_text("1 organisation inbjuden (antal e-postmeddelanden: 1).").wait_for()
     assert page.locator(".status--invited").count() == 1
     checked["after inviting"] = violations(page)
 
@@ -67,7 +67,7 @@ def test_staff_invite_a_filtered_register_and_an_organisation_follows_its_link(
     checked["invitation link"] = violations(visitor)
     visitor.goto(f"{live_server}/unsubscribe/{stop}")
     checked["unsubscribe"] = violations(visitor)
-    visitor.get_by_role("button", name="Sluta skicka mejlen").click()
+    visitor.get_by_role("button", name="Sluta skicka e-post").click()
     visitor.get_by_text("Klart:").wait_for()
     checked["unsubscribed"] = violations(visitor)
     visitor.context.close()

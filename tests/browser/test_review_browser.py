@@ -49,7 +49,9 @@ def test_decisions_swap_their_item_keep_the_focus_and_pass_axe(
     checked = {}
     log_in(page, live_server, STAFF)
     page.goto(f"{live_server}/admin/r/varmland/c/{consultation_id}/")
-    page.get_by_role("link", name=re.compile("Granskning före publicering.*2 ej granskade")).click()
+    page.get_by_role(
+        "link", name=re.compile("Granskning före publicering.*2 inte granskade")
+    ).click()
     page.get_by_role("heading", name="Granskning före publicering Kulturplan Värmland").wait_for()
     checked["queue"] = violations(page)
     _served(page, tmp_path, "queue")
@@ -65,13 +67,13 @@ def test_decisions_swap_their_item_keep_the_focus_and_pass_axe(
 
     statement = page.locator("article", has_text="remissvar.pdf")
     statement.get_by_text("Dölj").first.click()  # the disclosure with the reason's field
-    statement.get_by_role("button", name=_action("Dölj", "Remissvar")).click()
+    statement.get_by_role("button", name=_action("Dölj", "Yttrande")).click()
     statement.locator(".error-summary").wait_for()
     assert page.evaluate("document.activeElement.className") == "error-summary"
     checked["hiding without a reason"] = violations(page)
     statement = page.locator("article", has_text="remissvar.pdf")
     statement.get_by_label("Varför döljer ni det?").fill("Namn på enskilda")
-    statement.get_by_role("button", name=_action("Dölj", "Remissvar")).click()
+    statement.get_by_role("button", name=_action("Dölj", "Yttrande")).click()
     statement.get_by_text("Varför det är dolt: Namn på enskilda").wait_for()
     assert "Dolt: 1" in page.locator("#review-counts").inner_text()
 

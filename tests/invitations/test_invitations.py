@@ -114,8 +114,8 @@ def test_invitation_reminders_and_submission_through_a_real_mail_server(
     _delivered(smtp)  # nothing queued before
 
     done = _invite(staff, consultation).get_data(as_text=True)
-    assert "2 organisationer inbjudna (3 mejl)." in done
-    assert "1 har ingen kontaktperson att mejla och bjöds inte in." in done
+    assert "2 organisationer inbjudna (antal e-postmeddelanden: 3)." in done
+    assert "1 har ingen kontaktperson att skicka e-post till och bjöds inte in." in done
     invitation_mails = _delivered(smtp)
     assert sorted(invitation_mails) == ["anna@example.se", "britt@example.se", "olof@example.se"]
     assert "Hej Anna Berg!" in invitation_mails["anna@example.se"]
@@ -139,7 +139,7 @@ def test_invitation_reminders_and_submission_through_a_real_mail_server(
     # Olof unsubscribes: a GET only asks, the POST does it.
     olof_stop = _link(invitation_mails["olof@example.se"], "unsubscribe")
     question = client.get(olof_stop)
-    assert "Sluta skicka mejlen" in question.get_data(as_text=True)
+    assert "Sluta skicka e-post" in question.get_data(as_text=True)
     stop_token = csrf_token(client, olof_stop)
     assert client.post(olof_stop, data={"csrf_token": stop_token}).status_code == 200
     assert "Klart" in client.get(olof_stop).get_data(as_text=True)

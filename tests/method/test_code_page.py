@@ -40,7 +40,7 @@ def test_every_text_shown_from_the_data_file_is_marked_and_translated(app):
 def test_the_page_is_swedish_by_default_and_english_on_request(client):
     html = client.get("/metod").get_data(as_text=True)
     assert '<html lang="sv">' in html
-    assert "Europarådets kod för civilsamhällets medverkan i beslutsprocessen" in html
+    assert "Europeisk kod för idéburna organisationers medverkan i beslutsprocessen" in html
     assert code_data()["version"]["title_sv"] in html
     assert "Myndigheten ber civilsamhällets organisationer om deras synpunkter" in html
 
@@ -66,7 +66,7 @@ def test_summaries_are_marked_as_summaries_and_unretrieved_definitions_said_so(c
 
 def test_the_matrix_shows_examples_of_ways_of_working_never_as_the_code(client):
     html = client.get("/metod").get_data(as_text=True)
-    assert "Innehållet i Kodens celler har inte gått att hämta" in html
+    assert "Innehållet i kodens celler har inte gått att hämta" in html
     cells = table_cells(html, "examples-matrix")
     assert len(cells) == 24
     for (level, step), text in cells.items():

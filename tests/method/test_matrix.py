@@ -68,7 +68,7 @@ def test_drafts_are_not_counted_on_public_pages(client):
         level: count for (row, level), count in levels.items() if row == "Region Kronoberg"
     }
     assert kronoberg == {"Information": "1", "Samråd": "0", "Dialog": "0",
-                         "Partnerskap": "0", "Ej placerade": "0"}  # fmt: skip
+                         "Partnerskap": "0", "Inte placerade": "0"}  # fmt: skip
 
 
 def test_consultations_without_a_level_or_a_step_are_counted_apart(client):
@@ -82,11 +82,11 @@ def test_consultations_without_a_level_or_a_step_are_counted_apart(client):
 
     html = client.get("/r/kronoberg/").get_data(as_text=True)
     assert all("Utan" not in text for text in table_cells(html, "region-matrix").values())
-    assert "Ej placerade (ingen nivå eller inget steg valt): 3 samråd." in html
+    assert "Inte placerade (ingen nivå eller inget steg valt): 3 samråd." in html
     assert "Inga samråd från Region Kronoberg är placerade i matrisen ännu." in html
 
     levels = table_cells(client.get("/board").get_data(as_text=True), "levels-by-region")
-    assert levels[("Region Kronoberg", "Ej placerade")] == "3"
+    assert levels[("Region Kronoberg", "Inte placerade")] == "3"
     assert levels[("Region Kronoberg", "Dialog")] == "0"
 
 

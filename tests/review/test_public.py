@@ -138,8 +138,8 @@ def test_the_board_says_how_many_are_held_back_without_showing_them(
     assert "1 svar väntar på granskning hos regionen." in page
     assert "2 svar väntar på granskning hos regionen." in page
     assert "1 svar har dolts av regionen." in page
-    assert "1 skriftligt remissvar väntar på granskning hos regionen." in page
-    assert "1 skriftligt remissvar har dolts av regionen." in page
+    assert "1 skriftligt yttrande väntar på granskning hos regionen." in page
+    assert "1 skriftligt yttrande har dolts av regionen." in page
 
 
 def test_switching_review_off_shows_what_waits_but_never_what_was_hidden(

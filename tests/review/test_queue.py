@@ -27,7 +27,7 @@ def test_the_queue_lists_unreviewed_items_oldest_first_with_counts(editor, consu
     assert queue.status_code == 200
     page = queue.get_data(as_text=True)
     # Two free texts and a statement from each of the three answers; nothing decided yet.
-    assert "Ej granskade</a>: <strong>9</strong>" in page
+    assert "Inte granskade</a>: <strong>9</strong>" in page
     assert "Publicerat</a>: <strong>0</strong>" in page
     first, second = page.index("Växjö kammarkör"), page.index("Ljungby hembygdsförening")
     assert first < second < page.index("Tingsryds spelmanslag")
@@ -39,7 +39,7 @@ def test_the_queue_lists_unreviewed_items_oldest_first_with_counts(editor, consu
     decide_all(editor, consultation, scene)
     hidden = editor.get(f"{scene.queue(consultation)}?state=hidden").get_data(as_text=True)
     assert "Dolt</a>: <strong>2</strong>" in hidden
-    assert "Ej granskade</a>: <strong>4</strong>" in hidden
+    assert "Inte granskade</a>: <strong>4</strong>" in hidden
     assert HIDDEN_REASON in hidden and "dold.pdf" in hidden and UNREVIEWED not in hidden
 
 
@@ -47,9 +47,9 @@ def test_the_consultation_pages_link_the_queue_with_the_count(editor, consultati
     staff = f"/admin/r/kronoberg/c/{consultation.id}"
     queue = f'href="{staff}/review"'
     builder = editor.get(f"{staff}/").get_data(as_text=True)
-    assert queue in builder and "9 ej granskade" in builder
+    assert queue in builder and "9 inte granskade" in builder
     responses = editor.get(f"{staff}/responses").get_data(as_text=True)
-    assert queue in responses and "9 fritextsvar eller remissvar väntar på granskning." in responses
+    assert queue in responses and "9 fritextsvar eller yttranden väntar på granskning." in responses
 
 
 def test_masking_replaces_every_occurrence_and_keeps_the_original(editor, consultation, scene):
@@ -202,7 +202,7 @@ def test_with_htmx_the_item_and_counts_are_swapped_and_announced(editor, consult
     assert 'tabindex="-1" autofocus' in html  # the focus stays on the item decided
     assert '<nav id="review-counts" data-hx-swap-oob="innerHTML">' in html
     assert "Publicerat</a>: <strong>1</strong>" in html
-    assert "Remissvaret ogranskad.pdf från Växjö kammarkör är publicerat." in html
+    assert "Yttrandet ogranskad.pdf från Växjö kammarkör är publicerat." in html
 
     answer = text_answer(scene.waiting, "Vad saknas?")
     error = decide(editor, consultation, answer, "redact", passages="Olsson",

@@ -1,0 +1,65 @@
+"""The Swedish catalogue keeps to docs/ordlista.md: no word the glossary rules out, nothing
+untranslated or fuzzy."""
+
+from __future__ import annotations
+
+import re
+
+from babel.messages.pofile import read_po
+
+from tests.conftest import ROOT
+
+CATALOG = ROOT / "kick_forms" / "translations" / "sv" / "LC_MESSAGES" / "messages.po"
+GLOSSARY = ROOT / "docs" / "ordlista.md"
+RULED_OUT_HEADING = "## Ord vi inte använder"
+
+
+def ruled_out() -> list[tuple[re.Pattern[str], str]]:
+    """(pattern, what to write instead) from the glossary's table of words not used."""
+    text = GLOSSARY.read_text(encoding="utf-8").split(RULED_OUT_HEADING, 1)[1]
+    rules = []
+    for line in text.splitlines():
+        match = re.match(r"\| `(.+?)` \| (.+?) \|", line)
+        if match:
+            pattern = match.group(1).replace(r"\|", "|")
+            rules.append((re.compile(pattern, re.IGNORECASE), match.group(2)))
+    return rules
+
+
+def _messages():
+    with CATALOG.open("rb") as file:
+        catalog = read_po(file)
+    return [message for message in catalog if message.id]
+
+
+def _strings(message) -> list[str]:
+    return list(message.string) if isinstance(message.string, tuple) else [message.string]
+
+
+def test_the_glossary_rules_words_out():
+    patterns = [pattern.pattern for pattern, _instead in ruled_out()]
+    assert "mejl" in patterns and r"\bej\b" in patterns and "förening" in patterns
+    assert len(patterns) >= 8
+
+
+def test_no_catalogue_entry_uses_a_word_the_glossary_rules_out():
+    rules = ruled_out()
+    found = []
+    for message in _messages():
+        for string in _strings(message):
+            for pattern, instead in rules:
+                if pattern.search(string):
+                    found.append(f"{string!r}: {pattern.pattern} (write {instead})")
+    assert found == [], "\n".join(found)
+
+
+def test_every_entry_is_translated_and_none_is_fuzzy():
+    untranslated = [m.id for m in _messages() if not all(_strings(m))]
+    fuzzy = [m.id for m in _messages() if "fuzzy" in m.flags]
+    assert untranslated == [] and fuzzy == []
+
+
+def test_a_count_column_is_headed_antal_and_the_question_kind_is_tal():
+    by_key = {(m.context, m.id if isinstance(m.id, str) else m.id[0]): m for m in _messages()}
+    assert by_key[(None, "Number")].string == "Antal"
+    assert by_key[("question kind", "Number")].string == "Tal"
