@@ -48,8 +48,8 @@ from kick_forms.models.reference import (
 from kick_forms.models.response import (
     Answer,
     AnswerOption,
-    Channel,
     Attachment,
+    Channel,
     Response,
     ResponseContact,
     ResponseStatus,

@@ -97,9 +97,7 @@ class Consultation(db.Model):
     # The registrar's mailbox, told of each answer as it arrives, with the answer as PDF.
     registrar_email: Mapped[str | None] = mapped_column(String(254))
     # Free texts and statements appear on the board only once staff have reviewed them.
-    review_before_publishing: Mapped[bool] = mapped_column(
-        default=False, server_default=sa_false()
-    )
+    review_before_publishing: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
