@@ -21,7 +21,6 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.utils import secure_filename
 
@@ -32,11 +31,8 @@ from kick_forms.models import (
     Channel,
     Consultation,
     ConsultationStatus,
-    Municipality,
-    OrganisationCategory,
     Question,
     Response,
-    ResponseContact,
     ResponseStatus,
 )
 from kick_forms.models.response import ORGANISATION_NAME_MAX
@@ -254,21 +250,6 @@ def answer_problems(questions: list[Question], form: MultiDict) -> dict[int, Any
     return problems
 
 
-def _apply_respondent(response: Response, who: answering.Respondent) -> None:
-    response.organisation_name = who.organisation_name.strip()
-    response.organisation_number = who.organisation_number
-    response.municipality = db.session.get(Municipality, who.municipality_code)
-    response.may_publish_name = who.may_publish_name
-    response.categories = list(
-        db.session.scalars(
-            select(OrganisationCategory).where(OrganisationCategory.key.in_(who.category_keys))
-        )
-    )
-    name, email = who.contact_name.strip(), who.contact_email.strip()
-    if name or email:
-        response.contact = ResponseContact(name=name, email=email)
-
-
 def enter_response(
     consultation: Consultation,
     staged: Response | None,
@@ -287,7 +268,7 @@ def enter_response(
     if not accepts_entries(consultation):
         raise EntryError(_l("Answers can be registered once the consultation is open."))
     response = staged or Response(consultation=consultation, created_at=now)
-    _apply_respondent(response, entry.respondent)
+    answering.apply_respondent(response, entry.respondent, contact_required=False)
     response.channel = entry.channel
     response.entered_by_id = user_id
     response.saved_at = now

@@ -73,7 +73,9 @@ def find_response(token: str) -> Response | None:
     ).one_or_none()
 
 
-def _apply_respondent(response: Response, who: Respondent) -> None:
+def apply_respondent(response: Response, who: Respondent, contact_required: bool = True) -> None:
+    """Write who answers onto the response. An answer staff enter may have no contact person
+    (``contact_required=False``): then a blank one is removed rather than kept empty."""
     response.organisation_name = who.organisation_name.strip()
     response.organisation_number = who.organisation_number
     response.municipality = db.session.get(Municipality, who.municipality_code)
@@ -83,10 +85,13 @@ def _apply_respondent(response: Response, who: Respondent) -> None:
             select(OrganisationCategory).where(OrganisationCategory.key.in_(who.category_keys))
         )
     )
+    name, email = who.contact_name.strip(), who.contact_email.strip()
+    if not (contact_required or name or email):
+        response.contact = None
+        return
     if response.contact is None:
         response.contact = ResponseContact(name="", email="")
-    response.contact.name = who.contact_name.strip()
-    response.contact.email = who.contact_email.strip()
+    response.contact.name, response.contact.email = name, email
 
 
 def start_response(
@@ -111,7 +116,7 @@ def start_response(
         created_at=now,
         saved_at=now,
     )
-    _apply_respondent(response, who)
+    apply_respondent(response, who)
     db.session.add(response)
     db.session.flush()
     link = link_for(token)
@@ -128,7 +133,7 @@ def update_respondent(response: Response, who: Respondent, now: datetime) -> Non
     """Change who is answering; a submitted answer moves on the board at once."""
     require_open(response, now)
     with tally.kept_for(response):
-        _apply_respondent(response, who)
+        apply_respondent(response, who)
         response.saved_at = now
 
 
