@@ -73,7 +73,7 @@ def test_a_form_sent_without_its_referring_page_is_told_why(client):
     stripped = client.post("/admin/login", data=form, **https)
     assert stripped.status_code == 400
     assert "Formuläret kunde inte kontrolleras" in stripped.get_data(as_text=True)
-    assert "hänvisande sidan" in stripped.get_data(as_text=True)
+    assert "vilken sida formuläret kom från" in stripped.get_data(as_text=True)
 
     expired = client.post("/admin/login", data={**form, "csrf_token": "x"}, **https,
                           headers={"Referer": "https://localhost/admin/login"})  # fmt: skip
