@@ -3,7 +3,7 @@
 An item is public when staff published it (with or without a redaction), or while it waits for
 review in a consultation that does not review before publishing. A hidden item is never public,
 whatever the setting, so switching review off never reveals what staff hid. A redacted answer is
-public only as its redacted text. Every public output asks here, in SQL or in Python.
+public only as its redacted text. Every public output asks here, in its query.
 """
 
 from __future__ import annotations
@@ -28,20 +28,8 @@ def public_states(consultation: Consultation) -> tuple[str, ...]:
     return (*ALWAYS_PUBLIC, ReviewState.PENDING.value)
 
 
-def is_public(item: Answer | Attachment, consultation: Consultation) -> bool:
-    """Whether the public may see this free-text answer or statement now."""
-    return item.review_state in public_states(consultation)
-
-
 def public_clause(
     model: type[Answer] | type[Attachment], consultation: Consultation
 ) -> ColumnElement[bool]:
-    """``is_public`` as a condition on the model's rows, for queries that filter in SQL."""
+    """Whether the public may see the model's rows now, as a condition for queries."""
     return model.review_state.in_(public_states(consultation))
-
-
-def public_text(answer: Answer) -> str | None:
-    """The text the public sees of a public answer: never the original of a redacted one."""
-    if answer.review_state == ReviewState.REDACTED:
-        return answer.redacted_text
-    return answer.text_value
