@@ -12,6 +12,7 @@ from flask import Flask, request
 from flask_babel import format_datetime, format_decimal, get_locale
 from markupsafe import Markup
 
+from kick_forms import static_files
 from kick_forms.consultations.labels import QUESTION_KIND_LABELS, STATUS_ACTIONS, STATUS_LABELS
 from kick_forms.htmx import htmx_request
 from kick_forms.mail.services import one_line
@@ -104,9 +105,14 @@ def pairs(items: Iterable[Any], value: str, label: str) -> list[tuple[Any, Any]]
     return [(getattr(item, value), getattr(item, label)) for item in items]
 
 
-def init_app(app: Flask) -> None:
-    from kick_forms import static_files
+def file_size(size: int) -> str:
+    """A file's size as people read it: "340 kB", "2,4 MB" (the digits by the page's language)."""
+    if size < 1_000_000:
+        return f"{format_decimal(max(1, round(size / 1000)), format='#,##0')} kB"
+    return f"{format_decimal(size / 1_000_000, format='#,##0.#')} MB"
 
+
+def init_app(app: Flask) -> None:
     static_files.init_app(app)
     app.context_processor(_labels)
     app.jinja_env.filters["markdown"] = render_markdown
@@ -115,6 +121,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["pairs"] = pairs
     # Names and titles in the plain-text mail templates: one line each, whatever was typed.
     app.jinja_env.filters["one_line"] = one_line
+    app.jinja_env.filters["file_size"] = file_size
     app.jinja_env.filters["format_number"] = lambda value: (
         "" if value is None else format_decimal(value, format="#,##0.#")
     )
