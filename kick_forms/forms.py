@@ -8,10 +8,18 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import EmailField, SelectField, SelectMultipleField, StringField, URLField
+from wtforms import EmailField, RadioField, SelectField, SelectMultipleField, StringField, URLField
 from wtforms.fields import DateTimeLocalField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import URL, DataRequired, Email, Length, Optional, ValidationError
+from wtforms.validators import (
+    URL,
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    Optional,
+    ValidationError,
+)
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from kick_forms.extensions import db
@@ -103,29 +111,40 @@ def check_organisation_number(field) -> None:  # type: ignore[no-untyped-def]
         ) from None
 
 
-def contact_name_field(description: Any = "") -> StringField:
-    """A contact person's name: personal data, kept apart from the organisation."""
+def contact_name_field(description: Any = "", required: bool = True) -> StringField:
+    """A contact person's name: personal data, kept apart from the organisation. Staff who
+    enter someone else's answer may leave it out (``required=False``)."""
     return StringField(
-        _l("Contact person's name"),
+        _l("Contact person's name") if required else _l("Contact person's name (optional)"),
         description=description,
         validators=[
-            DataRequired(_l("Enter the contact person's name.")),
+            DataRequired(_l("Enter the contact person's name.")) if required else Optional(),
             length_limit(CONTACT_NAME_MAX),
         ],
-        render_kw={"autocomplete": "name"},
+        render_kw={"autocomplete": "name" if required else "off"},
     )
 
 
-def contact_email_field(description: Any) -> EmailField:
+def contact_email_field(description: Any, required: bool = True) -> EmailField:
     return EmailField(
-        _l("Contact person's email"),
+        _l("Contact person's email") if required else _l("Contact person's email (optional)"),
         description=description,
         validators=[
-            DataRequired(_l("Enter an email address.")),
+            DataRequired(_l("Enter an email address.")) if required else Optional(),
             Email(_l("Enter an email address like name@example.se."), check_deliverability=False),
             length_limit(EMAIL_MAX),
         ],
-        render_kw={"autocomplete": "email", "spellcheck": "false"},
+        render_kw={"autocomplete": "email" if required else "off", "spellcheck": "false"},
+    )
+
+
+def may_publish_name_field(description: Any) -> RadioField:
+    """Whether the board may name the organisation beside its answers."""
+    return RadioField(
+        _l("May the answers be published under the organisation's name?"),
+        description=description,
+        choices=[SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))],
+        validators=[InputRequired(_l("Choose yes or no."))],
     )
 
 

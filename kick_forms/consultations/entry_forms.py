@@ -11,19 +11,22 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, EmailField, HiddenField, RadioField, SelectField, StringField
+from wtforms import DateField, HiddenField, RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, InputRequired, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, ValidationError
 
 from kick_forms.consultations.labels import CHANNEL_LABELS
 from kick_forms.forms import (
     MultiCheckboxField,
     check_organisation_number,
+    contact_email_field,
+    contact_name_field,
     length_limit,
+    may_publish_name_field,
     organisation_number_field,
 )
 from kick_forms.models import Channel
-from kick_forms.models.response import CONTACT_NAME_MAX, EMAIL_MAX, ORGANISATION_NAME_MAX
+from kick_forms.models.response import ORGANISATION_NAME_MAX
 
 
 class EntryForm(FlaskForm):
@@ -51,30 +54,15 @@ class EntryForm(FlaskForm):
         choices=[],
         validators=[DataRequired(_l("Choose at least one kind."))],
     )
-    contact_name = StringField(
-        _l("Contact person's name (optional)"),
-        description=_l("Never published."),
-        validators=[length_limit(CONTACT_NAME_MAX)],
-        render_kw={"autocomplete": "off"},
+    contact_name = contact_name_field(_l("Never published."), required=False)
+    contact_email = contact_email_field(
+        _l("No receipt is sent: tell the organisation yourself if you want to."), required=False
     )
-    contact_email = EmailField(
-        _l("Contact person's email (optional)"),
-        description=_l("No receipt is sent: tell the organisation yourself if you want to."),
-        validators=[
-            Optional(),
-            Email(_l("Enter an email address like name@example.se."), check_deliverability=False),
-            length_limit(EMAIL_MAX),
-        ],
-        render_kw={"autocomplete": "off", "spellcheck": "false"},
-    )
-    may_publish_name = RadioField(
-        _l("May the answers be published under the organisation's name?"),
-        description=_l(
+    may_publish_name = may_publish_name_field(
+        _l(
             "As the organisation said. If it did not say, choose No: the summary then names "
             "only its kind of organisation."
-        ),
-        choices=[SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))],
-        validators=[InputRequired(_l("Choose yes or no."))],
+        )
     )
     channel = RadioField(
         _l("How did the answer arrive?"),

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, RadioField
-from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired
+from wtforms import HiddenField
 
 from kick_forms.forms import (
     categories_field,
@@ -14,6 +12,7 @@ from kick_forms.forms import (
     contact_email_field,
     contact_name_field,
     honeypot_field,
+    may_publish_name_field,
     municipality_field,
     organisation_name_field,
     organisation_number_field,
@@ -39,14 +38,11 @@ class RespondentForm(FlaskForm):
     contact_email = contact_email_field(
         _l("We send the private link to the draft and a receipt here.")
     )
-    may_publish_name = RadioField(
-        _l("May the answers be published under the organisation's name?"),
-        description=_l(
+    may_publish_name = may_publish_name_field(
+        _l(
             "If not, the summary names only your kind of organisation. "
             "The contact person is never published."
-        ),
-        choices=[SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))],
-        validators=[InputRequired(_l("Choose yes or no."))],
+        )
     )
 
     def validate_organisation_number(self, field) -> None:  # type: ignore[no-untyped-def]
