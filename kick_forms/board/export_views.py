@@ -20,7 +20,6 @@ from kick_forms.extensions import limiter
 from kick_forms.models import Consultation
 from kick_forms.privacy.audit_log import record_read
 from kick_forms.templating import local_datetime
-from kick_forms.urls import public_root
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -103,17 +102,8 @@ def board_pdf(region_slug: str, consultation_slug: str):
         consultation.id, str(get_locale()), html, local_datetime(summary["now"], "long")
     )
     try:
-        data = pdf_cache.board_pdf(key, lambda: _draw_pdf(html))
+        data = pdf_cache.board_pdf(key, lambda: exports.app_pdf(html))
     except pdf_cache.RenderBusy:
         raise ServiceUnavailable(retry_after=pdf_cache.RETRY_AFTER_SECONDS) from None
     name = exports.download_name(consultation, _("Summary"), "pdf")
     return download(data, "application/pdf", name)
-
-
-def _draw_pdf(html: str) -> bytes:
-    return exports.render_pdf(
-        html,
-        base_url=public_root(),
-        static_folder=current_app.static_folder or "",
-        static_url_path=current_app.static_url_path or "/static",
-    )

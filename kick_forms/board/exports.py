@@ -35,6 +35,7 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from flask import current_app
 from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -59,6 +60,7 @@ from kick_forms.models import (
 )
 from kick_forms.models.response import version_attachment
 from kick_forms.timeutil import to_local
+from kick_forms.urls import public_root
 
 Cell = str | int | datetime | None
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -395,6 +397,17 @@ def zip_time(moment: datetime) -> tuple[int, int, int, int, int, int]:
 def download_name(consultation: Consultation, word: str, extension: str) -> str:
     """A file name people recognise in their downloads, e.g. kulturplan-2027-2030-svar.xlsx."""
     return f"{consultation.slug}-{'-'.join(word.lower().split())}.{extension}"
+
+
+def app_pdf(html: str, variant: str | None = None) -> bytes:
+    """``render_pdf`` with this application's static files and public address."""
+    return render_pdf(
+        html,
+        base_url=public_root(),
+        static_folder=current_app.static_folder or "",
+        static_url_path=current_app.static_url_path or "/static",
+        variant=variant,
+    )
 
 
 def render_pdf(

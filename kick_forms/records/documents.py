@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from flask import current_app, render_template
+from flask import render_template
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -36,7 +36,6 @@ from kick_forms.records.sender import Sender, sender_of
 from kick_forms.records.services import answer_title
 from kick_forms.responses.answers import TypedAnswer, typed_from
 from kick_forms.timeutil import utcnow
-from kick_forms.urls import public_root
 
 # PDF/A-2: fonts embedded, colours defined, XMP metadata; accepted by Swedish e-archives.
 PDF_VARIANT = "pdf/a-2b"
@@ -134,13 +133,7 @@ def answer_record(version: ResponseVersion, with_contact: bool = True) -> Answer
 
 def draw_pdf(html: str) -> bytes:
     """A records document as PDF/A; its HTML fetches nothing, so a worker can draw it too."""
-    return exports.render_pdf(
-        html,
-        base_url=public_root(),
-        static_folder=current_app.static_folder or "",
-        static_url_path=current_app.static_url_path or "/static",
-        variant=PDF_VARIANT,
-    )
+    return exports.app_pdf(html, variant=PDF_VARIANT)
 
 
 def answer_pdf(version: ResponseVersion, with_contact: bool = True) -> bytes:
