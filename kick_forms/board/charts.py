@@ -47,13 +47,10 @@ class ChartRow:
         return f"{self.length + 1:.1f}%"
 
 
-@dataclass(frozen=True)
-class BarChart:
+class Described:
+    """A figure drawn as SVG, named by its <title> and described by its <desc>."""
+
     id: str
-    title: str
-    total: int
-    rows: tuple[ChartRow, ...]
-    height: int
 
     @property
     def title_id(self) -> str:
@@ -62,6 +59,15 @@ class BarChart:
     @property
     def desc_id(self) -> str:
         return f"{self.id}-desc"
+
+
+@dataclass(frozen=True)
+class BarChart(Described):
+    id: str
+    title: str
+    total: int
+    rows: tuple[ChartRow, ...]
+    height: int
 
 
 def bar_chart(id: str, title: str, rows: Sequence[tuple[str, int]], total: int) -> BarChart:

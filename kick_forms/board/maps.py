@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from kick_forms.board.charts import Described
+
 CLASSES = 4  # shades above zero
 MARGIN = 4.0  # units around the drawing
 
@@ -37,7 +39,7 @@ class Shade:
 
 
 @dataclass(frozen=True)
-class AreaMap:
+class AreaMap(Described):
     id: str
     title: str
     areas: tuple[Area, ...]
@@ -46,14 +48,6 @@ class AreaMap:
     width: float
     height: float
     outlines: tuple[str, ...] = ()  # borders drawn over the areas, e.g. of regions
-
-    @property
-    def title_id(self) -> str:
-        return f"{self.id}-title"
-
-    @property
-    def desc_id(self) -> str:
-        return f"{self.id}-desc"
 
     @property
     def reached(self) -> int:
