@@ -145,6 +145,11 @@ class Response(db.Model):
     current_version: Mapped[ResponseVersion | None] = relationship(
         foreign_keys=[current_version_id], post_update=True
     )
+    # Every answer, the draft's and the sent versions'. Deleting the response deletes the answers
+    # through the session too, not only by the database's cascade: answers it has loaded would
+    # otherwise stay in it, and SQLite, which reuses the ids of deleted rows, can give a new
+    # answer the id of one the session still holds.
+    answers: Mapped[list[Answer]] = relationship(cascade="all")
     # Every file ever attached, sent or not; see ``draft_attachments`` and the version's.
     attachments: Mapped[list[Attachment]] = relationship(
         back_populates="response", order_by="Attachment.id", cascade="all, delete-orphan"

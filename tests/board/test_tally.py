@@ -198,3 +198,19 @@ def test_the_recount_command_finds_and_corrects_counters_gone_wrong(app, consult
     assert "1 had counters corrected" in fixed.output
     db.session.expire_all()
     assert board.totals(consultation, board.BoardFilter()).responses == 1
+
+
+def test_a_deleted_draft_leaves_no_answer_behind_in_the_session(consultation):
+    """A draft never sent is deleted with its answers; the session forgets them too, so answers
+    saved later in the same session do not meet them (SQLite reuses the ids of deleted rows)."""
+    forget_responses(consultation)
+    someone = {**CHOIR, "name": "Hembygdsföreningen"}
+    plan = [("start", 0, CHOIR), ("start", 0, someone), ("draft", 1, FILLED),
+            ("withdraw", 1, None), ("submit", 0, FILLED)]  # fmt: skip
+    responses = _run(consultation, plan)
+
+    assert [response.status for response in responses] == ["submitted"]
+    connection = db.session.connection()
+    kept = tally.counters(connection, consultation.id)
+    tally.recount(connection, consultation.id)
+    assert kept == tally.counters(connection, consultation.id)
