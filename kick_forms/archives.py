@@ -18,8 +18,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
-
+from kick_forms.i18n import lazy_gettext as _l
 from kick_forms.refusal import Refused
 
 CHUNK = 64 * 1024

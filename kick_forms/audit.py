@@ -6,10 +6,10 @@ lost together. Name the subject by kind and id; never write personal data into a
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from kick_forms.extensions import db
+from kick_forms.i18n import lazy_gettext as _l
 from kick_forms.models import AuditEvent, Region
 from kick_forms.timeutil import utcnow
 

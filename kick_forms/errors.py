@@ -6,13 +6,13 @@ from contextlib import suppress
 
 from flask import Flask, Response, current_app, make_response, render_template, request, url_for
 from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException, SecurityError
 
 from kick_forms import htmx
 from kick_forms.extensions import db
+from kick_forms.i18n import lazy_gettext as _l
 from kick_forms.ops import faults
 from kick_forms.ops.logging import log_unexpected
 

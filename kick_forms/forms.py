@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import EmailField, RadioField, SelectField, SelectMultipleField, StringField, URLField
@@ -23,6 +22,8 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from kick_forms.extensions import db
+from kick_forms.i18n import gettext as _
+from kick_forms.i18n import lazy_gettext as _l
 from kick_forms.models.organisation import WEBSITE_MAX
 from kick_forms.models.reference import Municipality, OrganisationCategory, Region
 from kick_forms.models.response import CONTACT_NAME_MAX, EMAIL_MAX
@@ -83,9 +84,25 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
+class _LengthLimit(Length):
+    """WTForms' Length with a message that gives the limit and the length typed, as numbers
+    are written in the page's language (WTForms would fill in "5000")."""
+
+    def __call__(self, form, field) -> None:  # type: ignore[no-untyped-def]
+        length = len(field.data or "")
+        if length > self.max:
+            raise ValidationError(
+                _(
+                    "Use at most %(max)d characters; you typed %(length)d.",
+                    max=self.max,
+                    length=length,
+                )
+            )
+
+
 def length_limit(limit: int) -> Length:
     """A length limit whose message gives the limit and the length typed."""
-    return Length(max=limit, message=_l("Use at most %(max)d characters; you typed %(length)d."))
+    return _LengthLimit(max=limit)
 
 
 def check_organisation_number(field) -> None:  # type: ignore[no-untyped-def]

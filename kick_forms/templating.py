@@ -12,7 +12,7 @@ from flask import Flask, request
 from flask_babel import format_datetime, format_decimal, get_locale
 from markupsafe import Markup
 
-from kick_forms import static_files
+from kick_forms import i18n, static_files
 from kick_forms.consultations.labels import QUESTION_KIND_LABELS, STATUS_ACTIONS, STATUS_LABELS
 from kick_forms.htmx import htmx_request
 from kick_forms.mail.services import one_line
@@ -114,6 +114,7 @@ def file_size(size: int) -> str:
 
 def init_app(app: Flask) -> None:
     static_files.init_app(app)
+    i18n.install(app)
     app.context_processor(_labels)
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["local_datetime"] = local_datetime

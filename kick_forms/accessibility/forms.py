@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Optional
 
 from kick_forms.forms import honeypot_field, length_limit
+from kick_forms.i18n import lazy_gettext as _l
 from kick_forms.models.response import EMAIL_MAX
 
 PAGE_MAX = 500

@@ -16,8 +16,8 @@ from typing import Any
 
 from flask import current_app, render_template
 from flask_babel import force_locale, get_locale
-from flask_babel import lazy_gettext as _l
 
+from kick_forms.i18n import lazy_gettext as _l
 from kick_forms.mail.services import enqueue_mail
 from kick_forms.urls import public_url_for
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, URLField
 from wtforms.validators import URL, DataRequired, ValidationError
 
 from kick_forms.forms import length_limit
+from kick_forms.i18n import lazy_gettext as _l
 
 
 def _stripped(value: str | None) -> str | None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
@@ -14,6 +13,7 @@ from kick_forms.alliances import staff_bp
 from kick_forms.alliances.forms import AllianceForm
 from kick_forms.extensions import db
 from kick_forms.forms import ActionForm
+from kick_forms.i18n import gettext as _
 from kick_forms.models import CultureAlliance, Region
 from kick_forms.timeutil import utcnow
 

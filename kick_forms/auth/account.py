@@ -7,12 +7,12 @@ import re
 from datetime import datetime, timedelta
 
 from flask import render_template
-from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from kick_forms import audit
 from kick_forms.auth.services import _DUMMY_HASH, _verify_password, find_user, set_password
 from kick_forms.extensions import db
+from kick_forms.i18n import gettext as _
 from kick_forms.mail.services import enqueue_mail
 from kick_forms.models import AccountToken, StaffSession, TokenPurpose, User
 from kick_forms.timeutil import utcnow

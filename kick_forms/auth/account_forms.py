@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from kick_forms.auth.passwords import PASSWORD_MIN_LENGTH
+from kick_forms.i18n import lazy_gettext as _l
 
 # Longer than any accepted password, so that a too long one reaches the rules and gets their
 # message rather than being cut short.

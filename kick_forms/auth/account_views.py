@@ -14,7 +14,6 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
 from kick_forms import audit
@@ -23,6 +22,7 @@ from kick_forms.auth.account_forms import ChangePasswordForm, ForgotPasswordForm
 from kick_forms.auth.services import SESSION_KEY, end_all_sessions
 from kick_forms.auth.signin import finish_sign_in
 from kick_forms.extensions import db, limiter
+from kick_forms.i18n import gettext as _
 from kick_forms.tokens import hash_token
 
 # The answer to "Glömt lösenordet?" leaves no sooner than this after the request came, so

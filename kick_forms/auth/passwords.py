@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from functools import cache
 from importlib.resources import files
 
-from flask_babel import gettext as _
+from kick_forms.i18n import gettext as _
 
 PASSWORD_MIN_LENGTH = 12
 # NIST asks for at least 64; argon2 takes any length, this only bounds the work per attempt.

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
 from flask_login import logout_user
 
 from kick_forms.auth import bp
@@ -9,6 +8,7 @@ from kick_forms.auth.forms import LoginForm
 from kick_forms.auth.services import SESSION_KEY, authenticate, end_session
 from kick_forms.auth.signin import finish_sign_in, safe_next
 from kick_forms.extensions import db, limiter
+from kick_forms.i18n import gettext as _
 from kick_forms.sso.services import password_sign_in_refused
 from kick_forms.twofactor import pending
 from kick_forms.twofactor.services import second_factor_needed

@@ -12,10 +12,9 @@ import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-
 from kick_forms.board.services import Bar, QuestionSummary
+from kick_forms.i18n import gettext as _
+from kick_forms.i18n import lazy_gettext as _l
 from kick_forms.models import Question, QuestionKind
 
 LINE_HEIGHT = 18  # px between the baselines of a label's lines

@@ -8,7 +8,6 @@ from typing import Any
 from flask import Response as HttpResponse
 from flask import current_app, render_template, send_file
 from flask_babel import get_locale
-from flask_babel import gettext as _
 from werkzeug.exceptions import ServiceUnavailable
 
 from kick_forms.board import bp, exports, pdf_cache
@@ -17,6 +16,7 @@ from kick_forms.board.views import _visible_consultation, board_context
 from kick_forms.consultations import bp as staff_bp
 from kick_forms.consultations.permissions import region_consultation, staff_region
 from kick_forms.extensions import limiter
+from kick_forms.i18n import gettext as _
 from kick_forms.models import Consultation
 from kick_forms.privacy.audit_log import record_read
 from kick_forms.templating import local_datetime

@@ -36,7 +36,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from flask import current_app
-from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
@@ -48,6 +47,7 @@ from werkzeug.security import safe_join
 from kick_forms.board.services import BoardFilter, counted
 from kick_forms.consultations.labels import channel_label
 from kick_forms.extensions import db
+from kick_forms.i18n import gettext as _
 from kick_forms.models import (
     Answer,
     AnswerOption,

@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import render_template
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from kick_forms.dialogue.quality import survey_token
 from kick_forms.extensions import db
+from kick_forms.i18n import lazy_gettext as _l
 from kick_forms.mail.services import enqueue_mail
 from kick_forms.models import (
     Consultation,

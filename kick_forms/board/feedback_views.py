@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, request, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import RadioField, TextAreaField, URLField
@@ -23,6 +20,9 @@ from kick_forms.consultations.permissions import (
 )
 from kick_forms.extensions import db
 from kick_forms.forms import ActionForm, length_limit
+from kick_forms.i18n import gettext as _
+from kick_forms.i18n import lazy_gettext as _l
+from kick_forms.i18n import ngettext
 from kick_forms.models import OutcomeStatus, Role
 from kick_forms.models.outcome import EXPLANATION_MAX, URL_MAX
 from kick_forms.timeutil import utcnow

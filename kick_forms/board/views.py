@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, request
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -16,6 +15,7 @@ from kick_forms.board import bp, charts, feedback, feedback_views, maps, reach
 from kick_forms.board import services as board
 from kick_forms.dialogue import checklist, meetings, quality
 from kick_forms.extensions import db
+from kick_forms.i18n import gettext as _
 from kick_forms.method.matrix import matrix_view
 from kick_forms.models import Attachment, Consultation, Municipality, OrganisationCategory, Region
 from kick_forms.regions.services import PUBLIC_STATUSES

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -25,6 +24,7 @@ from kick_forms.forms import (
     may_publish_name_field,
     organisation_number_field,
 )
+from kick_forms.i18n import lazy_gettext as _l
 from kick_forms.models import Channel
 from kick_forms.models.response import ORGANISATION_NAME_MAX
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, current_app, flash, redirect, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
@@ -16,6 +15,7 @@ from kick_forms.consultations.entry_forms import EntryForm
 from kick_forms.consultations.permissions import region_consultation, staff_region
 from kick_forms.extensions import db
 from kick_forms.forms import organisation_choices
+from kick_forms.i18n import gettext as _
 from kick_forms.models import Channel, Consultation, Region, Response, Role
 from kick_forms.responses import answers as answer_rules
 from kick_forms.responses.services import Respondent

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import time
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -20,6 +19,7 @@ from wtforms.validators import DataRequired, Email, NumberRange, Optional, Regex
 
 from kick_forms.consultations.labels import QUESTION_KIND_LABELS
 from kick_forms.forms import LocalDateTimeField, MultiCheckboxField, length_limit
+from kick_forms.i18n import lazy_gettext as _l
 from kick_forms.models.consultation import (
     HELP_MAX,
     INTRO_MAX,

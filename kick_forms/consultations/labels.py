@@ -1,8 +1,8 @@
 """Words for the builder's enumerations, shown to people in their language."""
 
-from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 
+from kick_forms.i18n import lazy_gettext as _l
 from kick_forms.models import Channel, ConsultationStatus, QuestionKind
 
 STATUS_LABELS = {

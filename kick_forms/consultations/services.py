@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from kick_forms.extensions import db
+from kick_forms.i18n import lazy_gettext as _l
 from kick_forms.models import (
     Consultation,
     ConsultationStatus,

@@ -13,11 +13,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
 
 from kick_forms.dialogue import quality
 from kick_forms.extensions import db
+from kick_forms.i18n import gettext as _
+from kick_forms.i18n import lazy_gettext as _l
+from kick_forms.i18n import ngettext
 from kick_forms.models import (
     ChecklistTick,
     Consultation,
@@ -190,9 +192,6 @@ def invitation_weeks() -> int:
 
 def evidence(consultation: Consultation) -> dict[str, Any]:
     """What KICK Forms knows that bears on an item, as a sentence for staff."""
-    from flask_babel import gettext as _
-    from flask_babel import ngettext
-
     found: dict[str, Any] = {}
     first_invited = db.session.scalar(
         select(func.min(Invitation.invited_at)).filter_by(consultation_id=consultation.id)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import DateField, IntegerField, RadioField, StringField, TextAreaField
@@ -11,6 +10,7 @@ from wtforms.validators import DataRequired, InputRequired, NumberRange, Optiona
 
 from kick_forms.dialogue.quality import COMMENT_MAX, QUESTIONS, SCALE, SCALE_LABELS
 from kick_forms.forms import length_limit
+from kick_forms.i18n import lazy_gettext as _l
 
 
 class MeetingForm(FlaskForm):

@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 from werkzeug.utils import secure_filename
 
 from kick_forms.archives import ArchiveError
 from kick_forms.extensions import db
+from kick_forms.i18n import lazy_gettext as _l
 from kick_forms.models import Consultation, DialogueMeeting
 from kick_forms.refusal import Refused
 from kick_forms.responses.attachments import EXTENSIONS, detect_type

@@ -14,12 +14,12 @@ from datetime import datetime
 from typing import Any
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from itsdangerous import BadData, URLSafeSerializer
 from sqlalchemy import ColumnElement, extract, func, select
 from sqlalchemy.exc import IntegrityError
 
 from kick_forms.extensions import db
+from kick_forms.i18n import lazy_gettext as _l
 from kick_forms.models import (
     Consultation,
     ConsultationStatus,

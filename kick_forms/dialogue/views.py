@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from kick_forms import audit, htmx
@@ -14,6 +13,7 @@ from kick_forms.dialogue import checklist, meetings, quality
 from kick_forms.dialogue.forms import MeetingForm, QualityForm
 from kick_forms.extensions import db, limiter
 from kick_forms.forms import ActionForm
+from kick_forms.i18n import gettext as _
 from kick_forms.models import Consultation, Region, Role
 from kick_forms.timeutil import utcnow
 

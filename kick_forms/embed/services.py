@@ -6,10 +6,10 @@ import hashlib
 from urllib.parse import urlsplit
 
 from flask_babel import format_decimal
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from kick_forms.extensions import db
+from kick_forms.i18n import lazy_gettext as _l
 from kick_forms.models import EmbedOrigin, Region, RegionTheme
 from kick_forms.models.embed import ORIGIN_MAX
 from kick_forms.refusal import Refused

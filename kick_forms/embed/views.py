@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -15,6 +13,8 @@ from kick_forms.consultations.permissions import region_consultation, staff_regi
 from kick_forms.embed import services as embedding
 from kick_forms.extensions import db
 from kick_forms.forms import ActionForm
+from kick_forms.i18n import gettext as _
+from kick_forms.i18n import lazy_gettext as _l
 from kick_forms.models import Role
 from kick_forms.models.embed import ORIGIN_MAX
 from kick_forms.urls import public_url_for

@@ -17,12 +17,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app, has_request_context, render_template
-from flask_babel import lazy_gettext as _l
 from itsdangerous import BadData, URLSafeSerializer
 from sqlalchemy import ColumnElement, Select, and_, case, exists, func, insert, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from kick_forms.extensions import db, sqlite_begin
+from kick_forms.i18n import lazy_gettext as _l
 from kick_forms.mail.services import enqueue_mail
 from kick_forms.models import (
     Consultation,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -11,6 +10,7 @@ from kick_forms import audit, htmx
 from kick_forms.consultations.permissions import region_consultation, staff_region
 from kick_forms.extensions import db, limiter
 from kick_forms.forms import ActionForm
+from kick_forms.i18n import ngettext
 from kick_forms.invitations import bp
 from kick_forms.invitations import services as invitations
 from kick_forms.models import Municipality, OrganisationCategory, OrganisationContact, Role

@@ -14,11 +14,11 @@ from importlib import resources
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask_babel import gettext
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from kick_forms.extensions import db
+from kick_forms.i18n import gettext
+from kick_forms.i18n import lazy_gettext as _l
 from kick_forms.models import CodeExample, CodeLevel, CodePrinciple, CodeStep
 
 VERBATIM = "verbatim"

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField
 from wtforms.validators import AnyOf, DataRequired
 
 from kick_forms.forms import length_limit
+from kick_forms.i18n import lazy_gettext as _l
 
 EXAMPLE_NAME_MAX = 200  # the columns of CodeExample
 

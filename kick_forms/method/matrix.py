@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from babel.lists import format_list
-from flask_babel import get_locale, ngettext
-from flask_babel import gettext as _
+from flask_babel import get_locale
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from kick_forms.extensions import db
+from kick_forms.i18n import gettext as _
+from kick_forms.i18n import ngettext
 from kick_forms.models import CodeLevel, CodeStep, Consultation, ConsultationStatus, Region
 from kick_forms.timeutil import from_local, to_local
 

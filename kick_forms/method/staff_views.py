@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from kick_forms import audit
 from kick_forms.extensions import db
 from kick_forms.forms import ActionForm
+from kick_forms.i18n import gettext as _
 from kick_forms.method import examples as service
 from kick_forms.method import staff_bp
 from kick_forms.method.code import examples_by_cell

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -17,6 +16,7 @@ from kick_forms.forms import (
     organisation_number_field,
     website_field,
 )
+from kick_forms.i18n import lazy_gettext as _l
 from kick_forms.models.organisation import DESCRIPTION_MAX, NAME_MAX, NOTES_MAX, SizeBand
 
 SIZE_LABELS = {

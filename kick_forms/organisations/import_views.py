@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -13,6 +12,7 @@ from kick_forms import audit
 from kick_forms.consultations.permissions import staff_region
 from kick_forms.extensions import db
 from kick_forms.forms import ActionForm
+from kick_forms.i18n import ngettext
 from kick_forms.models import Region, RegisterImport, Role
 from kick_forms.organisations import bp, importing
 from kick_forms.timeutil import utcnow

@@ -18,12 +18,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_ngettext
 from sqlalchemy import select
 
 from kick_forms import archives
 from kick_forms.extensions import db
+from kick_forms.i18n import lazy_gettext as _l
+from kick_forms.i18n import lazy_ngettext
 from kick_forms.incoming import clean_text
 from kick_forms.models import Municipality, Region
 from kick_forms.models.organisation import NAME_MAX, Organisation, RegisterEntry

@@ -8,14 +8,14 @@ from __future__ import annotations
 from collections import abc
 from dataclasses import dataclass, field
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, insert, or_, select
 from sqlalchemy.orm import selectinload
 
 from kick_forms import audit
 from kick_forms.board.exports import Table
 from kick_forms.extensions import db
+from kick_forms.i18n import gettext as _
+from kick_forms.i18n import lazy_gettext as _l
 from kick_forms.models import Municipality, OrganisationCategory, Region
 from kick_forms.models.organisation import (
     Organisation,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -13,6 +12,7 @@ from kick_forms.board.export_views import XLSX_TYPE, download
 from kick_forms.consultations.permissions import staff_region
 from kick_forms.extensions import db
 from kick_forms.forms import ActionForm, organisation_choices
+from kick_forms.i18n import gettext as _
 from kick_forms.models import Municipality, OrganisationCategory, Region, Role
 from kick_forms.models.organisation import Organisation
 from kick_forms.organisations import bp

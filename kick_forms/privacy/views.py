@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 
 from flask import Blueprint, abort, current_app, make_response, render_template, request
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from kick_forms.accessibility.services import operator
 from kick_forms.consultations.permissions import staff_region
+from kick_forms.i18n import gettext as _
+from kick_forms.i18n import ngettext
 from kick_forms.models import OrganisationContact, Region, Role
 from kick_forms.organisations.services import region_contact, region_organisation
 from kick_forms.privacy import audit_log, services

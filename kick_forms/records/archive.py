@@ -17,12 +17,12 @@ from datetime import datetime
 from typing import Any
 
 from flask import render_template
-from flask_babel import lazy_gettext as _l
 
 from kick_forms.board import exports
 from kick_forms.board import services as board
 from kick_forms.board.feedback import outcomes_of
 from kick_forms.board.views import board_context
+from kick_forms.i18n import lazy_gettext as _l
 from kick_forms.models import Consultation, ConsultationStatus, Outcome, ResponseVersion
 from kick_forms.records import documents, packages
 from kick_forms.records.labels import record_language

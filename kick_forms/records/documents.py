@@ -15,12 +15,12 @@ from datetime import datetime
 from typing import Any
 
 from flask import render_template
-from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from kick_forms.board import exports
 from kick_forms.extensions import db
+from kick_forms.i18n import gettext as _
 from kick_forms.models import (
     Answer,
     Attachment,

@@ -18,13 +18,13 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import NamedTuple
 
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from kick_forms.board import exports
 from kick_forms.board.exports import Cell, Table
 from kick_forms.extensions import db
+from kick_forms.i18n import gettext as _
 from kick_forms.models import Attachment, Consultation, Response, ResponseVersion
 from kick_forms.records import documents
 from kick_forms.records.labels import channel_label, record_language

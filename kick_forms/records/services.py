@@ -10,8 +10,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import render_template
-from flask_babel import gettext as _
 
+from kick_forms.i18n import gettext as _
 from kick_forms.mail.services import enqueue_mail
 from kick_forms.models import OutboxMessage, ResponseVersion
 from kick_forms.records.labels import channel_label, record_language

@@ -15,7 +15,6 @@ from urllib.parse import quote
 
 from flask import Blueprint, Flask, abort, render_template, request, stream_with_context
 from flask import Response as HttpResponse
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -23,6 +22,7 @@ from kick_forms.board import exports
 from kick_forms.board.export_views import XLSX_TYPE, download
 from kick_forms.consultations.permissions import region_consultation, staff_region
 from kick_forms.extensions import db, sqlite_begin
+from kick_forms.i18n import gettext as _
 from kick_forms.mail.services import register_attachment
 from kick_forms.models import Consultation, Region, Response, ResponseVersion, Role
 from kick_forms.privacy.audit_log import record_read

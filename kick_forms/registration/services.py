@@ -11,10 +11,10 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from flask import current_app, render_template
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, or_, select
 
 from kick_forms.extensions import db
+from kick_forms.i18n import lazy_gettext as _l
 from kick_forms.mail.services import enqueue_mail
 from kick_forms.models import Municipality, Region, RegistrationRequest, RequestOutcome, User
 from kick_forms.models.organisation import Organisation, RegisterEntry, name_key

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
@@ -12,6 +11,7 @@ from kick_forms import audit, htmx
 from kick_forms.consultations.permissions import staff_region
 from kick_forms.extensions import db
 from kick_forms.forms import ActionForm
+from kick_forms.i18n import gettext as _
 from kick_forms.models import (
     Municipality,
     Organisation,

@@ -7,11 +7,11 @@ carries Flask-WTF's CSRF token from the session like every other form of ours.
 from __future__ import annotations
 
 from flask import abort, current_app, make_response, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from kick_forms.extensions import db, limiter
 from kick_forms.forms import ActionForm, organisation_choices
+from kick_forms.i18n import gettext as _
 from kick_forms.models import Region
 from kick_forms.organisations.services import OrganisationData
 from kick_forms.registration import bp

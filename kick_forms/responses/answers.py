@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
+from kick_forms.i18n import lazy_gettext as _l
 from kick_forms.models import Answer, AnswerOption, Question, QuestionKind
 from kick_forms.models.response import OTHER_TEXT_MAX
 

@@ -11,13 +11,13 @@ import zipfile
 from datetime import datetime
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 from werkzeug.utils import secure_filename
 
 from kick_forms import archives
 from kick_forms.extensions import db
+from kick_forms.i18n import lazy_gettext as _l
 from kick_forms.models import Attachment, Response
 from kick_forms.models.response import version_attachment
 from kick_forms.responses.services import AnsweringError, require_open

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField
 
@@ -17,6 +16,7 @@ from kick_forms.forms import (
     organisation_name_field,
     organisation_number_field,
 )
+from kick_forms.i18n import lazy_gettext as _l
 from kick_forms.models.response import ORGANISATION_NAME_MAX
 
 

@@ -10,13 +10,13 @@ from datetime import datetime
 from typing import Any
 
 from flask import render_template
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import MultiDict
 
 from kick_forms import audit, tally
 from kick_forms.extensions import db
+from kick_forms.i18n import lazy_gettext as _l
 from kick_forms.mail.services import enqueue_mail
 from kick_forms.models import (
     Answer,

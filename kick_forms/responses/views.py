@@ -23,7 +23,6 @@ from flask import (
     send_file,
     url_for,
 )
-from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -31,6 +30,7 @@ from kick_forms import htmx
 from kick_forms.dialogue import quality
 from kick_forms.extensions import db, limiter
 from kick_forms.forms import organisation_choices
+from kick_forms.i18n import gettext as _
 from kick_forms.models import (
     Attachment,
     Consultation,

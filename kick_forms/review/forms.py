@@ -3,10 +3,10 @@ prefix, so the page's many forms keep their own ids and what was typed."""
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, TextAreaField
 
+from kick_forms.i18n import lazy_gettext as _l
 from kick_forms.models.response import REVIEW_NOTE_MAX
 
 

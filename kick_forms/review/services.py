@@ -13,12 +13,12 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, select
 
 from kick_forms import audit
 from kick_forms.extensions import db
+from kick_forms.i18n import gettext as _
+from kick_forms.i18n import lazy_gettext as _l
 from kick_forms.models import (
     Answer,
     Attachment,

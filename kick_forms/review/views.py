@@ -9,8 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, flash, request, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -23,6 +21,8 @@ from kick_forms.consultations.permissions import (
 )
 from kick_forms.extensions import db
 from kick_forms.forms import ActionForm
+from kick_forms.i18n import gettext as _
+from kick_forms.i18n import lazy_gettext as _l
 from kick_forms.models import Attachment, Consultation, Region, Response, ReviewState, Role
 from kick_forms.review import services as review
 from kick_forms.review.forms import DecisionForm

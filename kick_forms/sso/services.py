@@ -18,7 +18,6 @@ import requests
 from authlib.common.security import generate_token
 from authlib.integrations.base_client.errors import OAuthError
 from authlib.integrations.requests_client import OAuth2Session
-from flask_babel import gettext as _
 from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
@@ -27,6 +26,7 @@ from sqlalchemy import select
 from kick_forms import audit
 from kick_forms.auth.services import find_user
 from kick_forms.extensions import db
+from kick_forms.i18n import gettext as _
 from kick_forms.models import Region, RegionSignIn, User
 
 SCOPE = "openid email profile"

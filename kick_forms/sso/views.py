@@ -1,13 +1,13 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from kick_forms.auth.signin import finish_sign_in, safe_next
 from kick_forms.consultations.permissions import staff_region
 from kick_forms.extensions import db
+from kick_forms.i18n import gettext as _
 from kick_forms.models import Region, RegionSignIn, Role
 from kick_forms.sso import bp, services
 from kick_forms.sso.forms import SsoSettingsForm

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from kick_forms.auth.services import PASSWORD_MIN_LENGTH
+from kick_forms.i18n import lazy_gettext as _l
 from kick_forms.models import Role
 
 

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app, render_template
-from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
 from kick_forms import audit
@@ -23,6 +22,7 @@ from kick_forms.auth.services import (
     set_password,
 )
 from kick_forms.extensions import db
+from kick_forms.i18n import gettext as _
 from kick_forms.mail.services import enqueue_mail
 from kick_forms.models import AccountToken, Region, RegionMembership, Role, TokenPurpose, User
 from kick_forms.tokens import hash_token, looks_like_token, new_token

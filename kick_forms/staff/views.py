@@ -13,13 +13,13 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from kick_forms.auth.signin import finish_sign_in
 from kick_forms.consultations.permissions import staff_region
 from kick_forms.extensions import db, limiter
 from kick_forms.forms import ActionForm
+from kick_forms.i18n import gettext as _
 from kick_forms.models import Region, RegionMembership, Role, User
 from kick_forms.staff import bp
 from kick_forms.staff import services as colleagues

@@ -1,7 +1,8 @@
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length, Optional
+
+from kick_forms.i18n import lazy_gettext as _l
 
 _CODE = {"autocomplete": "one-time-code", "spellcheck": "false", "autocapitalize": "off"}
 

@@ -4,7 +4,6 @@ and a platform admin's reset."""
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from kick_forms.auth.services import authenticate
@@ -13,6 +12,7 @@ from kick_forms.consultations.permissions import staff_region
 from kick_forms.errors import unauthorised
 from kick_forms.extensions import db, limiter
 from kick_forms.forms import ActionForm
+from kick_forms.i18n import gettext as _
 from kick_forms.models import RegionSignIn, Role, User
 from kick_forms.twofactor import bp, pending
 from kick_forms.twofactor import services as twofactor

@@ -1,0 +1,89 @@
+"""Translation functions that write numbers the reader's way.
+
+Flask-Babel fills "%(num)d" with Python's digits ("20000"); Swedish groups them with a space
+("20 000") and English with a comma. These functions wrap Flask-Babel's and pass every whole
+number through Babel first, so one rule holds for the Python code (`gettext as _`, `ngettext`,
+the lazy forms) and for the templates (`install`), and no call site formats numbers itself.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import Flask
+from flask_babel import format_decimal, get_translations
+from flask_babel.speaklater import LazyString
+from jinja2 import pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup
+
+_WHOLE_NUMBER = re.compile(r"%\((\w+)\)d")
+
+
+def _grouped(text: str, variables: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The text and its variables with each whole number written out by the current locale."""
+    numbers = {
+        name
+        for name, value in variables.items()
+        if isinstance(value, int) and not isinstance(value, bool)
+    }
+    if not numbers:
+        return text, variables
+    text = _WHOLE_NUMBER.sub(
+        lambda match: f"%({match[1]})s" if match[1] in numbers else match[0], text
+    )
+    return text, {
+        name: format_decimal(value) if name in numbers else value
+        for name, value in variables.items()
+    }
+
+
+def gettext(string: str, **variables: Any) -> str:
+    text = get_translations().ugettext(string)
+    if not variables:
+        return text  # as Flask-Babel: a text without variables is not a format string
+    text, variables = _grouped(text, variables)
+    return text % variables
+
+
+def ngettext(singular: str, plural: str, num: int, **variables: Any) -> str:
+    variables.setdefault("num", num)
+    text, variables = _grouped(get_translations().ungettext(singular, plural, num), variables)
+    return text % variables
+
+
+def lazy_gettext(string: str, **variables: Any) -> LazyString:
+    return LazyString(gettext, string, **variables)
+
+
+def lazy_ngettext(singular: str, plural: str, num: int, **variables: Any) -> LazyString:
+    return LazyString(ngettext, singular, plural, num, **variables)
+
+
+def _in_template(context: Context, text: str, variables: dict[str, Any]) -> str:
+    # As Jinja's own "newstyle" gettext: always a format string, escaped when autoescaping.
+    text, variables = _grouped(text, variables)
+    if context.eval_ctx.autoescape:
+        return Markup(text) % variables  # noqa: S704 (a catalogue text; the variables are escaped)
+    return text % variables
+
+
+@pass_context
+def _template_gettext(context: Context, string: str, **variables: Any) -> str:
+    return _in_template(context, get_translations().ugettext(string), variables)
+
+
+@pass_context
+def _template_ngettext(
+    context: Context, singular: str, plural: str, num: int, **variables: Any
+) -> str:
+    variables.setdefault("num", num)
+    return _in_template(context, get_translations().ungettext(singular, plural, num), variables)
+
+
+def install(app: Flask) -> None:
+    """Put these in place of Flask-Babel's template functions (after Babel's init_app)."""
+    app.jinja_env.globals.update(
+        gettext=_template_gettext, _=_template_gettext, ngettext=_template_ngettext
+    )
