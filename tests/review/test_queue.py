@@ -269,3 +269,11 @@ def test_an_unchanged_text_keeps_its_decision_when_the_answer_is_sent_again(
     assert "Råshult" not in page and "Per Persson" not in page and MASKED not in page
     assert "1 svar har dolts av regionen." in page
     assert "1 svar väntar på granskning hos regionen." in page
+
+
+def test_an_english_queue_marks_the_organisations_swedish_text(editor, consultation, scene):
+    page = editor.get(f"{scene.queue(consultation)}?lang=en").get_data(as_text=True)
+    assert '<span class="kicker" lang="sv">Kulturplan 2027–2030</span>' in page
+    assert '<span class="kicker" lang="sv">Vad saknas?</span>' in page
+    assert f'<blockquote lang="sv"><p>{UNREVIEWED}</p></blockquote>' in page
+    assert '<span class="kicker">Written statement</span>' in page
