@@ -90,7 +90,7 @@ def test_hiding_needs_a_reason_and_files_cannot_be_masked(editor, consultation, 
     answer = text_answer(scene.waiting, "Vad saknas?")
     refused = decide(editor, consultation, answer, "hide", note="  ")
     assert refused.status_code == 422
-    assert "Skriv varför ni döljer det." in refused.get_data(as_text=True)
+    assert "Skriv varför du döljer det." in refused.get_data(as_text=True)
     too_long = decide(editor, consultation, answer, "hide", note="x" * 301)
     assert too_long.status_code == 422 and "Använd högst 300 tecken" in too_long.get_data(True)
     statement = scene.waiting.attachments[0]
@@ -149,7 +149,7 @@ def test_viewers_read_the_queue_and_other_regions_find_nothing(client, consultat
     page = client.get(scene.queue(consultation))
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    assert UNREVIEWED in html and "Ni kan läsa kön; redaktörer beslutar." in html
+    assert UNREVIEWED in html and "Du kan läsa kön; redaktörer beslutar." in html
     assert '<form method="post" class="inline-form" action' not in html
     assert decide(client, consultation, answer, "publish").status_code == 403
 
