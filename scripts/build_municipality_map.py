@@ -2,9 +2,10 @@
 
 Reads ../shared/data/municipality_shapes.geojson (WGS84, see ../shared/data/README.md) and
 writes kick_forms/data/municipality_map.json: per SCB kommunkod an SVG path and its bounding
-box, and per county (the kommunkod's first two digits, the region's code) its outer border,
-all in one projection for Sweden (sinusoidal around 15° E, 100 units a degree of latitude,
-y downwards), so a region's map is its municipalities' paths in the box around them.
+box, and per county (the kommunkod's first two digits, the region's code) one closed path of
+its outer border and its box, all in one projection for Sweden (sinusoidal around 15° E, 100
+units a degree of latitude, y downwards), so a region's map is its municipalities' paths in
+the box around them and the map of Sweden is the 21 counties' paths, about a sixth the bytes.
 Run it again only when the shapes change:
 
     .venv/bin/python scripts/build_municipality_map.py ../shared/data/municipality_shapes.geojson
@@ -91,39 +92,146 @@ def _rings(geometry: dict) -> list[list[list[float]]]:
     return [ring for polygon in polygons for ring in polygon]
 
 
-def outline(features: list[dict]) -> str:
-    """The border of several municipalities together: the edges only one of them has, chained
-    into lines and simplified. The shapes share their vertices along common borders."""
-    edges: dict[frozenset, tuple[tuple, tuple]] = {}
+Node = tuple[float, float]  # a vertex of the shapes, longitude and latitude
+Edge = frozenset[Node]
+
+
+def _county_edges(features: list[dict]) -> dict[str, set[Edge]]:
+    """Per county, the edges of its municipalities' rings that an odd number of them have: its
+    border. The shapes share their vertices along common borders, so an inner border cancels
+    out; what is left meets every vertex an even number of times, so it falls into closed rings,
+    and those rings fill the county with the even-odd rule, islands and holes included."""
+    edges: dict[str, set[Edge]] = {}
     for feature in features:
+        border = edges.setdefault(feature["properties"]["code"][:2], set())
         for ring in _rings(feature["geometry"]):
             for a, b in zip(ring, ring[1:], strict=False):
-                start, end = tuple(a), tuple(b)
-                if start == end:
-                    continue
-                key = frozenset((start, end))
-                if key in edges:
-                    del edges[key]
-                else:
-                    edges[key] = (start, end)
-    following: dict[tuple, list[tuple]] = {}
-    for start, end in edges.values():
-        following.setdefault(start, []).append(end)
-    parts = []
-    while following:
-        start = next(iter(following))
-        line = [start]
-        point = start
-        while following.get(point):
-            step = following[point].pop()
-            if not following[point]:
-                del following[point]
-            line.append(step)
-            point = step
+                if a != b:
+                    border ^= {frozenset((tuple(a), tuple(b)))}
+    return edges
+
+
+def _arcs(edges: dict[str, set[Edge]]) -> list[tuple[list[Node], set[str]]]:
+    """The county borders cut into arcs, each with the counties it bounds: a border two
+    counties share is one arc, simplified once, so their shapes meet without gaps or overlaps.
+    An arc ends where three borders meet or its counties change; a ring without such a node
+    (an island, an enclave) is one arc from its lowest vertex round to it again."""
+    owners: dict[Edge, set[str]] = {}
+    for county, border in edges.items():
+        for edge in border:
+            owners.setdefault(edge, set()).add(county)
+    touching: dict[Node, list[Edge]] = {}
+    for edge in owners:
+        for node in edge:
+            touching.setdefault(node, []).append(edge)
+
+    def is_end(node: Node) -> bool:
+        around = touching[node]
+        return len(around) != 2 or owners[around[0]] != owners[around[1]]
+
+    unused = set(owners)
+    arcs = []
+
+    def walk(start: Node, edge: Edge) -> None:
+        line, node = [start], start
+        while True:
+            unused.discard(edge)
+            (node,) = edge - {node}
+            line.append(node)
+            if is_end(node) or node == start:
+                break
+            edge = next(e for e in touching[node] if e in unused)
+        arcs.append((line, owners[edge]))
+
+    for node in sorted(n for n in touching if is_end(n)):
+        for edge in sorted(touching[node], key=sorted):
+            if edge in unused:
+                walk(node, edge)
+    while unused:
+        start = min(node for edge in unused for node in edge)
+        walk(start, min((e for e in touching[start] if e in unused), key=sorted))
+    return arcs
+
+
+def _tenths(points: list[Point]) -> list[tuple[int, int]]:
+    return [(round(x * 10), round(y * 10)) for x, y in points]
+
+
+def _number(tenths: int) -> str:
+    """A coordinate in tenths as short as SVG reads it: 12, 1.5, .5, -.5."""
+    whole, tenth = divmod(abs(tenths), 10)
+    text = (str(whole) if whole else "") + (f".{tenth}" if tenth else "") or "0"
+    return "-" + text if tenths < 0 else text
+
+
+def _numbers(values: list[int]) -> str:
+    """Coordinates in tenths, a space between them unless a minus sign parts them already."""
+    text = ""
+    for value in values:
+        number = _number(value)
+        text += number if not text or number.startswith("-") else " " + number
+    return text
+
+
+def _relative_path(ring: list[tuple[int, int]]) -> str:
+    """A closed ring as an SVG path: its first point absolute, each next one relative to the
+    one before. The steps are taken between rounded points, so the ring closes exactly."""
+    steps = [
+        value
+        for (x, y), (nx, ny) in zip(ring, ring[1:-1], strict=False)
+        for value in (nx - x, ny - y)
+    ]
+    return f"M{_numbers(list(ring[0]))}l{_numbers(steps)}z"
+
+
+def county_shapes(features: list[dict]) -> dict[str, dict]:
+    """Per county one closed, even-odd fillable path of its outer border, and its box."""
+    edges = _county_edges(features)
+    arcs: dict[str, list[list[tuple[int, int]]]] = {}
+    for line, counties in _arcs(edges):
         points = simplify([project(lon, lat) for lon, lat in line])
-        if len(points) > 1:
-            parts.append("M" + "L".join(f"{x:.1f} {y:.1f}" for x, y in points))
-    return "".join(parts)
+        if line[0] == line[-1] and len(points) < 4:  # an islet keeps its outline
+            points = [project(lon, lat) for lon, lat in line]
+        for county in counties:
+            arcs.setdefault(county, []).append(_tenths(points))
+    shapes = {}
+    for county, lines in sorted(arcs.items()):
+        rings = [_without_repeats(ring) for ring in _chain(lines)]
+        paths = [_relative_path(ring) for ring in rings if len(ring) > 3]  # a ring with area
+        shapes[county] = {"d": "".join(paths), "box": _box(lines)}
+    return shapes
+
+
+def _without_repeats(ring: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The ring without steps of length zero: a short arc can round to a single point."""
+    return [point for point, before in zip(ring, [None, *ring], strict=False) if point != before]
+
+
+def _chain(lines: list[list[tuple[int, int]]]) -> list[list[tuple[int, int]]]:
+    """Arcs joined end to end into closed rings; every node has an even number of ends."""
+    at: dict[tuple[int, int], list[int]] = {}
+    for index, line in enumerate(lines):
+        at.setdefault(line[0], []).append(index)
+        at.setdefault(line[-1], []).append(index)
+    unused = set(range(len(lines)))
+    rings = []
+    while unused:
+        index = min(unused)
+        ring = list(lines[index])
+        unused.discard(index)
+        while ring[-1] != ring[0]:
+            index = next(i for i in at[ring[-1]] if i in unused)
+            unused.discard(index)
+            line = lines[index]
+            ring += line[1:] if line[0] == ring[-1] else line[-2::-1]
+        rings.append(ring)
+    return rings
+
+
+def _box(lines: list[list[tuple[int, int]]]) -> list[float]:
+    xs = [x / 10 for line in lines for x, _ in line]
+    ys = [y / 10 for line in lines for _, y in line]
+    return [min(xs), min(ys), max(xs), max(ys)]
 
 
 def main(source: str) -> None:
@@ -132,10 +240,7 @@ def main(source: str) -> None:
     for feature in sorted(shapes["features"], key=lambda f: f["properties"]["code"]):
         path, box = feature_path(feature["geometry"])
         municipalities[feature["properties"]["code"]] = {"d": path, "box": box}
-    by_county: dict[str, list[dict]] = {}
-    for feature in shapes["features"]:
-        by_county.setdefault(feature["properties"]["code"][:2], []).append(feature)
-    counties = {code: outline(features) for code, features in sorted(by_county.items())}
+    counties = county_shapes(shapes["features"])
     OUTPUT.write_text(
         json.dumps(
             {

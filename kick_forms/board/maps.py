@@ -1,10 +1,11 @@
-"""Maps the server draws as SVG from the precomputed municipality paths.
+"""Maps the server draws as SVG from the precomputed municipality and county paths.
 
 kick_forms/data/municipality_map.json comes from scripts/build_municipality_map.py: one path
-and bounding box per municipality (SCB kommunkod) in one projection for all of Sweden. A map
-shades each municipality by its figure in a few classes; the legend names each class's range
-in words and the table beside the map carries every figure, so nothing rests on colour alone.
-templates/board/_map_svg.html draws it.
+and bounding box per municipality (SCB kommunkod) and per county (the region's code, one closed
+shape of its outer border) in one projection for all of Sweden. A map shades each area by its
+figure in a few classes; the legend names each class's range in words and the table beside the
+map carries every figure, so nothing rests on colour alone. templates/board/_map_svg.html
+draws it.
 """
 
 from __future__ import annotations
@@ -47,7 +48,6 @@ class AreaMap(Described):
     view_box: str
     width: float
     height: float
-    outlines: tuple[str, ...] = ()  # borders drawn over the areas, e.g. of regions
 
     @property
     def reached(self) -> int:
@@ -66,17 +66,14 @@ def _data() -> dict[str, dict]:
     return json.loads(text)
 
 
-def _paths() -> dict[str, dict]:
-    return _data()["municipalities"]
-
-
-def county_outline(code: str) -> str:
-    """The outer border of a region's municipalities together, by its county code."""
-    return _data()["counties"].get(code, "")
-
-
 def has_shape(code: str) -> bool:
-    return code in _paths()
+    """Whether the municipality with this kommunkod has a shape on the maps."""
+    return code in _data()["municipalities"]
+
+
+def has_county_shape(code: str) -> bool:
+    """Whether the region with this county code has a shape on the map of Sweden."""
+    return code in _data()["counties"]
 
 
 def shades_for(highest: int) -> tuple[Shade, ...]:
@@ -95,42 +92,40 @@ def shades_for(highest: int) -> tuple[Shade, ...]:
 
 
 def area_map(
-    id: str,
-    title: str,
-    areas: Iterable[tuple[str, str, list[str], int]],
-    outlines: Iterable[str] = (),
+    id: str, title: str, areas: Iterable[tuple[str, str, dict | None, int]]
 ) -> AreaMap | None:
-    """A map of areas, each (key, name, municipality codes it covers, figure), with borders
-    drawn over them; None when no area has a shape."""
-    paths = _paths()
-    rows = [(key, name, [c for c in codes if c in paths], n) for key, name, codes, n in areas]
-    rows = [row for row in rows if row[2]]
+    """A map of areas, each (key, name, its shape from the data, figure), in the box around
+    them; those without a shape are left out, and None when no area has one."""
+    rows = [(key, name, shape, n) for key, name, shape, n in areas if shape]
     if not rows:
         return None
     shades = shades_for(max(n for *_, n in rows))
-    boxes = [paths[code]["box"] for *_, codes, _ in rows for code in codes]
+    boxes = [shape["box"] for _, _, shape, _ in rows]
     left, top = min(b[0] for b in boxes) - MARGIN, min(b[1] for b in boxes) - MARGIN
     width = max(b[2] for b in boxes) + MARGIN - left
     height = max(b[3] for b in boxes) + MARGIN - top
     drawn = tuple(
-        Area(
-            key,
-            name,
-            n,
-            next((s.shade for s in shades if s.low <= n <= s.high), 0),
-            "".join(paths[code]["d"] for code in codes),
-        )
-        for key, name, codes, n in rows
+        Area(key, name, n, next((s.shade for s in shades if s.low <= n <= s.high), 0), shape["d"])
+        for key, name, shape, n in rows
     )
     view_box = f"{left:.1f} {top:.1f} {width:.1f} {height:.1f}"
-    borders = tuple(outline for outline in outlines if outline)
-    return AreaMap(id, title, drawn, shades, view_box, width, height, borders)
+    return AreaMap(id, title, drawn, shades, view_box, width, height)
 
 
 def municipality_map(
     id: str, title: str, municipalities: Iterable[tuple[str, str]], figures: dict[str, int]
 ) -> AreaMap | None:
     """A region's municipalities, (code, name), shaded by their figures."""
+    shapes = _data()["municipalities"]
     return area_map(
-        id, title, [(code, name, [code], figures.get(code, 0)) for code, name in municipalities]
+        id,
+        title,
+        [(code, name, shapes.get(code), figures.get(code, 0)) for code, name in municipalities],
     )
+
+
+def region_map(id: str, title: str, regions: Iterable[tuple[str, str, str, int]]) -> AreaMap | None:
+    """Sweden's regions, each (key, name, county code, figure), one shape apiece: a page that
+    draws all of them carries a fraction of their municipalities' paths."""
+    shapes = _data()["counties"]
+    return area_map(id, title, [(key, name, shapes.get(code), n) for key, name, code, n in regions])

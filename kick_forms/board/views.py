@@ -201,27 +201,23 @@ def overview():
         years=board.overview_by_year(),
         empty=board.RegionFigures(0),
         matrix=matrix_view(None, request.args),
-        regions_map=maps.area_map(
+        regions_map=maps.region_map(
             "map-regions",
             _("Share of the register reached, by region"),
             _regions_by_reach(regions, reach_by_region),
-            [maps.county_outline(region.code) for region in regions],
         ),
     )
 
 
 def _regions_by_reach(
     regions: list[Region], reach_by_region: dict[int, tuple[int, int]]
-) -> list[tuple[str, str, list[str], int]]:
-    """Each region with its municipalities and the share of its register that answered, in %."""
-    codes: dict[int, list[str]] = {}
-    for code, region_id in db.session.execute(select(Municipality.code, Municipality.region_id)):
-        codes.setdefault(region_id, []).append(code)
+) -> list[tuple[str, str, str, int]]:
+    """Each region with its county code and the share of its register that answered, in %."""
     return [
         (
             region.slug,
             region.name,
-            codes.get(region.id, []),
+            region.code,
             round(answered / registered * 100) if registered else 0,
         )
         for region in regions
