@@ -35,6 +35,12 @@ from kick_forms.models.organisation import (
 )
 from kick_forms.models.outbox import OutboxMessage
 from kick_forms.models.outcome import Outcome, OutcomeStatus
+from kick_forms.models.plan import (
+    ConsultationDocument,
+    ParagraphComment,
+    PlanChapter,
+    PlanParagraph,
+)
 from kick_forms.models.reference import (
     CodeLevel,
     CodePrinciple,
@@ -56,6 +62,7 @@ from kick_forms.models.response import (
     ResponseVersion,
     ReviewState,
 )
+from kick_forms.models.template import ConsultationTemplate
 from kick_forms.models.user import (
     AccountToken,
     RecoveryCode,
@@ -68,6 +75,11 @@ from kick_forms.models.user import (
 )
 
 __all__ = [
+    "ConsultationDocument",
+    "ConsultationTemplate",
+    "ParagraphComment",
+    "PlanChapter",
+    "PlanParagraph",
     "AccountToken",
     "RecoveryCode",
     "RegionSignIn",

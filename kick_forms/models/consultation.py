@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint, select
 from sqlalchemy import false as sa_false
@@ -14,6 +15,9 @@ from kick_forms.extensions import db
 from kick_forms.models.reference import CodeLevel, CodeStep, CultureArea, Region
 from kick_forms.models.response import Response
 from kick_forms.timeutil import utcnow
+
+if TYPE_CHECKING:
+    from kick_forms.models.plan import ConsultationDocument, PlanChapter
 
 
 class ConsultationStatus(enum.StrEnum):
@@ -114,6 +118,20 @@ class Consultation(db.Model):
         cascade="all, delete-orphan",
     )
 
+    documents: Mapped[list[ConsultationDocument]] = relationship(
+        back_populates="consultation",
+        order_by="ConsultationDocument.position",
+        collection_class=ordering_list("position"),
+        cascade="all, delete-orphan",
+    )
+    # The draft plan's text, in chapters of numbered paragraphs organisations comment on.
+    chapters: Mapped[list[PlanChapter]] = relationship(
+        back_populates="consultation",
+        order_by="PlanChapter.position",
+        collection_class=ordering_list("position"),
+        cascade="all, delete-orphan",
+    )
+
     @property
     def questions(self) -> list[Question]:
         return [question for section in self.sections for question in section.questions]
@@ -187,10 +205,29 @@ class Question(db.Model):
     scale_max_label: Mapped[str] = mapped_column(String(SCALE_LABEL_MAX), default="")
     number_min: Mapped[int | None]
     number_max: Mapped[int | None]
+    # Shown only when an earlier choice question of the consultation has a given answer: one of
+    # its options, or for a yes/no question "yes", "no" or "dont_know". A condition whose option
+    # is gone holds neither and shows the question always.
+    shown_if_question_id: Mapped[int | None] = mapped_column(
+        ForeignKey("question.id", ondelete="SET NULL"), index=True
+    )
+    shown_if_option_id: Mapped[int | None] = mapped_column(
+        ForeignKey(
+            "question_option.id",
+            ondelete="SET NULL",
+            use_alter=True,
+            name="fk_question_shown_if_option_id_question_option",
+        )
+    )
+    shown_if_value: Mapped[str | None] = mapped_column(String(16))
 
     section: Mapped[Section] = relationship(back_populates="questions")
+    shown_if_question: Mapped[Question | None] = relationship(
+        remote_side=[id], foreign_keys=[shown_if_question_id]
+    )
     options: Mapped[list[QuestionOption]] = relationship(
         back_populates="question",
+        foreign_keys="QuestionOption.question_id",
         order_by="QuestionOption.position",
         collection_class=ordering_list("position"),
         cascade="all, delete-orphan",
@@ -217,4 +254,4 @@ class QuestionOption(db.Model):
     position: Mapped[int] = mapped_column(default=0)
     label: Mapped[str] = mapped_column(String(OPTION_MAX))
 
-    question: Mapped[Question] = relationship(back_populates="options")
+    question: Mapped[Question] = relationship(back_populates="options", foreign_keys=[question_id])

@@ -1,4 +1,5 @@
-"""What the region did with the input: "you said, we did", per section or per question."""
+"""What the region did with the input: "you said, we did", per section, per question or per
+chapter of the plan's text."""
 
 from __future__ import annotations
 
@@ -36,13 +37,21 @@ class Outcome(db.Model):
             postgresql_where=text("question_id IS NULL"),
         ),
         Index("uq_outcome_question", "question_id", unique=True),
+        Index("uq_outcome_chapter", "chapter_id", unique=True),
+        CheckConstraint(
+            "section_id IS NOT NULL OR chapter_id IS NOT NULL", name="section_or_chapter"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     consultation_id: Mapped[int] = mapped_column(
         ForeignKey("consultation.id", ondelete="CASCADE"), index=True
     )
-    section_id: Mapped[int] = mapped_column(ForeignKey("section.id", ondelete="CASCADE"))
+    # A section (and perhaps one of its questions), or a chapter of the plan's text.
+    section_id: Mapped[int | None] = mapped_column(ForeignKey("section.id", ondelete="CASCADE"))
+    chapter_id: Mapped[int | None] = mapped_column(
+        ForeignKey("plan_chapter.id", ondelete="CASCADE")
+    )
     question_id: Mapped[int | None] = mapped_column(ForeignKey("question.id", ondelete="CASCADE"))
     status: Mapped[str] = mapped_column(String(20))
     explanation: Mapped[str] = mapped_column(Text, default="")
@@ -51,3 +60,4 @@ class Outcome(db.Model):
 
     section = relationship("Section")
     question = relationship("Question")
+    chapter = relationship("PlanChapter")
