@@ -92,11 +92,40 @@
     });
   }
 
+  // The board's results come back from the server with their sections open and their tables
+  // closed, on every refresh and filter; what the reader folded or opened stays so. The disclosures
+  // of the new results take the state of the ones they replace before they reach the page, and a
+  // filter that shows none of them (no answers) does not make the page forget.
+  var disclosuresOpen = {};
+
+  function disclosureKey(details) {
+    if (details.id) return details.id;
+    var holder = details.parentElement.closest("[id]");
+    var index = Array.prototype.indexOf.call(holder.querySelectorAll("details"), details);
+    return holder.id + " " + index;
+  }
+
+  function keepDisclosures(event) {
+    var results = document.getElementById("board-results");
+    if (!results || !event.detail.tasks) return;
+    results.querySelectorAll("details").forEach(function (details) {
+      disclosuresOpen[disclosureKey(details)] = details.open;
+    });
+    event.detail.tasks.forEach(function (task) {
+      if (!task.fragment) return;
+      task.fragment.querySelectorAll("#board-results details").forEach(function (details) {
+        var key = disclosureKey(details);
+        if (key in disclosuresOpen) details.toggleAttribute("open", disclosuresOpen[key]);
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     enhance(document);
     enhanceCopyButtons(document);
     var summary = document.querySelector(".error-summary");
     if (summary) summary.focus();
   });
+  document.addEventListener("htmx:before:swap", keepDisclosures);
   document.addEventListener("htmx:after:swap", function () { enhance(document); });
 })();

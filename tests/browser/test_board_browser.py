@@ -9,6 +9,7 @@ from kick_forms.consultations import services as builder
 from kick_forms.extensions import db
 from kick_forms.mail.services import send_due
 from kick_forms.models import (
+    Consultation,
     ConsultationStatus,
     QuestionKind,
     Region,
@@ -126,3 +127,77 @@ def test_the_board_charts_pass_axe_fold_away_and_keep_forced_colours(live_app, l
     text_colour = page.evaluate("getComputedStyle(document.body).color")
     bar = page.locator(".svg-chart__bar").first
     assert bar.evaluate("el => getComputedStyle(el).fill") == text_colour
+
+
+def _add_answer(live_app, slug: str, name: str, municipality: str = "2180") -> None:  # type: ignore[no-untyped-def]
+    with live_app.app_context():
+        consultation = db.session.scalars(db.select(Consultation).filter_by(slug=slug)).one()
+        add_response(consultation, name=name, municipality=municipality, categories=["choir"],
+                     named=True, answers={consultation.questions[0]: "4"})  # fmt: skip
+        db.session.commit()
+
+
+def test_a_section_the_reader_folds_stays_folded_through_refreshes_and_filters(
+    live_app, live_server, page
+):
+    with live_app.app_context():
+        consultation = _consultation("folding")
+        _answer(consultation, "Gävle kammarkör", "d@example.se")
+        db.session.commit()
+    page.goto(f"{live_server}/r/gavleborg/c/folding/board")
+    responses = page.locator(".totals dd").first
+    expect(responses).to_have_text("1")
+    sections = page.locator("details.board-section")
+    questions = sections.filter(has=page.locator("summary", has_text="Frågor"))
+    who = sections.filter(has=page.locator("summary", has_text="Vilka som svarade"))
+    questions.locator(":scope > summary").click()
+    expect(questions).to_have_js_property("open", False)
+    who.get_by_text("Visa siffrorna som tabell").first.click()
+    table = who.locator(".svg-chart details").first
+    expect(table).to_have_js_property("open", True)
+
+    for count in (2, 3):
+        _add_answer(live_app, "folding", f"Förening {count}")
+        expect(responses).to_have_text(str(count), timeout=10_000)
+    expect(questions).to_have_js_property("open", False)
+    expect(who).to_have_js_property("open", True)
+    expect(table).to_have_js_property("open", True)
+    assert (
+        page.evaluate("document.activeElement.textContent")
+        == "Visa siffrorna som tabell: Svar per typ av organisation"
+    )
+
+    page.focus("#municipality")
+    page.select_option("#municipality", "2180")
+    expect(page.locator("#board-results h2").first).to_contain_text("filtrerat")
+    expect(questions).to_have_js_property("open", False)
+    expect(who).to_have_js_property("open", True)
+    for count in (4, 5):
+        _add_answer(live_app, "folding", f"Förening {count}")
+        expect(responses).to_have_text(str(count), timeout=10_000)
+    expect(questions).to_have_js_property("open", False)
+    expect(who).to_have_js_property("open", True)
+    assert page.evaluate("document.activeElement.id") == "municipality"
+
+    # A filter with no answers shows no sections; the fold is still there after it.
+    page.select_option("#municipality", label="Sandviken")
+    expect(page.locator("#board-results")).to_contain_text("Det finns inga svar att visa än.")
+    page.select_option("#municipality", "")
+    expect(responses).to_have_text("5")
+    expect(questions).to_have_js_property("open", False)
+    expect(who).to_have_js_property("open", True)
+
+
+def test_the_export_links_stand_apart_from_the_text_after_them(live_app, live_server, page):
+    with live_app.app_context():
+        _answer(_consultation("exports"), "Bollnäs spelmanslag", "e@example.se")
+        db.session.commit()
+    for width in (320, 1280):
+        page.set_viewport_size({"width": width, "height": 800})
+        page.goto(f"{live_server}/r/gavleborg/c/exports/board")
+        links = page.locator(".export-links").bounding_box()
+        after = page.locator(".export-links + *").bounding_box()
+        pdf = page.get_by_role("link", name="Sammanställningen som PDF").bounding_box()
+        assert links and after and pdf
+        assert after["y"] - (links["y"] + links["height"]) >= 16, width
+        assert pdf["x"] + pdf["width"] <= width, width
