@@ -450,18 +450,24 @@ def mapping_report(region: Region) -> Mapping:
 
 
 def _growth(region: Region) -> list[tuple[str, int]]:
-    """Organisations in the register at the end of each month since the first was added."""
+    """Organisations in the register at the end of each month from the first addition to the
+    last, a month without additions included, so the growth reads month by month."""
     month = func.strftime("%Y-%m", RegisterEntry.added_at)
     if db.session.get_bind().dialect.name == "postgresql":
         month = func.to_char(RegisterEntry.added_at, "YYYY-MM")
-    added = db.session.execute(
-        select(month, func.count())
-        .where(RegisterEntry.region_id == region.id)
-        .group_by(month)
-        .order_by(month)
-    ).all()
+    added: dict[str, int] = dict(
+        db.session.execute(
+            select(month, func.count()).where(RegisterEntry.region_id == region.id).group_by(month)
+        )
+        .tuples()
+        .all()
+    )
+    if not added:
+        return []
+    year, number = (int(part) for part in min(added).split("-"))
     running, growth = 0, []
-    for key, count in added:
-        running += count
+    while (key := f"{year:04d}-{number:02d}") <= max(added):
+        running += added.get(key, 0)
         growth.append((key, running))
+        year, number = (year + 1, 1) if number == 12 else (year, number + 1)
     return growth

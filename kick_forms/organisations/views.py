@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import abort, flash, redirect, request, url_for
+from flask_babel import format_date
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from kick_forms import audit, htmx
-from kick_forms.board import exports
+from kick_forms.board import charts, exports
 from kick_forms.board.export_views import XLSX_TYPE, download
 from kick_forms.consultations.permissions import staff_region
 from kick_forms.extensions import db
@@ -245,6 +248,30 @@ def register_export(region_slug: str, extension: str):
 def mapping_report(region_slug: str):
     """Who is registered where: kinds of organisation by municipality, the gaps, the growth."""
     region = staff_region(region_slug)
+    report = register.mapping_report(region)
     return htmx.render(
-        "organisations/report.html", region=region, report=register.mapping_report(region)
+        "organisations/report.html",
+        region=region,
+        report=report,
+        kinds_chart=charts.bar_chart(
+            "chart-kinds",
+            _("Organisations by kind"),
+            [
+                (category.name, report.by_category.get(category.key, 0))
+                for category in report.categories
+            ],
+            report.total,
+        ),
+        growth_chart=charts.bar_chart(
+            "chart-growth",
+            _("Organisations in the register at the end of each month"),
+            [(_month_name(month), count) for month, count in report.growth],
+            report.total,
+        ),
     )
+
+
+def _month_name(month: str) -> str:
+    """A year-month key ("2025-03") as the reader says it ("mars 2025")."""
+    year, number = (int(part) for part in month.split("-"))
+    return format_date(date(year, number, 1), "LLLL y")

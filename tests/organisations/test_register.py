@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
+from unittest.mock import patch
 
 from sqlalchemy import select
 
 from kick_forms.extensions import db
 from kick_forms.models import Organisation, OrganisationContact, RegisterEntry, Role
 from kick_forms.organisations import services as register
+from tests.board.test_charts import charts_of
 from tests.conftest import csrf_token, login, make_user, region
 
 REGISTER = "/admin/r/kronoberg/organisations"
@@ -216,3 +219,62 @@ def test_the_mapping_report_counts_kinds_by_municipality_and_shows_the_gaps(clie
     html = client.get(f"{REGISTER}/report").get_data(as_text=True)
     assert "4 organisationer i registret" in html
     assert "Lessebo" in html and "Kör" in html
+
+
+def test_the_mapping_reports_charts_draw_the_reports_counts(client):
+    login(client, make_user("kronoberg", Role.VIEWER))
+    _list("kronoberg", "Växjö kammarkör", municipality="0780", categories=["choir"])
+    _list("kronoberg", "Växjö hembygd", municipality="0780", categories=["local_heritage", "choir"])
+    _list("kronoberg", "Ljungby kör", municipality="0781", categories=["choir"])
+    _list("blekinge", "Karlskrona kör", municipality="1080", categories=["choir"])
+    kronoberg = db.session.scalars(
+        select(RegisterEntry).filter_by(region_id=region("kronoberg").id).order_by(RegisterEntry.id)
+    ).all()
+    for entry, added in zip(kronoberg, ["2025-01-05", "2025-01-20", "2025-03-31"], strict=True):
+        entry.added_at = datetime.fromisoformat(added + "T12:00")
+    db.session.commit()
+
+    report = register.mapping_report(region("kronoberg"))
+    assert report.growth == [("2025-01", 2), ("2025-02", 2), ("2025-03", 3)]  # February too
+    html = client.get(f"{REGISTER}/report").get_data(as_text=True)
+    charts = charts_of(html)
+
+    kinds = charts["chart-kinds"]
+    counts = [report.by_category.get(category.key, 0) for category in report.categories]
+    assert sum(counts) == 4 and 0 in counts  # every kind drawn, the empty ones too
+    assert kinds["labels"] == [category.name for category in report.categories]
+    assert kinds["figures"] == [
+        f"{count} ({round(count / report.total * 100)}\N{NO-BREAK SPACE}%)" for count in counts
+    ]
+    assert [int(row[1]) for row in kinds["rows"][1:]] == counts
+    assert kinds["title"] == "Organisationer efter typ"
+    assert kinds["desc"].startswith("3 organisationer i registret. ")
+
+    growth = charts["chart-growth"]
+    assert growth["labels"] == ["januari 2025", "februari 2025", "mars 2025"]
+    assert growth["figures"] == [str(count) for _, count in report.growth] == ["2", "2", "3"]
+    assert growth["rows"] == [["Månad", "Antal"], ["januari 2025", "2"],
+                              ["februari 2025", "2"], ["mars 2025", "3"]]  # fmt: skip
+    assert growth["desc"] == (
+        "3 organisationer i registret. januari 2025: 2. februari 2025: 2. mars 2025: 3."
+    )
+
+    for chart in (kinds, growth):
+        assert chart["svg"]["role"] == "img"
+        assert chart["svg"]["aria-labelledby"] == f"{chart['title_id']} {chart['desc_id']}"
+        assert f'id="{chart["title_id"]}"' in html and f'id="{chart["desc_id"]}"' in html
+    assert html.count("Visa siffrorna som tabell") == 3  # both charts and the map
+    assert 'class="chart"' not in html and 'class="bar"' not in html
+
+
+def test_the_mapping_report_writes_large_figures_the_readers_way(client):
+    login(client, make_user("kronoberg", Role.VIEWER))
+    report = register.Mapping(
+        municipalities=register.mapping_report(region("kronoberg")).municipalities,
+        categories=[], counts={}, by_municipality={"0780": 12345}, by_category={}, elsewhere=0,
+        total=12345, growth=[("2025-01", 12345)],
+    )  # fmt: skip
+    with patch.object(register, "mapping_report", return_value=report):
+        html = client.get(f"{REGISTER}/report").get_data(as_text=True)
+    assert "12345" not in html
+    assert '<td class="chart__number">12\N{NO-BREAK SPACE}345</td>' in html
