@@ -35,6 +35,7 @@ class ChartRow:
     label_y: int  # baseline of the label's first line
     bar_y: int  # top of the bar
     length: float  # % of the drawing's width
+    own_text: bool = False  # the label is the region's own text (an option), not the interface's
 
     @property
     def percent(self) -> int:
@@ -67,24 +68,34 @@ class BarChart(Described):
     total: int
     rows: tuple[ChartRow, ...]
     height: int
+    own_title: bool = False  # the title is the region's own text (a question)
 
 
-def bar_chart(id: str, title: str, rows: Sequence[tuple[str, int]], total: int) -> BarChart:
+def bar_chart(
+    id: str,
+    title: str,
+    rows: Sequence[tuple[str, int]],
+    total: int,
+    own_text: Sequence[bool] = (),
+    own_title: bool = False,
+) -> BarChart:
     """A horizontal bar chart of (label, count) rows; shares of ``total``; bars scaled so the
-    largest count takes LONGEST_BAR % of the width."""
+    largest count takes LONGEST_BAR % of the width. ``own_text`` says which labels are the
+    region's own text, and ``own_title`` whether the title is, so that pages in another
+    language mark them as Swedish."""
     largest = max((count for _, count in rows), default=0)
     placed: list[ChartRow] = []
     y = 0
-    for label, count in rows:
+    for index, (label, count) in enumerate(rows):
         lines = tuple(textwrap.wrap(label, LABEL_CHARACTERS, break_long_words=True)) or ("",)
         label_y = y + LINE_HEIGHT - 4
         bar_y = y + LINE_HEIGHT * len(lines)
         length = LONGEST_BAR * count / largest if largest else 0.0
-        placed.append(
-            ChartRow(label, count, count / total if total else 0.0, lines, label_y, bar_y, length)
-        )
+        share = count / total if total else 0.0
+        own = index < len(own_text) and own_text[index]
+        placed.append(ChartRow(label, count, share, lines, label_y, bar_y, length, own))
         y = bar_y + BAR_HEIGHT + ROW_GAP
-    return BarChart(id, title, total, tuple(placed), max(y, 1))
+    return BarChart(id, title, total, tuple(placed), max(y, 1), own_title)
 
 
 def question_chart(summary: QuestionSummary) -> BarChart | None:
@@ -93,9 +104,13 @@ def question_chart(summary: QuestionSummary) -> BarChart | None:
         return None
     question = summary.question
     rows = [(_bar_label(question, bar), bar.count) for bar in summary.bars]
+    # Options and a scale's end labels are the region's text; yes/no and "Other" are ours.
+    own = [question.kind != QuestionKind.YES_NO for _bar in summary.bars]
     if summary.other_count:
         rows.append((_("Other"), summary.other_count))
-    return bar_chart(f"chart-q-{question.id}", question.label, rows, summary.answered)
+    return bar_chart(
+        f"chart-q-{question.id}", question.label, rows, summary.answered, own, own_title=True
+    )
 
 
 def _bar_label(question: Question, bar: Bar) -> str:

@@ -141,6 +141,22 @@ def test_a_chart_is_one_image_named_by_its_title_and_description(client, consult
     assert html.count("Visa siffrorna som tabell") == len(charts_of(html)) + 1  # and the map's
 
 
+def test_an_english_board_marks_the_regions_swedish_words_in_charts_and_map(client, consultation):
+    _answered(consultation)
+    html = client.get(f"{BOARD}?lang=en").get_data(as_text=True)
+    areas = next(q for q in consultation.questions if q.label == "Områden")
+    asked = next(q for q in consultation.questions if q.label == "Tillfrågade?")
+    chart = html.split(f'id="chart-q-{areas.id}"', 1)[1].split("</figure>", 1)[0]
+    assert f'<title id="chart-q-{areas.id}-title" lang="sv">Områden</title>' in chart
+    assert re.search(r'<text class="svg-chart__label"[^>]* lang="sv"><tspan[^>]*>Museer<', chart)
+    assert '<th scope="row" lang="sv">Museer</th>' in chart
+    assert '<th scope="row">Other</th>' in chart  # the interface's word, in English
+    yes_no = html.split(f'id="chart-q-{asked.id}"', 1)[1].split("</figure>", 1)[0]
+    assert '<th scope="row">Yes</th>' in yes_no and 'lang="sv">Yes' not in yes_no
+    assert '<th scope="row" lang="sv">Växjö</th>' in html  # the map's table
+    assert '<title lang="sv">Växjö: ' in html  # the map's area
+
+
 def test_the_print_view_draws_the_same_charts(client, consultation):
     _answered(consultation)
     board = charts_of(client.get(BOARD).get_data(as_text=True))
@@ -152,10 +168,8 @@ def test_the_print_view_draws_the_same_charts(client, consultation):
 def _map_titles(html: str, map_id: str) -> dict[str, int]:
     """Each area's tooltip in the map's drawing, name: figure."""
     drawing = html.split(f'<figure class="board-map" id="{map_id}">', 1)[1].split("</svg>", 1)[0]
-    return {
-        name: int(figure)
-        for name, figure in re.findall(r"<path [^>]*><title>([^<]+): (\d+)</title></path>", drawing)
-    }
+    area = r"<path [^>]*><title(?: lang=\"sv\")?>([^<]+): (\d+)</title></path>"
+    return {name: int(figure) for name, figure in re.findall(area, drawing)}
 
 
 def test_the_map_shades_every_municipality_of_the_region_with_the_apis_figures(
