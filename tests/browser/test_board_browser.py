@@ -201,3 +201,23 @@ def test_the_export_links_stand_apart_from_the_text_after_them(live_app, live_se
         assert links and after and pdf
         assert after["y"] - (links["y"] + links["height"]) >= 16, width
         assert pdf["x"] + pdf["width"] <= width, width
+
+
+def test_the_overviews_table_of_regions_fits_a_desktop_and_scrolls_alone_on_a_phone(
+    live_server, page
+):
+    """All 21 regions and their figures fit 1280 px; on a phone only the table's own labelled
+    scroller scrolls, never the page."""
+    widths = {}
+    for width in (1280, 320):
+        page.set_viewport_size({"width": width, "height": 800})
+        page.goto(f"{live_server}/board")
+        widths[width] = page.evaluate(
+            """() => {
+                const scroller = document.querySelector('.table-wrap[role=region]');
+                return [scroller.scrollWidth, scroller.clientWidth,
+                        document.documentElement.scrollWidth];
+            }"""
+        )
+    assert widths[1280][0] <= widths[1280][1], widths
+    assert widths[320][2] <= 320, widths
