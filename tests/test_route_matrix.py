@@ -62,6 +62,8 @@ EXPECTED: dict[str, tuple | dict[str, tuple]] = {
             "embed.confirmation", "embed.logo", "responses.confirmation",
             # Metrics are off unless KICK_METRICS_ENABLED (tests/ops covers them on).
             "ops.prometheus",
+            # The plan's text: the matrix's consultation has none (tests/consultations covers it).
+            "regions.plan_page",
         ],
         (404,) * 7,
     ),
@@ -86,6 +88,9 @@ EXPECTED: dict[str, tuple | dict[str, tuple]] = {
     # Submitting needs the nonce of the check page: the link holder's empty form is refused.
     **dict.fromkeys(["responses.submit", "embed.submit"], (404, 400, 404, 404, 404, 404, 404)),
     "consultations.dashboard": ANY_STAFF,
+    # The plan's text: staff read it, editors replace or delete it (409 once opened).
+    "consultations.plan_text_page": {"GET": STAFF_READ, "POST": STAFF_WRITE},
+    "consultations.plan_text_delete": STAFF_WRITE,
     # An invited colleague's welcome link: without a live invitation it is a 404 page (its
     # own tests in tests/staff cover a live one).
     "staff.welcome": (404,) * 7,

@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("regions", __name__)
 
-from kick_forms.regions import views  # noqa: E402,F401  registers the routes
+from kick_forms.regions import plan_views, views  # noqa: E402,F401  registers the routes
