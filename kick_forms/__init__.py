@@ -143,6 +143,7 @@ def _register_blueprints(app: Flask) -> None:
     from kick_forms.auth import bp as auth_bp
     from kick_forms.board import bp as board_bp
     from kick_forms.consultations import bp as consultations_bp
+    from kick_forms.consultations import documents_bp
     from kick_forms.dialogue.views import bp as dialogue_bp
     from kick_forms.invitations import bp as invitations_bp
     from kick_forms.method import bp as method_bp
@@ -169,6 +170,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(board_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(consultations_bp)
+    app.register_blueprint(documents_bp)
     app.register_blueprint(organisations_bp)
     app.register_blueprint(privacy_bp)
     app.register_blueprint(accessibility_bp)

@@ -40,6 +40,7 @@ from tests.conftest import make_consultation, region
 from tests.consultations.test_authorisation import (
     _answered,
     _contact,
+    _document,
     _registration_request,
     _url,
 )
@@ -142,6 +143,7 @@ def fill(rule: Rule, consultation: Consultation, token: str) -> str:
         .replace("<int:consultation_id>", str(consultation.id))
         .replace("<token>", token)
         .replace("<int:attachment_id>", str(response.attachments[0].id))
+        .replace("<int:document_id>", str(_document(consultation).id))
         .replace("<int:number>", "1")
         .replace("<int:question_id>", str(consultation.sections[0].questions[0].id))
         .replace("<slug>", guide.sessions()[0].slug)

@@ -45,7 +45,7 @@ EXPECTED: dict[str, tuple | dict[str, tuple]] = {
             "alliances.list_page", "api.consultations", "api.openapi", "api.regions",
             "auth.login", "auth.logout", "board.overview", "embed.form", "embed.resume",
             "embed.start", "embed.theme_css", "method.code", "ops.healthz", "ops.readyz",
-            "privacy.notice",
+            "privacy.notice", "documents.download",
             "regions.consultation_page", "regions.home", "regions.region_page",
             "registration.confirmed", "registration.request_form", "registration.request_sent",
             "responses.resume", "responses.start", "static", "studyguide.index",
@@ -164,6 +164,9 @@ EXPECTED: dict[str, tuple | dict[str, tuple]] = {
         ["records.answer_pdf", "records.answers_zip", "records.incoming_list"], STAFF_READ
     ),
     "records.archive_package": STAFF_WRITE,
+    # A consultation's documents: its staff read the list, editors attach, move and remove.
+    "consultations.documents_page": {"GET": STAFF_READ, "POST": STAFF_WRITE},
+    **dict.fromkeys(["consultations.document_move", "consultations.document_delete"], STAFF_WRITE),
     # Which websites may frame the region's forms, and how they look: the region's admins.
     **dict.fromkeys(
         [

@@ -7,15 +7,12 @@ database backup holds them too.
 from __future__ import annotations
 
 import hashlib
-import zipfile
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
-from werkzeug.utils import secure_filename
 
-from kick_forms import archives
+from kick_forms import archives, filetypes
 from kick_forms.extensions import db
 from kick_forms.i18n import lazy_gettext as _l
 from kick_forms.models import Attachment, Response
@@ -23,14 +20,8 @@ from kick_forms.models.response import version_attachment
 from kick_forms.responses.services import AnsweringError, require_open
 
 MAX_FILES = 10
-PDF = "application/pdf"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-ODT = "application/vnd.oasis.opendocument.text"
-EXTENSIONS = {PDF: "pdf", DOCX: "docx", ODT: "odt"}
-# A statement of up to 10 MB, pictures and all, unpacks to far less than this; a zip bomb to far
-# more. Only the ODT's ``mimetype`` member (39 bytes) is ever read whole.
-DOCUMENT_LIMITS = archives.Limits(members=2000, total_bytes=200_000_000, member_bytes=100_000_000)
-MIMETYPE_MAX_BYTES = 1000
+PDF, DOCX, ODT = filetypes.PDF, filetypes.DOCX, filetypes.ODT
+EXTENSIONS = {content_type: filetypes.EXTENSIONS[content_type] for content_type in (PDF, DOCX, ODT)}
 
 
 def detect_type(data: bytes) -> str | None:
@@ -39,29 +30,12 @@ def detect_type(data: bytes) -> str | None:
     Raises ArchiveError for a DOCX or ODT that would unpack to too much (a zip bomb), with a
     message for the person who sent it.
     """
-    if data.startswith(b"%PDF-"):
-        return PDF
-    if not data.startswith(b"PK\x03\x04"):
-        return None
-    try:
-        with archives.open_archive(data, DOCUMENT_LIMITS) as archive:
-            names = set(archive.namelist())
-            if (
-                "mimetype" in names
-                and archives.read_member(archive, "mimetype", MIMETYPE_MAX_BYTES).strip()
-                == ODT.encode()
-            ):
-                return ODT
-            if "[Content_Types].xml" in names and "word/document.xml" in names:
-                return DOCX
-    except (zipfile.BadZipFile, KeyError, OSError):
-        return None
-    return None
+    content_type = filetypes.detect_type(data)
+    return content_type if content_type in EXTENSIONS else None
 
 
 def _display_name(filename: str, content_type: str) -> str:
-    stem = secure_filename(filename.rsplit(".", 1)[0])[:150] or "remissvar"
-    return f"{stem}.{EXTENSIONS[content_type]}"
+    return filetypes.display_name(filename, content_type, "remissvar")
 
 
 def add_attachment(
@@ -77,7 +51,7 @@ def add_attachment(
     if len(data) > max_bytes:
         raise AnsweringError(
             _l("The file is larger than %(size)s MB. Make it smaller, e.g. save it as PDF.",
-               size=_megabytes(max_bytes))
+               size=filetypes.megabytes(max_bytes))
         )  # fmt: skip
     try:
         content_type = detect_type(data)
@@ -98,10 +72,6 @@ def add_attachment(
     response.saved_at = now
     db.session.flush()
     return attachment
-
-
-def _megabytes(size: int) -> Any:
-    return f"{size / 1_000_000:g}".replace(".", ",")
 
 
 def remove_attachment(response: Response, attachment: Attachment, now: datetime) -> None:

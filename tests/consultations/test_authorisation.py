@@ -16,6 +16,7 @@ from kick_forms.models import (
     Attachment,
     CodeExample,
     Consultation,
+    ConsultationDocument,
     CultureAlliance,
     DialogueMeeting,
     EmbedOrigin,
@@ -78,6 +79,7 @@ def _url(pattern: str, consultation: Consultation) -> str:
         .replace("<int:response_id>", str(response.id))
         .replace("<int:attachment_id>", str(response.attachments[0].id))
         .replace("<int:origin_id>", str(_embed_origin(consultation).id))
+        .replace("<int:document_id>", str(_document(consultation).id))
         .replace("<int:organisation_id>", str(_registered(consultation).id))
         .replace("<int:import_id>", str(_file_to_import(consultation).id))
         .replace("<any(csv, xlsx):extension>", "csv")
@@ -90,6 +92,18 @@ def _url(pattern: str, consultation: Consultation) -> str:
             "<int:alliance_id>", str(db.session.scalars(db.select(CultureAlliance.id)).first())
         )
     )
+
+
+def _document(consultation: Consultation) -> ConsultationDocument:
+    """A document of the consultation, for the routes of its documents."""
+    if not consultation.documents:
+        consultation.documents.append(
+            ConsultationDocument(title="Planen", filename="plan.pdf",
+                                 content_type="application/pdf", size=5, sha256="0" * 64,
+                                 data=b"%PDF-")
+        )  # fmt: skip
+        db.session.commit()
+    return consultation.documents[0]
 
 
 def _code_example() -> str:
