@@ -4,7 +4,9 @@ bp = Blueprint("consultations", __name__, url_prefix="/admin")
 
 from kick_forms.board import export_views  # noqa: E402,F401  registers the staff exports
 from kick_forms.consultations import (  # noqa: E402,F401  registers the routes
+    copy_views,
     entry_views,
     response_views,
+    template_views,
     views,
 )
