@@ -11,7 +11,6 @@ from typing import Any
 from sqlalchemy import select
 
 from kick_forms.alliances.services import staff_kept_region_ids
-from kick_forms.consultations.kick_templates import load_shipped_templates
 from kick_forms.extensions import db
 from kick_forms.method.examples import seed_examples
 from kick_forms.models import (
@@ -129,6 +128,4 @@ def load_reference_data() -> dict[str, int]:
     db.session.flush()
     # Not counted as a change: once seeded, the examples are KICK's staff's to keep.
     seed_examples(code["matrix_examples"]["cells"])
-    # A template a platform admin has changed is theirs: only one still as shipped is updated.
-    changes["templates"] = load_shipped_templates()
     return changes

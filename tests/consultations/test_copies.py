@@ -10,6 +10,7 @@ from importlib import resources
 import pytest
 from sqlalchemy import func, select
 
+from kick_forms.consultations import kick_templates
 from kick_forms.consultations import services as builder
 from kick_forms.consultations.kick_templates import load_shipped_templates
 from kick_forms.extensions import db
@@ -396,3 +397,20 @@ def test_a_viewer_can_neither_copy_nor_delete_nor_start(client):
     ):
         assert client.post(url, data={"csrf_token": token, "title": "X"}).status_code == 403
     assert db.session.scalar(select(func.count(Consultation.id))) == 1
+
+
+def test_load_reference_updates_a_template_nobody_changed(app, monkeypatch):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["kick", "load-reference"])
+    assert "templates 1" in result.output
+    shipped = kick_templates.shipped_templates()
+    shipped[0]["description"] = "En bättre beskrivning"
+    shipped[0]["snapshot"]["sections"][0]["title"] = "Om er"
+    monkeypatch.setattr(kick_templates, "shipped_templates", lambda: shipped)
+    result = runner.invoke(args=["kick", "load-reference"])
+    assert "templates 1" in result.output
+    db.session.expire_all()
+    template = db.session.scalars(select(ConsultationTemplate)).one()
+    assert template.description == "En bättre beskrivning"
+    assert template.snapshot["sections"][0]["title"] == "Om er"
+    assert "templates 0" in runner.invoke(args=["kick", "load-reference"]).output
