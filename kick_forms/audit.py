@@ -34,6 +34,11 @@ ACTIONS = {
     # Consultations and the method.
     "consultation.status": _l("Changed a consultation's status"),
     "document.remove": _l("Removed a document from a consultation that was no longer a draft"),
+    "consultation.copy": _l("Copied a consultation into a new draft"),
+    "consultation.from_template": _l("Started a consultation from a template"),
+    "consultation.delete": _l("Deleted a draft consultation"),
+    "template.save": _l("KICK saved a consultation as a template"),
+    "template.describe": _l("KICK changed a template's title or description"),
     "invitations.send": _l("Sent invitations"),
     "meeting.delete": _l("Removed a dialogue meeting"),
     "code_example.add": _l("KICK added an example of a way of working"),

@@ -10,6 +10,7 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from kick_forms.auth import services as auth
+from kick_forms.consultations.kick_templates import load_shipped_templates
 from kick_forms.extensions import db
 
 kick = AppGroup("kick", help="KICK Forms administration.")
@@ -21,6 +22,8 @@ def load_reference() -> None:
     from kick_forms.reference import load_reference_data
 
     changes = load_reference_data()
+    # KICK's consultation templates; one a platform admin has changed is left as it is.
+    changes["templates"] = load_shipped_templates()
     db.session.commit()
     summary = ", ".join(f"{name} {count}" for name, count in changes.items())
     click.echo(f"Reference data loaded (rows added or changed: {summary}).")

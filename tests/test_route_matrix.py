@@ -140,6 +140,8 @@ EXPECTED: dict[str, tuple | dict[str, tuple]] = {
     **dict.fromkeys(
         [
             "consultations.consultation_new", "consultations.consultation_settings",
+            "consultations.consultation_copy", "consultations.consultation_delete",
+            "consultations.consultation_start",
             "consultations.consultation_status", "consultations.feedback_publish",
             "consultations.feedback_save", "consultations.question_delete",
             "consultations.question_duplicate", "consultations.question_edit",
@@ -178,6 +180,8 @@ EXPECTED: dict[str, tuple | dict[str, tuple]] = {
         ],
         REGION_ADMIN,
     ),
+    # Saving a consultation as one of KICK's templates: platform admins, on a region's page.
+    "consultations.consultation_save_as_template": (LOGIN, LOGIN, 403, 403, 403, 404, OK),
     # KICK's own reference pages: the alliances and the examples in the Code's matrix.
     **dict.fromkeys(
         [
@@ -185,6 +189,7 @@ EXPECTED: dict[str, tuple | dict[str, tuple]] = {
             "alliances_staff.alliance_edit", "alliances_staff.alliance_delete",
             "method_staff.index", "method_staff.cell", "method_staff.edit",
             "method_staff.delete", "method_staff.move", "privacy.platform_audit_page",
+            "consultations.template_list", "consultations.template_edit",
             "staff.accounts", "staff.platform_grant", "staff.platform_revoke",
             "staff.account_deactivate", "staff.account_reactivate", "staff.account_sign_out",
         ],

@@ -7,9 +7,11 @@ documents_bp = Blueprint("documents", __name__)
 
 from kick_forms.board import export_views  # noqa: E402,F401  registers the staff exports
 from kick_forms.consultations import (  # noqa: E402,F401  registers the routes
+    copy_views,
     document_views,
     entry_views,
     plan_views,
     response_views,
+    template_views,
     views,
 )

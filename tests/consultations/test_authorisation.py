@@ -11,12 +11,14 @@ import pytest
 
 from kick_forms import create_app
 from kick_forms.auth.services import create_user
+from kick_forms.consultations.kick_templates import load_shipped_templates
 from kick_forms.extensions import db
 from kick_forms.models import (
     Attachment,
     CodeExample,
     Consultation,
     ConsultationDocument,
+    ConsultationTemplate,
     CultureAlliance,
     DialogueMeeting,
     EmbedOrigin,
@@ -91,6 +93,7 @@ def _url(pattern: str, consultation: Consultation) -> str:
         .replace(
             "<int:alliance_id>", str(db.session.scalars(db.select(CultureAlliance.id)).first())
         )
+        .replace("<int:template_id>", _template() if "<int:template_id>" in pattern else "")
     )
 
 
@@ -104,6 +107,13 @@ def _document(consultation: Consultation) -> ConsultationDocument:
         )  # fmt: skip
         db.session.commit()
     return consultation.documents[0]
+
+
+def _template() -> str:
+    """The id of KICK's template, loaded as an operator would."""
+    load_shipped_templates()
+    db.session.commit()
+    return str(db.session.scalars(db.select(ConsultationTemplate.id)).first())
 
 
 def _code_example() -> str:
