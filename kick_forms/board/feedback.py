@@ -39,7 +39,9 @@ class OutcomeData:
 
 def outcomes_of(consultation: Consultation) -> dict[tuple[int, int | None], Outcome]:
     """The consultation's outcomes by (section id, question id or None)."""
-    rows = db.session.scalars(select(Outcome).filter_by(consultation_id=consultation.id))
+    rows = db.session.scalars(
+        select(Outcome).filter_by(consultation_id=consultation.id, chapter_id=None)
+    )
     return {(outcome.section_id, outcome.question_id): outcome for outcome in rows}
 
 
