@@ -90,7 +90,7 @@ def publish_feedback(consultation: Consultation, now: datetime, board_url: str) 
         raise FeedbackError(
             _l("The summary is not public yet: publish it, or let everyone see it once closed.")
         )
-    if not outcomes_of(consultation):
+    if db.session.scalar(select(Outcome.id).filter_by(consultation_id=consultation.id)) is None:
         raise FeedbackError(_l("Write feedback for at least one section first."))
     consultation.feedback_published_at = now
     answered = db.session.scalars(

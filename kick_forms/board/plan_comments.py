@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Select, distinct, func, select
 
+from kick_forms.board.feedback import OutcomeData
 from kick_forms.board.services import BoardFilter, Withheld, _first_categories
 from kick_forms.extensions import db
 from kick_forms.models import (
@@ -133,3 +134,18 @@ def summary(
         )
         for chapter in chapters
     ]
+
+
+def save_chapter_outcome(
+    consultation: Consultation, chapter: PlanChapter, data: OutcomeData
+) -> Outcome:
+    """Create or change what the region says it did with the comments on a chapter."""
+    outcome = chapter_outcomes(consultation).get(chapter.id)
+    if outcome is None:
+        outcome = Outcome(consultation_id=consultation.id, chapter_id=chapter.id)
+        db.session.add(outcome)
+    outcome.status = data.status.value
+    outcome.explanation = data.explanation.strip()
+    outcome.plan_url = data.plan_url or None
+    db.session.flush()
+    return outcome

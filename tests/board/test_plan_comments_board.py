@@ -11,7 +11,6 @@ from sqlalchemy import select
 
 from kick_forms.extensions import db
 from kick_forms.models import Outcome, ParagraphComment, Role
-from kick_forms.timeutil import utcnow
 from tests.conftest import csrf_token, login, make_user
 from tests.responses.conftest import nonce_on, start
 from tests.responses.plan_helpers import add_plan
@@ -131,19 +130,31 @@ def test_a_comment_sent_again_unchanged_keeps_its_review(client, consultation, c
 
 def test_a_chapter_outcome_shows_under_the_chapter(client, consultation, commented):  # type: ignore[no-untyped-def]
     chapter = commented["2.1"].chapter
-    db.session.add(
-        Outcome(
-            consultation_id=consultation.id, chapter_id=chapter.id,
-            status="partly", explanation="Vi lägger till kulturskolan i kapitel 2.",
-        )
-    )  # fmt: skip
+    staff = consultation_staff(client)
+    page = f"/admin/r/kronoberg/c/{consultation.id}/feedback"
+    assert "2. Mål" in staff.get(page).get_data(as_text=True)
+    url = f"{page}/chapters/{chapter.id}"
+    fields = {"csrf_token": csrf_token(staff, page), f"c{chapter.id}-status": "partly"}
+    refused = staff.post(url, data={**fields, f"c{chapter.id}-explanation": ""})
+    assert refused.status_code == 422 and "Fel:" in refused.get_data(as_text=True)
+    explanation = "Vi lägger till kulturskolan i kapitel 2."
+    saved = staff.post(
+        url,
+        data={**fields, f"c{chapter.id}-explanation": explanation},
+        headers={"HX-Request": "true"},
+    )
+    assert saved.status_code == 200 and 'id="outcome-c' in saved.get_data(as_text=True)
+    assert db.session.scalars(select(Outcome.chapter_id)).all() == [chapter.id]
+    assert explanation not in client.get(BOARD).get_data(as_text=True)  # not published yet
+    consultation.status = "closed"
     db.session.commit()
-    assert "Vi lägger till kulturskolan" not in client.get(BOARD).get_data(as_text=True)
-    consultation.feedback_published_at = utcnow()
-    db.session.commit()
+    published = staff.post(f"{page}/publish", data={"csrf_token": csrf_token(staff, page)})
+    assert published.status_code == 303, published.get_data(as_text=True)[:2000]
     html = client.get(BOARD).get_data(as_text=True)
     section = html.split(f'id="board-chapter-{chapter.id}"', 1)[1]
-    assert "Vi lägger till kulturskolan i kapitel 2." in section.split("board-p-", 1)[0]
+    assert explanation in section.split("board-p-", 1)[0]
+    other = staff.post(f"{page}/chapters/999999", data=fields)
+    assert other.status_code == 404
 
 
 def consultation_staff(client):  # type: ignore[no-untyped-def]
