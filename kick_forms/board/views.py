@@ -11,16 +11,7 @@ from sqlalchemy import select
 from kick_forms import htmx
 
 # The staff pages for feedback live on the staff blueprint; importing registers them.
-from kick_forms.board import (
-    bp,
-    chapter_feedback_views,  # noqa: F401  the feedback per chapter, on the staff blueprint
-    charts,
-    feedback,
-    feedback_views,
-    maps,
-    plan_comments,
-    reach,
-)
+from kick_forms.board import bp, charts, feedback, feedback_views, maps, plan_comments, reach
 from kick_forms.board import services as board
 from kick_forms.dialogue import checklist, meetings, quality
 from kick_forms.extensions import db

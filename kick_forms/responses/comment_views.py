@@ -14,10 +14,11 @@ from flask import abort, redirect, render_template, request, url_for
 from kick_forms import htmx
 from kick_forms.extensions import db, limiter
 from kick_forms.i18n import gettext as _
-from kick_forms.models import PlanParagraph, Response
+from kick_forms.models import PlanParagraph, Response, ResponseVersion
+from kick_forms.models.plan import ParagraphComment
 from kick_forms.responses import bp
 from kick_forms.responses import comments as commenting
-from kick_forms.responses.comment_versions import draft_comments
+from kick_forms.responses.comment_versions import draft_comments, version_comments
 from kick_forms.responses.services import AnsweringError, ClosedError
 from kick_forms.responses.views import _closed, _context, _load, _public_write_limit
 from kick_forms.timeutil import utcnow
@@ -142,3 +143,9 @@ def plan_comment_shown(token: str, paragraph_id: int):
             focus=True,
         ),
     )
+
+
+@bp.app_template_global()
+def sent_plan_comments(version: ResponseVersion) -> list[ParagraphComment]:
+    """A sent version's comments in the plan's order: for its record."""
+    return version_comments(version)

@@ -1,15 +1,17 @@
-"""The staff's feedback on the comments to each chapter of the plan's text, beside the feedback
-on sections and questions (``feedback_views``), on the same page."""
+"""Staff pages on the plan's text: the comments per paragraph, as a page and a CSV file, and the
+region's feedback on each chapter, beside the feedback on sections and questions
+(``feedback_views``) on the same page."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from sqlalchemy import select
 
 from kick_forms import htmx
-from kick_forms.board import feedback, plan_comments
+from kick_forms.board import comment_exports, exports, feedback, plan_comments
+from kick_forms.board.export_views import _record_export, download
 from kick_forms.board.feedback_views import OutcomeForm
 from kick_forms.board.feedback_views import _context as feedback_context
 from kick_forms.consultations import bp
@@ -17,6 +19,37 @@ from kick_forms.consultations.permissions import region_consultation, staff_regi
 from kick_forms.extensions import db
 from kick_forms.i18n import gettext as _
 from kick_forms.models import Consultation, OutcomeStatus, PlanChapter, Role
+from kick_forms.responses import comments as commenting
+
+RULE = "/r/<region_slug>/c/<int:consultation_id>"
+
+
+@bp.app_template_global()
+def has_plan_text(consultation: Consultation) -> bool:
+    """Whether the consultation has a plan's text to comment on: for the staff's links."""
+    return commenting.has_plan(consultation)
+
+
+@bp.route(f"{RULE}/plan-comments")
+def plan_comments_page(region_slug: str, consultation_id: int):
+    region = staff_region(region_slug)
+    consultation = region_consultation(region, consultation_id)
+    return render_template(
+        "board/plan_comments_staff.html",
+        region=region,
+        consultation=consultation,
+        chapters=commenting.plan_of(consultation),
+        comments=comment_exports.by_paragraph(consultation),
+        labels=comment_exports.STATE_LABELS,
+    )
+
+
+@bp.route(f"{RULE}/comments.csv")
+def export_comments_csv(region_slug: str, consultation_id: int):
+    consultation = region_consultation(staff_region(region_slug), consultation_id)
+    data = exports.to_csv(comment_exports.comment_table(consultation))
+    _record_export(consultation, "comments.csv")
+    return download(data, "text/csv", exports.download_name(consultation, _("Comments"), "csv"))
 
 
 @bp.app_template_global()
@@ -40,10 +73,7 @@ def _form(chapter: PlanChapter, outcome, formdata: bool = False) -> OutcomeForm:
     return OutcomeForm(prefix=f"c{chapter.id}", formdata=None, obj=outcome)
 
 
-@bp.route(
-    "/r/<region_slug>/c/<int:consultation_id>/feedback/chapters/<int:chapter_id>",
-    methods=["POST"],
-)
+@bp.route(f"{RULE}/feedback/chapters/<int:chapter_id>", methods=["POST"])
 def chapter_feedback_save(region_slug: str, consultation_id: int, chapter_id: int):
     region = staff_region(region_slug, Role.EDITOR)
     consultation = region_consultation(region, consultation_id)
