@@ -27,3 +27,15 @@ def add_plan(consultation: Consultation) -> dict[str, PlanParagraph]:
     db.session.add_all([first, second])
     db.session.commit()
     return {p.label: p for c in (first, second) for p in c.paragraphs if p.number}
+
+
+def a_paragraph(consultation: Consultation) -> PlanParagraph:
+    """A commentable paragraph of the consultation's plan, made with the plan if it has none:
+    for the tests that fill every route's placeholders."""
+    found = db.session.scalars(
+        db.select(PlanParagraph)
+        .join(PlanChapter)
+        .where(PlanChapter.consultation_id == consultation.id, PlanParagraph.kind == "paragraph")
+        .order_by(PlanParagraph.id)
+    ).first()
+    return found if found is not None else add_plan(consultation)["1.1"]
