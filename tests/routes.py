@@ -44,6 +44,7 @@ from tests.consultations.test_authorisation import (
     _registration_request,
     _url,
 )
+from tests.responses.plan_helpers import a_paragraph
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
@@ -135,6 +136,8 @@ def fill(rule: Rule, consultation: Consultation, token: str) -> str:
     """The rule's URL with every placeholder replaced by an object of the consultation."""
     pattern = rule.rule
     response = _answered(consultation)
+    # The plan's text to comment on, for the answering flow's step on it.
+    paragraph = a_paragraph(consultation) if "/plan" in pattern else None
     if rule.rule.startswith("/admin"):
         return _url(pattern, consultation).replace("<level_key>/<step_key>", "dialogue/drafting")
     return (
@@ -146,6 +149,7 @@ def fill(rule: Rule, consultation: Consultation, token: str) -> str:
         .replace("<int:document_id>", str(_document(consultation).id))
         .replace("<int:number>", "1")
         .replace("<int:question_id>", str(consultation.sections[0].questions[0].id))
+        .replace("<int:paragraph_id>", str(paragraph.id) if paragraph else "")
         .replace("<slug>", guide.sessions()[0].slug)
         .replace("<path:filename>", "css/kick.css")
     )

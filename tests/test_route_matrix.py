@@ -80,6 +80,7 @@ EXPECTED: dict[str, tuple | dict[str, tuple]] = {
             for name in (
                 "about", "attachment_add", "attachment_delete", "attachment_download",
                 "autosave", "check", "invited", "overview", "section", "validate", "withdraw",
+                "plan", "plan_comment", "plan_comment_shown",
             )
         ]
         + ["invitations.unsubscribe", "registration.confirm"],
@@ -133,7 +134,8 @@ EXPECTED: dict[str, tuple | dict[str, tuple]] = {
             "invitations.invitations_page", "organisations.mapping_report",
             "organisations.organisation_page", "organisations.register_export",
             "organisations.register_page", "privacy.audit_page", "registration_staff.requests_page",
-            "review.queue_page",
+            "review.queue_page", "consultations.plan_comments_page",
+            "consultations.export_comments_csv",
         ],
         STAFF_READ,
     ),
@@ -157,6 +159,7 @@ EXPECTED: dict[str, tuple | dict[str, tuple]] = {
             "organisations.organisation_new", "privacy.contact_export",
             "registration_staff.approve", "registration_staff.merge",
             "registration_staff.reject", "review.decide_answer", "review.decide_statement",
+            "review.decide_comment", "consultations.chapter_feedback_save",
         ],
         STAFF_WRITE,
     ),

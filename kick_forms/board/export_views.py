@@ -10,7 +10,7 @@ from flask import current_app, render_template, send_file
 from flask_babel import get_locale
 from werkzeug.exceptions import ServiceUnavailable
 
-from kick_forms.board import bp, exports, pdf_cache
+from kick_forms.board import bp, comment_exports, exports, pdf_cache
 from kick_forms.board import services as board
 from kick_forms.board.views import _visible_consultation, board_context
 from kick_forms.consultations import bp as staff_bp
@@ -61,7 +61,8 @@ def export_csv(region_slug: str, consultation_id: int):
 @staff_bp.route("/r/<region_slug>/c/<int:consultation_id>/export.xlsx")
 def export_xlsx(region_slug: str, consultation_id: int):
     consultation = _staff_consultation(region_slug, consultation_id)
-    data = exports.to_xlsx(exports.response_table(consultation), _("Responses"))
+    more = comment_exports.sheets(consultation)
+    data = exports.to_xlsx(exports.response_table(consultation), _("Responses"), more)
     name = exports.download_name(consultation, _("Responses"), "xlsx")
     _record_export(consultation, "xlsx")
     return download(data, XLSX_TYPE, name)

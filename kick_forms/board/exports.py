@@ -29,10 +29,11 @@ import logging
 import mimetypes
 import zipfile
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import current_app
@@ -313,10 +314,19 @@ def _csv_cell(cell: Cell) -> str:
     return neutralise(cell)
 
 
-def to_xlsx(table: Table, sheet_title: str) -> bytes:
-    """The table as an Excel workbook: bold, frozen header; numbers and times typed."""
+def to_xlsx(table: Table, sheet_title: str, more: Sequence[tuple[Table, str]] = ()) -> bytes:
+    """The table as an Excel workbook: bold, frozen header; numbers and times typed. Each of
+    ``more`` (table, title) is a further sheet."""
     workbook = Workbook()
-    sheet = workbook.active
+    _fill_sheet(workbook.active, table, sheet_title)
+    for extra, title in more:
+        _fill_sheet(workbook.create_sheet(), extra, title)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _fill_sheet(sheet: Any, table: Table, sheet_title: str) -> None:
     sheet.title = sheet_title[:31]
     sheet.append([_xlsx_text(header) for header in table.headers])
     for row in table.rows:
@@ -336,9 +346,6 @@ def to_xlsx(table: Table, sheet_title: str) -> bytes:
         )
         low, high = SHEET_COLUMN_WIDTH
         sheet.column_dimensions[letter].width = min(max(longest + 2, low), high)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def _xlsx_text(text: str) -> str:

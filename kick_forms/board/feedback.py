@@ -39,7 +39,9 @@ class OutcomeData:
 
 def outcomes_of(consultation: Consultation) -> dict[tuple[int, int | None], Outcome]:
     """The consultation's outcomes by (section id, question id or None)."""
-    rows = db.session.scalars(select(Outcome).filter_by(consultation_id=consultation.id))
+    rows = db.session.scalars(
+        select(Outcome).filter_by(consultation_id=consultation.id, chapter_id=None)
+    )
     return {(outcome.section_id, outcome.question_id): outcome for outcome in rows}
 
 
@@ -88,7 +90,7 @@ def publish_feedback(consultation: Consultation, now: datetime, board_url: str) 
         raise FeedbackError(
             _l("The summary is not public yet: publish it, or let everyone see it once closed.")
         )
-    if not outcomes_of(consultation):
+    if db.session.scalar(select(Outcome.id).filter_by(consultation_id=consultation.id)) is None:
         raise FeedbackError(_l("Write feedback for at least one section first."))
     consultation.feedback_published_at = now
     answered = db.session.scalars(

@@ -33,6 +33,7 @@ from kick_forms.records.sender import snapshot as sender_snapshot
 from kick_forms.records.services import notify_registrar
 from kick_forms.refusal import Refused
 from kick_forms.responses import answers as answer_rules
+from kick_forms.responses.comment_versions import copy_into_version as copy_comments
 from kick_forms.review.services import carry_over as carry_over_reviews
 from kick_forms.tokens import hash_token, new_token
 
@@ -269,6 +270,7 @@ def record_version(
         db.session.add(copy)
     # A text sent again unchanged keeps staff's review decision.
     carry_over_reviews(response.current_version, version)
+    copy_comments(response, response.current_version, version)
     response.current_version = version
     response.status = ResponseStatus.SUBMITTED
     if number == 1:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from sqlalchemy import ColumnElement, case
 
-from kick_forms.models import Answer, Attachment, Consultation, ReviewState
+from kick_forms.models import Answer, Attachment, Consultation, ParagraphComment, ReviewState
 
 ALWAYS_PUBLIC = (ReviewState.PUBLISHED.value, ReviewState.REDACTED.value)
 
@@ -18,6 +18,11 @@ ALWAYS_PUBLIC = (ReviewState.PUBLISHED.value, ReviewState.REDACTED.value)
 PUBLIC_TEXT = case(
     (Answer.review_state == ReviewState.REDACTED.value, Answer.redacted_text),
     else_=Answer.text_value,
+)
+# And of a comment on the plan's text.
+PUBLIC_COMMENT_TEXT = case(
+    (ParagraphComment.review_state == ReviewState.REDACTED.value, ParagraphComment.redacted_text),
+    else_=ParagraphComment.text,
 )
 
 
@@ -29,7 +34,7 @@ def public_states(consultation: Consultation) -> tuple[str, ...]:
 
 
 def public_clause(
-    model: type[Answer] | type[Attachment], consultation: Consultation
+    model: type[Answer] | type[Attachment] | type[ParagraphComment], consultation: Consultation
 ) -> ColumnElement[bool]:
     """Whether the public may see the model's rows now, as a condition for queries."""
     return model.review_state.in_(public_states(consultation))

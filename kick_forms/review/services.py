@@ -23,6 +23,8 @@ from kick_forms.models import (
     Answer,
     Attachment,
     Consultation,
+    PlanChapter,
+    PlanParagraph,
     Question,
     QuestionKind,
     Response,
@@ -31,13 +33,14 @@ from kick_forms.models import (
     ReviewState,
     User,
 )
+from kick_forms.models.plan import ParagraphComment
 from kick_forms.models.response import REVIEW_NOTE_MAX, version_attachment
 from kick_forms.refusal import Refused
 
 TEXT_KINDS = (QuestionKind.SHORT_TEXT.value, QuestionKind.LONG_TEXT.value)
 QUEUE_SHOWN = 100
 
-ANSWER, STATEMENT = "answer", "statement"
+ANSWER, STATEMENT, COMMENT = "answer", "statement", "comment"
 PUBLISH, HIDE, REDACT = "publish", "hide", "redact"
 DECISIONS = {
     PUBLISH: ReviewState.PUBLISHED,
@@ -56,19 +59,26 @@ class ReviewError(Refused):
 
 @dataclass(frozen=True)
 class Item:
-    """One free-text answer or one statement in the queue, with what staff need to decide."""
+    """One free-text answer, statement or comment on the plan's text in the queue, with what
+    staff need to decide."""
 
-    kind: str  # ANSWER or STATEMENT
-    row: Answer | Attachment
+    kind: str  # ANSWER, STATEMENT or COMMENT
+    row: Answer | Attachment | ParagraphComment
     response: Response
     arrived_at: datetime
     question: Question | None = None
+    paragraph: PlanParagraph | None = None
 
     @property
     def key(self) -> str:
         """Unique on the page, and the same for an answer's text in every version: the item's
         element id and its forms' prefix."""
-        place = self.row.question_id if isinstance(self.row, Answer) else self.row.id
+        if isinstance(self.row, Answer):
+            place = self.row.question_id
+        elif isinstance(self.row, ParagraphComment):
+            place = self.row.paragraph_id
+        else:
+            place = self.row.id
         return f"{self.kind}-{self.response.id}-{place}"
 
     @property
@@ -78,6 +88,10 @@ class Item:
     @property
     def attachment(self) -> Attachment | None:
         return self.row if isinstance(self.row, Attachment) else None
+
+    @property
+    def comment(self) -> ParagraphComment | None:
+        return self.row if isinstance(self.row, ParagraphComment) else None
 
 
 # When a version reached the region: the date staff gave for one that came by mail or post.
@@ -124,10 +138,29 @@ def _statements(consultation: Consultation) -> Select:
     )
 
 
+def _comments(consultation: Consultation) -> Select:
+    """Comments on the plan's text of the current versions of the submitted answers."""
+    return (
+        select(ParagraphComment, Response, PlanParagraph, ARRIVAL)
+        .join(Response, Response.current_version_id == ParagraphComment.version_id)
+        .join(ResponseVersion, ResponseVersion.id == ParagraphComment.version_id)
+        .join(PlanParagraph, PlanParagraph.id == ParagraphComment.paragraph_id)
+        .join(PlanChapter, PlanChapter.id == PlanParagraph.chapter_id)
+        .where(
+            Response.consultation_id == consultation.id,
+            Response.status == ResponseStatus.SUBMITTED,
+        )
+    )
+
+
 def state_counts(consultation: Consultation) -> dict[str, int]:
-    """How many items are in each review state, free texts and statements together."""
+    """How many items are in each review state, free texts, statements and comments together."""
     counts = dict.fromkeys((state.value for state in ReviewState), 0)
-    for query, model in ((_answers(consultation), Answer), (_statements(consultation), Attachment)):
+    for query, model in (
+        (_answers(consultation), Answer),
+        (_statements(consultation), Attachment),
+        (_comments(consultation), ParagraphComment),
+    ):
         grouped = query.with_only_columns(model.review_state, func.count()).group_by(
             model.review_state
         )
@@ -162,6 +195,16 @@ def queue(consultation: Consultation, state: ReviewState) -> list[Item]:
     items += [
         Item(STATEMENT, attachment, response, arrived) for attachment, response, arrived in files
     ]
+    comments = db.session.execute(
+        _comments(consultation)
+        .where(ParagraphComment.review_state == state)
+        .order_by(ARRIVAL, Response.id, PlanChapter.position, PlanParagraph.position)
+        .limit(QUEUE_SHOWN)
+    ).all()
+    items += [
+        Item(COMMENT, comment, response, arrived, paragraph=paragraph)
+        for comment, response, paragraph, arrived in comments
+    ]
     items.sort(key=lambda item: (item.arrived_at, item.response.id, item.kind, item.row.id))
     return items[:QUEUE_SHOWN]
 
@@ -172,6 +215,16 @@ def answer_item(consultation: Consultation, response_id: int, question_id: int) 
         _answers(consultation).where(Response.id == response_id, Answer.question_id == question_id)
     ).first()
     return Item(ANSWER, row[0], row[1], row[3], row[2]) if row else None
+
+
+def comment_item(consultation: Consultation, response_id: int, paragraph_id: int) -> Item | None:
+    """The comment of the response's current version on this paragraph, if there is one."""
+    row = db.session.execute(
+        _comments(consultation).where(
+            Response.id == response_id, ParagraphComment.paragraph_id == paragraph_id
+        )
+    ).first()
+    return Item(COMMENT, row[0], row[1], row[3], paragraph=row[2]) if row else None
 
 
 def statement_item(consultation: Consultation, response_id: int, attachment_id: int) -> Item | None:
@@ -224,16 +277,16 @@ def decide(
         )
     redacted = None
     if decision == REDACT:
-        answer = item.answer
-        if answer is None:
+        if item.attachment is not None:
             raise ReviewError(_l("A file can be published or hidden, not masked."), "passages")
-        redacted = _redaction(answer.text_value or "", passages_of(passages))
+        text = item.answer.text_value if item.answer else item.comment.text  # type: ignore[union-attr]
+        redacted = _redaction(text or "", passages_of(passages))
     row = item.row
     row.review_state = DECISIONS[decision]
     row.review_note = note if decision == HIDE else None
     row.reviewed_at = now
     row.reviewed_by_id = user.id
-    if isinstance(row, Answer):
+    if isinstance(row, Answer | ParagraphComment):
         row.redacted_text = redacted
     audit.record(
         f"review.{decision}",

@@ -121,6 +121,15 @@ def decide_statement(region_slug: str, consultation_id: int, response_id: int, a
     return _decide(region, consultation, item)
 
 
+@bp.route(f"{RULE}/responses/<int:response_id>/comments/<int:paragraph_id>", methods=["POST"])
+def decide_comment(region_slug: str, consultation_id: int, response_id: int, paragraph_id: int):
+    region = staff_region(region_slug, Role.EDITOR)
+    consultation = region_consultation(region, consultation_id)
+    _response(consultation, response_id)
+    item = review.comment_item(consultation, response_id, paragraph_id)
+    return _decide(region, consultation, item)
+
+
 def _response(consultation: Consultation, response_id: int) -> Response:
     """A response to this consultation, or 404."""
     response = staff_responses.consultation_response(consultation, response_id)
@@ -207,6 +216,25 @@ def _decided_message(item: review.Item, decision: str) -> str:
                 "passages masked.",
                 organisation=organisation,
                 question=question,
+            ),
+        }[decision]
+    if item.comment is not None and item.paragraph is not None:
+        return {
+            review.PUBLISH: _(
+                "The comment from %(organisation)s on paragraph %(number)s is published.",
+                organisation=organisation,
+                number=item.paragraph.label,
+            ),
+            review.HIDE: _(
+                "The comment from %(organisation)s on paragraph %(number)s is hidden.",
+                organisation=organisation,
+                number=item.paragraph.label,
+            ),
+            review.REDACT: _(
+                "The comment from %(organisation)s on paragraph %(number)s is published with "
+                "the passages masked.",
+                organisation=organisation,
+                number=item.paragraph.label,
             ),
         }[decision]
     filename = item.attachment.filename if item.attachment else ""

@@ -36,6 +36,7 @@ from kick_forms.models import (
 from kick_forms.timeutil import utcnow
 from kick_forms.tokens import new_token
 from tests.conftest import csrf_token, login, make_consultation, make_user
+from tests.responses.plan_helpers import a_paragraph
 
 PUBLIC_ADMIN_ENDPOINTS = {
     "auth.login",
@@ -78,6 +79,8 @@ def _url(pattern: str, consultation: Consultation) -> str:
         .replace("<int:user_id>", _colleague(consultation) if "<int:user_id>" in pattern else "")
         .replace("<int:section_id>", str(section.id))
         .replace("<int:question_id>", str(section.questions[0].id))
+        .replace("<int:paragraph_id>", _plan_ids(pattern, consultation)[0])
+        .replace("<int:chapter_id>", _plan_ids(pattern, consultation)[1])
         .replace("<int:response_id>", str(response.id))
         .replace("<int:attachment_id>", str(response.attachments[0].id))
         .replace("<int:origin_id>", str(_embed_origin(consultation).id))
@@ -114,6 +117,16 @@ def _template() -> str:
     load_shipped_templates()
     db.session.commit()
     return str(db.session.scalars(db.select(ConsultationTemplate.id)).first())
+
+
+def _plan_ids(pattern: str, consultation: Consultation) -> tuple[str, str]:
+    """A paragraph's and its chapter's ids, made with a plan's text only for a route that needs
+    them."""
+    if "<int:paragraph_id>" not in pattern and "<int:chapter_id>" not in pattern:
+        return "", ""
+    paragraph = a_paragraph(consultation)
+    return str(paragraph.id), str(paragraph.chapter_id)
+>>>>>>> comments
 
 
 def _code_example() -> str:
