@@ -2,4 +2,7 @@ from flask import Blueprint
 
 bp = Blueprint("responses", __name__)
 
-from kick_forms.responses import views  # noqa: E402,F401  registers the routes
+from kick_forms.responses import (  # noqa: E402,F401  registers the routes
+    shown_views,
+    views,
+)
