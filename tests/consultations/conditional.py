@@ -18,10 +18,10 @@ def show_if(question, controller, answer: str) -> None:
     conditions.set_condition(question, value, allowed)
 
 
-def conditional_consultation(status=ConsultationStatus.OPEN):
+def conditional_consultation(status=ConsultationStatus.OPEN, slug="kulturplan"):
     """Om er: Medlem? (yes/no) → Områden (if yes) → Körer (if Musik, required).
     Tankar: Vad saknas? (if Medlem? is no, required) · Hur väl? · Viktigast → Varför A? (if A)."""
-    consultation = make_consultation(with_questions=False)
+    consultation = make_consultation(slug=slug, with_questions=False)
     first = builder.add_section(consultation, "Om er", "")
     member = builder.add_question(first, question_data(kind=QuestionKind.YES_NO, label="Medlem?"))
     areas = builder.add_question(
