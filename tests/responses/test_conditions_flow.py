@@ -35,7 +35,7 @@ def test_without_javascript_a_saved_choice_shows_its_question_before_going_on(cl
     assert response.status_code == 200  # stays, as a new question appeared
     html = response.get_data(as_text=True)
     assert 'role="status" tabindex="-1" aria-labelledby="appeared-title" autofocus' in html
-    assert "Ditt svar visade en ny fråga" in html and f'href="#q-{areas.id}"' in html
+    assert "Ert svar visade en ny fråga" in html and f'href="#q-{areas.id}"' in html
     assert f'name="q-{areas.id}"' in html and f'name="q-{choirs.id}"' not in html
 
     response = _save(client, token, 1, m=(member, "yes"), a=(areas, str(areas.options[0].id)))
