@@ -77,7 +77,8 @@ EXPECTED: dict[str, tuple | dict[str, tuple]] = {
             for blueprint in ("responses", "embed")
             for name in (
                 "about", "attachment_add", "attachment_delete", "attachment_download",
-                "autosave", "check", "invited", "overview", "section", "validate", "withdraw",
+                "autosave", "check", "invited", "overview", "section", "shown", "validate",
+                "withdraw",
             )
         ]
         + ["invitations.unsubscribe", "registration.confirm"],
