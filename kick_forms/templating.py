@@ -13,6 +13,7 @@ from flask_babel import format_datetime, format_decimal, get_locale
 from markupsafe import Markup
 
 from kick_forms import i18n, static_files
+from kick_forms.consultations import conditions
 from kick_forms.consultations.labels import QUESTION_KIND_LABELS, STATUS_ACTIONS, STATUS_LABELS
 from kick_forms.htmx import htmx_request
 from kick_forms.mail.services import one_line
@@ -127,6 +128,8 @@ def init_app(app: Flask) -> None:
         "" if value is None else format_decimal(value, format="#,##0.#")
     )
     app.jinja_env.globals["typed_answer"] = typed_from
+    app.jinja_env.globals["describe_condition"] = conditions.describe
+    app.jinja_env.globals["shown_questions"] = conditions.shown_for
     app.jinja_env.globals["url_for_language"] = url_for_language
     app.jinja_env.globals["content_lang"] = content_lang
     app.jinja_env.globals["htmx_fragment"] = lambda: htmx_request().wants_fragment

@@ -79,8 +79,8 @@ EXPECTED: dict[str, tuple | dict[str, tuple]] = {
             for blueprint in ("responses", "embed")
             for name in (
                 "about", "attachment_add", "attachment_delete", "attachment_download",
-                "autosave", "check", "invited", "overview", "section", "validate", "withdraw",
-                "plan", "plan_comment", "plan_comment_shown",
+                "autosave", "check", "invited", "overview", "section", "shown", "validate",
+                "withdraw", "plan", "plan_comment", "plan_comment_shown",
             )
         ]
         + ["invitations.unsubscribe", "registration.confirm"],

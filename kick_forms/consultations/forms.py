@@ -201,6 +201,15 @@ class QuestionForm(FlaskForm):
     )
     number_min = IntegerField(_l("Smallest number allowed"), validators=[Optional()])
     number_max = IntegerField(_l("Largest number allowed"), validators=[Optional()])
+    # Choices per earlier choice question, set by the view; checked by conditions.set_condition.
+    shown_if = SelectField(
+        _l("Show only if…"),
+        description=_l(
+            "Show the question only after a given answer to an earlier choice question."
+        ),
+        choices=[],
+        validate_choice=False,
+    )
 
     def option_lines(self) -> list[str]:
         return [line.strip() for line in (self.options.data or "").splitlines() if line.strip()]

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from kick_forms import audit, htmx
-from kick_forms.consultations import bp
+from kick_forms.consultations import bp, conditions
 from kick_forms.consultations import services as builder
 from kick_forms.consultations.forms import (
     ConsultationForm,
@@ -374,7 +374,11 @@ def section_move(region_slug: str, consultation_id: int, section_id: int):
     form = MoveForm()
     if not form.validate_on_submit() or form.direction.data not in ("up", "down"):
         abort(400)
-    builder.move_section(section, form.direction.data)
+    try:
+        builder.move_section(section, form.direction.data)
+        conditions.refuse_forward(consultation)
+    except builder.BuilderError as error:
+        return _refused(region, consultation, error)
     position = consultation.sections.index(section) + 1
     message = _(
         "The section is now number %(position)d of %(count)d.",
@@ -424,13 +428,14 @@ def section_delete(region_slug: str, consultation_id: int, section_id: int):
     form = ActionForm()
     if form.validate_on_submit():
         try:
+            cleared = conditions.clear_broken(consultation, removed=section.questions)
             builder.delete_section(section)
         except builder.BuilderError as error:
             return _refused(region, consultation, error)
         return _structure_changed(
             region,
             consultation,
-            _("The section was deleted."),
+            _join(_("The section was deleted."), conditions.cleared_message(cleared)),
             focus="add-section",
             anchor="sections",
         )
@@ -473,6 +478,10 @@ def _question_data(form: QuestionForm) -> builder.QuestionData:
     )
 
 
+def _join(message: str, more: str) -> str:
+    return f"{message} {more}" if more else message
+
+
 def _question_page(region, consultation, section, form, question=None, status=200):  # type: ignore[no-untyped-def]
     return _form_page(
         "consultations/_question_form.html",
@@ -485,6 +494,8 @@ def _question_page(region, consultation, section, form, question=None, status=20
         form=_unique_ids(form, f"q{question.id}" if question else f"new-{section.id}"),
         id_prefix=f"q{question.id}" if question else f"new-{section.id}",
         kind_locked=question is not None and consultation.has_responses,
+        condition_choices=conditions.earlier_choices(consultation, section, question),
+        condition_words=conditions.describe(question) if question else None,
         page_title=_("Edit question") if question else _("New question"),
     )
 
@@ -499,14 +510,21 @@ def question_new(region_slug: str, consultation_id: int, section_id: int):
     section = consultation_section(consultation, section_id)
     form = QuestionForm()
     if form.validate_on_submit():
+        allowed = conditions.earlier_choices(consultation, section, None)
         question = builder.add_question(section, _question_data(form))
-        return _structure_changed(
-            region,
-            consultation,
-            _("The question was added."),
-            focus=f"edit-question-{question.id}",
-            anchor=f"question-{question.id}",
-        )
+        try:
+            conditions.set_condition(question, form.shown_if.data, allowed, is_new=True)
+        except builder.BuilderError as error:
+            db.session.rollback()
+            form.shown_if.errors.append(error.message)
+        else:
+            return _structure_changed(
+                region,
+                consultation,
+                _("The question was added."),
+                focus=f"edit-question-{question.id}",
+                anchor=f"question-{question.id}",
+            )
     return _question_page(
         region, consultation, section, form, status=422 if form.is_submitted() else 200
     )
@@ -530,6 +548,7 @@ def _question_form_for(question: Question) -> QuestionForm:
     form = QuestionForm(obj=question if request.method == "GET" else None)
     if request.method == "GET":
         form.options.data = "\n".join(option.label for option in question.options)
+        form.shown_if.data = conditions.condition_value(question)
     return form
 
 
@@ -543,16 +562,19 @@ def question_edit(region_slug: str, consultation_id: int, question_id: int):
     question = consultation_question(consultation, question_id)
     form = _question_form_for(question)
     if form.validate_on_submit():
+        allowed = conditions.earlier_choices(consultation, question.section, question)
         try:
             builder.update_question(question, _question_data(form))
+            conditions.set_condition(question, form.shown_if.data, allowed)
+            cleared = conditions.clear_broken(consultation)
         except builder.BuilderError as error:
             db.session.rollback()
-            form.kind.errors.append(error.message)
+            getattr(form, error.field or "kind").errors.append(error.message)
         else:
             return _structure_changed(
                 region,
                 consultation,
-                _("The question was saved."),
+                _join(_("The question was saved."), conditions.cleared_message(cleared)),
                 focus=f"edit-question-{question.id}",
                 anchor=f"question-{question.id}",
             )
@@ -576,7 +598,11 @@ def question_move(region_slug: str, consultation_id: int, question_id: int):
     form = MoveForm()
     if not form.validate_on_submit() or form.direction.data not in ("up", "down"):
         abort(400)
-    builder.move_question(question, form.direction.data)
+    try:
+        builder.move_question(question, form.direction.data)
+        conditions.refuse_forward(consultation)
+    except builder.BuilderError as error:
+        return _refused(region, consultation, error)
     questions = consultation.questions
     message = _(
         "The question is now number %(position)d of %(count)d.",
@@ -619,13 +645,14 @@ def question_delete(region_slug: str, consultation_id: int, question_id: int):
     form = ActionForm()
     if form.validate_on_submit():
         try:
+            cleared = conditions.clear_broken(consultation, removed=[question])
             builder.delete_question(question)
         except builder.BuilderError as error:
             return _refused(region, consultation, error)
         return _structure_changed(
             region,
             consultation,
-            _("The question was deleted."),
+            _join(_("The question was deleted."), conditions.cleared_message(cleared)),
             focus=f"add-question-{section.id}",
             anchor=f"section-{section.id}",
         )

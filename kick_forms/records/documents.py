@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from kick_forms.board import exports
+from kick_forms.consultations import conditions
 from kick_forms.extensions import db
 from kick_forms.i18n import gettext as _
 from kick_forms.models import (
@@ -102,11 +103,15 @@ def answer_record(version: ResponseVersion, with_contact: bool = True) -> Answer
     rows = db.session.scalars(
         select(Answer).where(Answer.version_id == version.id).options(selectinload(Answer.options))
     )
-    typed = {answer.question_id: typed_from(answer) for answer in rows}
+    stored = {answer.question_id: answer for answer in rows}
+    typed = {question_id: typed_from(answer) for question_id, answer in stored.items()}
+    shown = conditions.shown_for(consultation, stored)
     sections = []
     for section_number, section in enumerate(consultation.sections, start=1):
         answers = []
         for question_number, question in enumerate(section.questions, start=1):
+            if question.id not in shown:
+                continue
             given = typed.get(question.id, TypedAnswer())
             answers.append(
                 RecordedAnswer(

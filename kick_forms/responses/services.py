@@ -33,6 +33,7 @@ from kick_forms.records.sender import snapshot as sender_snapshot
 from kick_forms.records.services import notify_registrar
 from kick_forms.refusal import Refused
 from kick_forms.responses import answers as answer_rules
+from kick_forms.responses import conditional
 from kick_forms.responses.comment_versions import copy_into_version as copy_comments
 from kick_forms.review.services import carry_over as carry_over_reviews
 from kick_forms.tokens import hash_token, new_token
@@ -161,9 +162,12 @@ def save_answers(
         found = answer_rules.problem(question, typed, final=False)
         if found:
             problems[question.id] = found
+    hidden = conditional.drop_hidden(response.consultation, draft_answers(response))
     response.saved_at = now
     db.session.flush()
-    return problems
+    return {
+        question_id: found for question_id, found in problems.items() if question_id not in hidden
+    }
 
 
 def write_answers(
@@ -193,7 +197,10 @@ def answer_problems(
     """Every problem in the working copy that stops it being submitted, by question id."""
     answers = draft_answers(response) if answers is None else answers
     problems = {}
+    hidden = conditional.hidden_ids(response.consultation, answers)
     for question in response.consultation.questions:
+        if question.id in hidden:
+            continue
         typed = answer_rules.typed_from(answers.get(question.id))
         found = answer_rules.problem(question, typed, final=final)
         if found:
@@ -261,7 +268,10 @@ def record_version(
     db.session.add(version)
     db.session.flush()
     questions = {question.id: question for question in consultation.questions}
+    hidden = conditional.hidden_ids(consultation, answers)
     for answer in answers.values():
+        if answer.question_id in hidden:
+            continue
         copy = Answer(
             response_id=response.id, version_id=version.id, question_id=answer.question_id
         )

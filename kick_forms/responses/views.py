@@ -27,6 +27,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from kick_forms import htmx
+from kick_forms.consultations import conditions
 from kick_forms.dialogue import quality
 from kick_forms.extensions import db, limiter
 from kick_forms.forms import organisation_choices
@@ -340,6 +341,7 @@ def section(token: str, number: int):
     current = _section(response, number)
     problems = {}
     saved = False
+    appeared = []
     if request.method == "POST" and not response.consultation.accepts_answers(utcnow()):
         # Too late to save: show what was typed, read-only, so that nothing is lost to the
         # person who typed it, and keep the answer as it was.
@@ -351,10 +353,13 @@ def section(token: str, number: int):
         ), 409  # fmt: skip
     if request.method == "POST":
         now = utcnow()
+        before = _shown(response)
         problems = answering.save_answers(response, current.questions, request.form, now)
         db.session.commit()
         saved = True
-        action = request.form.get("action", "save")
+        # A question the saved choice has just shown is answered here before going on.
+        appeared = [q for q in current.questions if q.id in _shown(response) - before]
+        action = "save" if appeared else request.form.get("action", "save")
         count = len(response.consultation.sections)
         if not problems and action == "next" and number < count:
             return redirect(url_for(".section", token=token, number=number + 1), code=303)
@@ -367,8 +372,13 @@ def section(token: str, number: int):
     return render_template(
         "responses/section.html",
         **_context(token, response, section=current, number=number, typed=typed,
-                   problems=problems, saved=saved),
+                   problems=problems, saved=saved, shown=conditions.shown_for(
+                       response.consultation, answers), appeared=appeared),
     ), (422 if problems else 200)  # fmt: skip
+
+
+def _shown(response: Response) -> set[int]:
+    return conditions.shown_for(response.consultation, answering.draft_answers(response))
 
 
 @bp.route("/respond/<token>/s/<int:number>/autosave", methods=["POST"])

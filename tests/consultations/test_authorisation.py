@@ -126,7 +126,6 @@ def _plan_ids(pattern: str, consultation: Consultation) -> tuple[str, str]:
         return "", ""
     paragraph = a_paragraph(consultation)
     return str(paragraph.id), str(paragraph.chapter_id)
->>>>>>> comments
 
 
 def _code_example() -> str:
