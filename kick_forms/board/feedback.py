@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from flask import render_template
 from sqlalchemy import select
@@ -35,6 +36,11 @@ class OutcomeData:
     status: OutcomeStatus
     explanation: str
     plan_url: str | None
+
+    @classmethod
+    def from_form(cls, form: Any) -> OutcomeData:
+        """From a feedback form that validated (status, explanation, plan_url)."""
+        return cls(OutcomeStatus(form.status.data), form.explanation.data, form.plan_url.data)
 
 
 def outcomes_of(consultation: Consultation) -> dict[tuple[int, int | None], Outcome]:

@@ -123,11 +123,7 @@ def feedback_save(region_slug: str, consultation_id: int, section_id: int, quest
             consultation,
             section,
             question,
-            feedback.OutcomeData(
-                status=OutcomeStatus(form.status.data),
-                explanation=form.explanation.data,
-                plan_url=form.plan_url.data,
-            ),
+            feedback.OutcomeData.from_form(form),
         )
         db.session.commit()
         if not htmx.htmx_request().is_htmx:

@@ -18,7 +18,7 @@ from kick_forms.consultations import bp
 from kick_forms.consultations.permissions import region_consultation, staff_region
 from kick_forms.extensions import db
 from kick_forms.i18n import gettext as _
-from kick_forms.models import Consultation, OutcomeStatus, PlanChapter, Role
+from kick_forms.models import Consultation, PlanChapter, Role
 from kick_forms.responses import comments as commenting
 
 RULE = "/r/<region_slug>/c/<int:consultation_id>"
@@ -88,11 +88,7 @@ def chapter_feedback_save(region_slug: str, consultation_id: int, chapter_id: in
         plan_comments.save_chapter_outcome(
             consultation,
             chapter,
-            feedback.OutcomeData(
-                status=OutcomeStatus(form.status.data),
-                explanation=form.explanation.data,
-                plan_url=form.plan_url.data,
-            ),
+            feedback.OutcomeData.from_form(form),
         )
         db.session.commit()
         if not htmx.htmx_request().is_htmx:
