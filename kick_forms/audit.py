@@ -33,6 +33,7 @@ ACTIONS = {
     "review.redact": _l("Published a text with passages masked"),
     # Consultations and the method.
     "consultation.status": _l("Changed a consultation's status"),
+    "consultation.close": _l("Closed a consultation for answers"),
     "invitations.send": _l("Sent invitations"),
     "meeting.delete": _l("Removed a dialogue meeting"),
     "code_example.add": _l("KICK added an example of a way of working"),

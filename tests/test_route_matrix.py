@@ -134,6 +134,7 @@ EXPECTED: dict[str, tuple | dict[str, tuple]] = {
     ),
     **dict.fromkeys(
         [
+            "consultations.consultation_close",
             "consultations.consultation_new", "consultations.consultation_settings",
             "consultations.consultation_status", "consultations.feedback_publish",
             "consultations.feedback_save", "consultations.question_delete",

@@ -166,6 +166,10 @@ def change_status(consultation: Consultation, target: Status, now: datetime) -> 
             raise BuilderError(problems)
         if consultation.opens_at is None:
             consultation.opens_at = now
+    if target == Status.CLOSED and (consultation.closes_at is None or consultation.closes_at > now):
+        # Closed before the planned time: every page, PDF and the API then say when it really
+        # closed, not when it was meant to.
+        consultation.closes_at = now
     consultation.status = target.value
     db.session.flush()
 
