@@ -98,7 +98,7 @@ class ConsultationForm(FlaskForm):
         choices=[
             SelectChoice("while_open", _l("Everyone, already while the consultation is open")),
             SelectChoice("after_closing", _l("Everyone, once the consultation has closed")),
-            SelectChoice("when_published", _l("Everyone, once you publish it")),
+            SelectChoice("when_published", _l("Everyone, once you publish the summary")),
         ],
         default="when_published",
     )

@@ -8,6 +8,7 @@ from datetime import timedelta
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from kick_forms.consultations.labels import STATUS_ACTIONS, STATUS_LABELS
 from kick_forms.extensions import db
 from kick_forms.models import AuditEvent, Consultation, ConsultationStatus, Role
 from kick_forms.templating import local_datetime
@@ -115,3 +116,33 @@ def test_only_editors_close_and_only_open_consultations(app, client):
     db.session.rollback()
     assert db.session.get(Consultation, draft.id).status == "draft"
     assert db.session.scalars(select(AuditEvent).filter_by(action="consultation.close")).all() == []
+
+
+def test_each_state_has_one_name_and_each_publish_names_what_it_publishes(app, client):
+    """The consultation's four states have four names; the summary's publication, the
+    feedback's and the status badge never share a word, in Swedish or in English."""
+    closed = make_consultation(status=ConsultationStatus.CLOSED)
+    published = make_consultation(slug="publicerad", status=ConsultationStatus.PUBLISHED)
+    login(client, make_user("kronoberg", Role.EDITOR))
+    for language in ("sv", "en"):
+        with app.test_request_context(f"/?lang={language}"):
+            labels = [str(label) for label in STATUS_LABELS.values()]
+            actions = [str(action) for action in STATUS_ACTIONS.values()]
+        assert len(set(labels)) == len(labels) == 4
+        assert len(set(actions)) == len(actions)
+
+        builder_page = client.get(f"{BASE}/c/{closed.id}/?lang={language}").get_data(as_text=True)
+        feedback_page = client.get(f"{BASE}/c/{closed.id}/feedback?lang={language}")
+        feedback_html = feedback_page.get_data(as_text=True)
+        badge = client.get(f"{BASE}/c/{published.id}/?lang={language}").get_data(as_text=True)
+        summary_words, feedback_words, badge_words = {
+            "sv": (
+                "Publicera sammanställningen",
+                "Publicera återkopplingen",
+                "Sammanställningen publicerad",
+            ),
+            "en": ("Publish the summary", "Publish the feedback", "Summary published"),
+        }[language]
+        assert summary_words in builder_page and feedback_words not in builder_page
+        assert feedback_words in feedback_html and summary_words not in feedback_html
+        assert f'status--published">{badge_words}</span>' in badge
