@@ -124,6 +124,7 @@ EXPECTED: dict[str, tuple | dict[str, tuple]] = {
             "consultations.export_xlsx", "consultations.feedback_page",
             "consultations.question_show", "consultations.response_attachment",
             "consultations.response_detail", "consultations.response_list",
+            "consultations.response_versions",
             "consultations.section_show", "dialogue.meeting_minutes", "dialogue.method_page",
             "invitations.invitations_page", "organisations.mapping_report",
             "organisations.organisation_page", "organisations.register_export",

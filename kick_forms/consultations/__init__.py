@@ -7,5 +7,6 @@ from kick_forms.consultations import (  # noqa: E402,F401  registers the routes
     entry_views,
     lifecycle_views,
     response_views,
+    version_views,
     views,
 )
