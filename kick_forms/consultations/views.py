@@ -8,7 +8,7 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from kick_forms import audit, htmx
-from kick_forms.consultations import bp
+from kick_forms.consultations import bp, preview
 from kick_forms.consultations import services as builder
 from kick_forms.consultations.forms import (
     ConsultationForm,
@@ -274,7 +274,13 @@ def _status_label(status: str) -> str:
 def consultation_preview(region_slug: str, consultation_id: int):
     region = staff_region(region_slug)
     consultation = region_consultation(region, consultation_id)
-    return render_template("consultations/preview.html", region=region, consultation=consultation)
+    return render_template(
+        "consultations/preview.html",
+        region=region,
+        consultation=consultation,
+        form=preview.respondent_form(region),
+        now=utcnow(),
+    )
 
 
 # Sections ------------------------------------------------------------------------------------
