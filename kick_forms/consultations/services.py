@@ -318,8 +318,9 @@ def _apply_question(question: Question, data: QuestionData) -> None:
     question.label = data.label.strip()
     question.help_text = data.help_text or ""
     question.required = data.required
-    question.allow_other = data.allow_other and data.kind == QuestionKind.MULTIPLE_CHOICE
-    question.max_length = data.max_length if data.kind == QuestionKind.LONG_TEXT else None
+    question.allow_other = data.allow_other and data.kind.has_options
+    texts = (QuestionKind.SHORT_TEXT, QuestionKind.LONG_TEXT)
+    question.max_length = data.max_length if data.kind in texts else None
     is_scale = data.kind == QuestionKind.SCALE
     question.scale_min_label = data.scale_min_label.strip() if is_scale else ""
     question.scale_max_label = data.scale_max_label.strip() if is_scale else ""

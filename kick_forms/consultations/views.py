@@ -198,6 +198,8 @@ def _builder_context(region: Region, consultation: Consultation, **extra):  # ty
         "can_edit": current_user.can_edit(region),
         "next_statuses": builder.TRANSITIONS[ConsultationStatus(consultation.status)],
         "now": utcnow(),
+        # Deleting questions is refused once anyone has answered, so it is not offered either.
+        "answered": consultation.has_responses,
         **extra,
     }
 
