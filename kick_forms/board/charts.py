@@ -92,13 +92,14 @@ def question_chart(summary: QuestionSummary) -> BarChart | None:
     if not summary.bars:
         return None
     question = summary.question
-    rows = [(_bar_label(question, bar), bar.count) for bar in summary.bars]
+    rows = [(bar_label(question, bar), bar.count) for bar in summary.bars]
     if summary.other_count:
         rows.append((_("Other"), summary.other_count))
     return bar_chart(f"chart-q-{question.id}", question.label, rows, summary.answered)
 
 
-def _bar_label(question: Question, bar: Bar) -> str:
+def bar_label(question: Question, bar: Bar) -> str:
+    """A bar's words as the board shows them: "Ja", "1 – Inte alls", an option's text."""
     if question.kind == QuestionKind.YES_NO:
         return str(YES_NO_LABELS[bar.key])
     if question.kind == QuestionKind.SCALE:
