@@ -39,6 +39,7 @@ ACTIONS = {
     "consultation.delete": _l("Deleted a draft consultation"),
     "template.save": _l("KICK saved a consultation as a template"),
     "template.describe": _l("KICK changed a template's title or description"),
+    "consultation.close": _l("Closed a consultation for answers"),
     "invitations.send": _l("Sent invitations"),
     "meeting.delete": _l("Removed a dialogue meeting"),
     "code_example.add": _l("KICK added an example of a way of working"),

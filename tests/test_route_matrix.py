@@ -130,6 +130,7 @@ EXPECTED: dict[str, tuple | dict[str, tuple]] = {
             "consultations.export_xlsx", "consultations.feedback_page",
             "consultations.question_show", "consultations.response_attachment",
             "consultations.response_detail", "consultations.response_list",
+            "consultations.response_versions",
             "consultations.section_show", "dialogue.meeting_minutes", "dialogue.method_page",
             "invitations.invitations_page", "organisations.mapping_report",
             "organisations.organisation_page", "organisations.register_export",
@@ -141,6 +142,7 @@ EXPECTED: dict[str, tuple | dict[str, tuple]] = {
     ),
     **dict.fromkeys(
         [
+            "consultations.consultation_close",
             "consultations.consultation_new", "consultations.consultation_settings",
             "consultations.consultation_copy", "consultations.consultation_delete",
             "consultations.consultation_start",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kick_forms.models import QuestionKind
+from kick_forms.models import OutcomeStatus, QuestionKind
 from kick_forms.regions.services import PUBLIC_STATUSES
 
 OPENAPI_VERSION = "3.1.0"
@@ -49,10 +49,15 @@ _KINDS_WITH_BARS = [QuestionKind.SINGLE_CHOICE.value, QuestionKind.MULTIPLE_CHOI
 _RATING_KINDS = [QuestionKind.SCALE.value, QuestionKind.YES_NO.value]
 _TEXT_KINDS = [QuestionKind.SHORT_TEXT.value, QuestionKind.LONG_TEXT.value]
 
+_FEEDBACK_OR_NULL = {
+    "oneOf": [_ref("Feedback"), {"type": "null"}],
+    "description": "The region's published feedback; null before publishing or where none.",
+}
 _QUESTION_BASE = {
     "id": {"type": "integer"},
     "section": {"type": "string", "description": "Title of the section the question is in."},
     "label": {"type": "string"},
+    "feedback": _FEEDBACK_OR_NULL,
 }
 _ANSWERED = {**_COUNT, "description": "Counted responses that answered the question."}
 
@@ -146,9 +151,30 @@ _SCHEMAS: dict[str, Any] = {
                 "type": "string",
                 "description": "Option id, scale step 1-5, or yes/no/dont_know.",
             },
-            "label": {"type": "string"},
+            "label": {
+                "type": "string",
+                "description": "As the board shows it: an option's text, Yes / No / Don't know, "
+                'or a scale step with the region\'s words for its ends (e.g. "1 – Not at all").',
+            },
             "count": _COUNT,
         }
+    ),
+    "Feedback": _object(
+        {
+            "status": {"type": "string", "enum": [status.value for status in OutcomeStatus]},
+            "status_label": {"type": "string", "description": "The status in words."},
+            "explanation": {"type": "string", "description": "What the region did, and why."},
+            "plan_url": _nullable("string", format="uri", description="Where in the plan."),
+        },
+        'What the region did with the input ("you said, we did"), once published.',
+    ),
+    "SectionFeedback": _object(
+        {
+            "id": {"type": "integer"},
+            "title": {"type": "string"},
+            "feedback": _FEEDBACK_OR_NULL,
+        },
+        "A section of the form with the feedback given to it as a whole.",
     ),
     "ChoiceQuestion": _object(
         {
@@ -206,6 +232,10 @@ _SCHEMAS: dict[str, Any] = {
             "totals": _ref("Totals"),
             "by_category": {"type": "array", "items": _ref("CategoryCount")},
             "by_municipality": {"type": "array", "items": _ref("MunicipalityCount")},
+            "feedback_published_at": _nullable(
+                "string", format="date-time", description="UTC; null until published."
+            ),
+            "sections": {"type": "array", "items": _ref("SectionFeedback")},
             "questions": {"type": "array", "items": _ref("QuestionSummary")},
         },
         "The figures of the public summary board. No free texts, no names, no personal data.",

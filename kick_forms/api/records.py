@@ -11,8 +11,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from kick_forms.api import feedback
+from kick_forms.board import charts
 from kick_forms.board import services as board
-from kick_forms.models import Consultation, QuestionKind, Region
+from kick_forms.models import Consultation, Outcome, QuestionKind, Region
 from kick_forms.urls import public_url_for
 
 
@@ -69,6 +71,7 @@ def summary_record(
 ) -> dict[str, Any]:
     """The board's figures, counted by the board's own services so both always agree."""
     totals = board.totals(consultation, chosen)
+    outcomes = feedback.published_outcomes(consultation)
     return {
         "consultation": consultation_record(consultation, now),
         "filter": {
@@ -89,15 +92,23 @@ def summary_record(
             {"code": m.code, "name": m.name, "count": count}
             for m, count in board.by_municipality(consultation, chosen)
         ],
+        "feedback_published_at": iso_utc(consultation.feedback_published_at),
+        "sections": feedback.section_records(consultation, outcomes),
         "questions": [
-            question_record(board.summarise(question, consultation, chosen, texts=False))
+            question_record(
+                board.summarise(question, consultation, chosen, texts=False),
+                outcomes.get((question.section_id, question.id)),
+            )
             for question in consultation.questions
         ],
     }
 
 
-def question_record(summary: board.QuestionSummary) -> dict[str, Any]:
-    """One question's counts, with the fields that fit its kind and never its free texts."""
+def question_record(
+    summary: board.QuestionSummary, outcome: Outcome | None = None
+) -> dict[str, Any]:
+    """One question's counts, with the fields that fit its kind and never its free texts, and
+    the region's published feedback on it."""
     question = summary.question
     record: dict[str, Any] = {
         "id": question.id,
@@ -105,11 +116,13 @@ def question_record(summary: board.QuestionSummary) -> dict[str, Any]:
         "label": question.label,
         "kind": question.kind,
         "answered": summary.answered,
+        "feedback": feedback.outcome_record(outcome),
     }
     kind = question.question_kind
     if kind.has_options or kind in (QuestionKind.SCALE, QuestionKind.YES_NO):
         record["bars"] = [
-            {"key": bar.key, "label": bar.label, "count": bar.count} for bar in summary.bars
+            {"key": bar.key, "label": charts.bar_label(question, bar), "count": bar.count}
+            for bar in summary.bars
         ]
     if kind.has_options:
         record["other_count"] = summary.other_count

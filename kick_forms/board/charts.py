@@ -103,7 +103,7 @@ def question_chart(summary: QuestionSummary) -> BarChart | None:
     if not summary.bars:
         return None
     question = summary.question
-    rows = [(_bar_label(question, bar), bar.count) for bar in summary.bars]
+    rows = [(bar_label(question, bar), bar.count) for bar in summary.bars]
     # Options and a scale's end labels are the region's text; yes/no and "Other" are ours.
     own = [question.kind != QuestionKind.YES_NO for _bar in summary.bars]
     if summary.other_count:
@@ -113,7 +113,8 @@ def question_chart(summary: QuestionSummary) -> BarChart | None:
     )
 
 
-def _bar_label(question: Question, bar: Bar) -> str:
+def bar_label(question: Question, bar: Bar) -> str:
+    """A bar's words as the board shows them: "Ja", "1 – Inte alls", an option's text."""
     if question.kind == QuestionKind.YES_NO:
         return str(YES_NO_LABELS[bar.key])
     if question.kind == QuestionKind.SCALE:

@@ -246,16 +246,16 @@ def _question_columns(number: str, question: Question) -> list[Column]:
         return columns
     if kind == QuestionKind.SINGLE_CHOICE:
         labels = {option.id: option.label for option in question.options}
-        return [
-            Column(
-                header,
-                lambda _response, answers: ", ".join(
-                    labels[option_id]
-                    for option_id in sorted(answer_of(answers).option_ids)
-                    if option_id in labels
-                ),
+
+        def chosen(_response: Response, answers: dict[int, AnswerRow]) -> str:
+            row = answer_of(answers)
+            if row.answer is not None and row.answer.other_text is not None:
+                return f"{_('Other:')} {row.answer.other_text}"
+            return ", ".join(
+                labels[option_id] for option_id in sorted(row.option_ids) if option_id in labels
             )
-        ]
+
+        return [Column(header, chosen)]
     return [Column(header, lambda _response, answers: _plain_value(kind, answer_of(answers)))]
 
 

@@ -10,8 +10,10 @@ from kick_forms.consultations import (  # noqa: E402,F401  registers the routes
     copy_views,
     document_views,
     entry_views,
+    lifecycle_views,
     plan_views,
     response_views,
     template_views,
+    version_views,
     views,
 )

@@ -30,6 +30,7 @@ from kick_forms.models.consultation import (
     REGISTRY_NUMBER_MAX,
     SCALE_LABEL_MAX,
     SECTION_DESCRIPTION_MAX,
+    SHORT_TEXT_MAX,
     SLUG_MAX,
     TITLE_MAX,
     QuestionKind,
@@ -98,7 +99,7 @@ class ConsultationForm(FlaskForm):
         choices=[
             SelectChoice("while_open", _l("Everyone, already while the consultation is open")),
             SelectChoice("after_closing", _l("Everyone, once the consultation has closed")),
-            SelectChoice("when_published", _l("Everyone, once you publish it")),
+            SelectChoice("when_published", _l("Everyone, once you publish the summary")),
         ],
         default="when_published",
     )
@@ -182,7 +183,7 @@ class QuestionForm(FlaskForm):
     allow_other = BooleanField(_l("Add “Other, please specify”"))
     max_length = IntegerField(
         _l("Maximum length (characters)"),
-        description=_l("For long text. Empty means 5000."),
+        description=_l("For text answers. Empty means 300 for short text, 5000 for long text."),
         validators=[
             Optional(),
             NumberRange(1, LONG_TEXT_MAX, message=_l("Enter a number from 1 to 20000.")),
@@ -233,6 +234,11 @@ class QuestionForm(FlaskForm):
             elif len({line.casefold() for line in lines}) != len(lines):
                 self.options.errors.append(_l("Two options are the same; remove one."))
                 valid = False
+        if kind == QuestionKind.SHORT_TEXT and (self.max_length.data or 0) > SHORT_TEXT_MAX:
+            self.max_length.errors.append(
+                _l("Short text can have at most %(max)d characters.", max=SHORT_TEXT_MAX)
+            )
+            valid = False
         low, high = self.number_min.data, self.number_max.data
         if kind == QuestionKind.NUMBER and low is not None and high is not None and high < low:
             self.number_max.errors.append(_l("The largest number must not be below the smallest."))

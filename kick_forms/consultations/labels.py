@@ -9,7 +9,7 @@ STATUS_LABELS = {
     ConsultationStatus.DRAFT: _l("Draft"),
     ConsultationStatus.OPEN: _l("Open"),
     ConsultationStatus.CLOSED: _l("Closed"),
-    ConsultationStatus.PUBLISHED: _l("Published"),
+    ConsultationStatus.PUBLISHED: _l("Summary published"),
 }
 
 # What the button that moves a consultation *to* this status says.

@@ -166,6 +166,10 @@ def change_status(consultation: Consultation, target: Status, now: datetime) -> 
             raise BuilderError(problems)
         if consultation.opens_at is None:
             consultation.opens_at = now
+    if target == Status.CLOSED and (consultation.closes_at is None or consultation.closes_at > now):
+        # Closed before the planned time: every page, PDF and the API then say when it really
+        # closed, not when it was meant to.
+        consultation.closes_at = now
     consultation.status = target.value
     db.session.flush()
 
@@ -314,8 +318,9 @@ def _apply_question(question: Question, data: QuestionData) -> None:
     question.label = data.label.strip()
     question.help_text = data.help_text or ""
     question.required = data.required
-    question.allow_other = data.allow_other and data.kind == QuestionKind.MULTIPLE_CHOICE
-    question.max_length = data.max_length if data.kind == QuestionKind.LONG_TEXT else None
+    question.allow_other = data.allow_other and data.kind.has_options
+    texts = (QuestionKind.SHORT_TEXT, QuestionKind.LONG_TEXT)
+    question.max_length = data.max_length if data.kind in texts else None
     is_scale = data.kind == QuestionKind.SCALE
     question.scale_min_label = data.scale_min_label.strip() if is_scale else ""
     question.scale_max_label = data.scale_max_label.strip() if is_scale else ""

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from kick_forms import audit, htmx
-from kick_forms.consultations import bp, conditions
+from kick_forms.consultations import bp, conditions, preview
 from kick_forms.consultations import services as builder
 from kick_forms.consultations.forms import (
     ConsultationForm,
@@ -198,6 +198,8 @@ def _builder_context(region: Region, consultation: Consultation, **extra):  # ty
         "can_edit": current_user.can_edit(region),
         "next_statuses": builder.TRANSITIONS[ConsultationStatus(consultation.status)],
         "now": utcnow(),
+        # Deleting questions is refused once anyone has answered, so it is not offered either.
+        "answered": consultation.has_responses,
         **extra,
     }
 
@@ -274,7 +276,13 @@ def _status_label(status: str) -> str:
 def consultation_preview(region_slug: str, consultation_id: int):
     region = staff_region(region_slug)
     consultation = region_consultation(region, consultation_id)
-    return render_template("consultations/preview.html", region=region, consultation=consultation)
+    return render_template(
+        "consultations/preview.html",
+        region=region,
+        consultation=consultation,
+        form=preview.respondent_form(region),
+        now=utcnow(),
+    )
 
 
 # Sections ------------------------------------------------------------------------------------

@@ -2,7 +2,9 @@
 
 Staff tick the items; where KICK Forms knows something that bears on an item (invitations sent,
 meetings recorded, feedback published, survey answers), the checklist shows it beside the item
-as evidence, but only staff decide that an item is done.
+as evidence, but only staff decide that an item is done. The one exception is whether the
+feedback is published: KICK Forms knows that for certain, so that item follows the publication
+and can never say otherwise than the board does.
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ class Item:
     key: str
     text: Any  # a lazy string
     hint: Any = ""
+    # Done exactly when KICK Forms records it, not by a tick (see ``derived_ticks``).
+    derived: bool = False
 
 
 @dataclass(frozen=True)
@@ -118,6 +122,8 @@ PHASES: tuple[Phase, ...] = (
             Item(
                 "feedback_published",
                 _l("Feedback is published: what the region did with the input"),
+                _l("Done once you publish the feedback in KICK Forms."),
+                derived=True,
             ),
             Item(
                 "quality_survey",
@@ -129,6 +135,7 @@ PHASES: tuple[Phase, ...] = (
 )
 
 ITEMS = {item.key: item for phase in PHASES for item in phase.items}
+TICKED_ITEMS = [key for key, item in ITEMS.items() if not item.derived]
 
 
 @dataclass
@@ -141,13 +148,22 @@ class Progress:
         return round(100 * self.done / self.total) if self.total else 0
 
 
+def derived_ticks(consultation: Consultation) -> dict[str, ChecklistTick]:
+    """The items KICK Forms itself knows are done, as ticks that are never stored."""
+    if consultation.feedback_published_at is None:
+        return {}
+    tick = ChecklistTick(
+        consultation_id=consultation.id,
+        item_key="feedback_published",
+        done_at=consultation.feedback_published_at,
+    )
+    return {tick.item_key: tick}
+
+
 def ticks(consultation: Consultation) -> dict[str, ChecklistTick]:
-    return {
-        tick.item_key: tick
-        for tick in db.session.scalars(
-            select(ChecklistTick).filter_by(consultation_id=consultation.id)
-        )
-    }
+    stored = db.session.scalars(select(ChecklistTick).filter_by(consultation_id=consultation.id))
+    found = {tick.item_key: tick for tick in stored if tick.item_key in TICKED_ITEMS}
+    return found | derived_ticks(consultation)
 
 
 def progress_of(consultation_ids: Sequence[int]) -> dict[int, Progress]:
@@ -159,20 +175,33 @@ def progress_of(consultation_ids: Sequence[int]) -> dict[int, Progress]:
             select(ChecklistTick.consultation_id, func.count())
             .where(
                 ChecklistTick.consultation_id.in_(consultation_ids),
-                ChecklistTick.item_key.in_(list(ITEMS)),
+                ChecklistTick.item_key.in_(TICKED_ITEMS),
             )
             .group_by(ChecklistTick.consultation_id)
         )
         .tuples()
         .all()
     )
-    return {cid: Progress(done.get(cid, 0), len(ITEMS)) for cid in consultation_ids}
+    published = set(
+        db.session.scalars(
+            select(Consultation.id).where(
+                Consultation.id.in_(consultation_ids),
+                Consultation.feedback_published_at.is_not(None),
+            )
+        )
+    )
+    return {
+        cid: Progress(done.get(cid, 0) + (cid in published), len(ITEMS)) for cid in consultation_ids
+    }
 
 
 def set_done(consultation: Consultation, key: str, done: bool, user: User, now: datetime) -> None:
-    """Tick or untick an item; ticking twice keeps the first tick."""
+    """Tick or untick an item; ticking twice keeps the first tick. An item KICK Forms
+    decides itself (the feedback's publication) is left as it is."""
     if key not in ITEMS:
         raise KeyError(key)
+    if ITEMS[key].derived:
+        return
     existing = db.session.get(ChecklistTick, (consultation.id, key))
     if done and existing is None:
         db.session.add(

@@ -240,7 +240,7 @@ class Question(db.Model):
     @property
     def text_limit(self) -> int | None:
         if self.kind == QuestionKind.SHORT_TEXT:
-            return SHORT_TEXT_MAX
+            return min(self.max_length or SHORT_TEXT_MAX, SHORT_TEXT_MAX)
         if self.kind == QuestionKind.LONG_TEXT:
             return self.max_length or LONG_TEXT_DEFAULT_MAX
         return None

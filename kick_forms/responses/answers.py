@@ -50,6 +50,9 @@ def read_answer(question: Question, form: MultiDict) -> TypedAnswer:
         return TypedAnswer(text=text[:STORED_TEXT_MAX] or None)
     if kind == QuestionKind.SINGLE_CHOICE:
         option_ids = {option.id for option in question.options}
+        if question.allow_other and form.get(name) == "other":
+            other = (form.get(f"{name}-other-text") or "").strip()[:OTHER_TEXT_MAX]
+            return TypedAnswer(other_text=other)
         chosen = _as_int(form.get(name))
         return TypedAnswer(option_ids=[chosen] if chosen in option_ids else [])
     if kind == QuestionKind.MULTIPLE_CHOICE:
@@ -117,7 +120,7 @@ def typed_from(answer: Answer | None) -> TypedAnswer:
 def problem(question: Question, typed: TypedAnswer, *, final: bool) -> Any | None:
     """What is wrong with an answer, or None. ``final``: also require required answers."""
     kind = QuestionKind(question.kind)
-    if kind == QuestionKind.MULTIPLE_CHOICE and typed.other_text == "":
+    if kind.has_options and typed.other_text == "":
         return _l("Say what “Other” is, or untick it.")
     if typed.is_empty:
         if final and question.required:

@@ -132,4 +132,4 @@ def test_the_overview_maps_each_region_by_the_share_of_its_register_reached(app,
     assert {name for name, share in titles.items() if share != "0"} == {"Region Kronoberg"}
     assert drawing.count("<path ") == 21  # each region one shape, its border its own
     assert "1 av 21 regioner har nått organisationer i sitt register." in page
-    assert page.count("Inget samråd publicerat ännu.") == 20  # the regions without one
+    assert page.count("Inget samråd har öppnats ännu.") == 20  # the regions without one
