@@ -126,6 +126,16 @@
     var summary = document.querySelector(".error-summary");
     if (summary) summary.focus();
   });
+  // htmx moves the focus to the [autofocus] of what it swaps in. The ones already on the page
+  // have done their work; dropping them keeps one per page, as HTML asks (say, after saving
+  // comments on two of the plan's paragraphs in turn).
+  function dropSpentAutofocus() {
+    document.querySelectorAll("[autofocus]").forEach(function (element) {
+      element.removeAttribute("autofocus");
+    });
+  }
+
   document.addEventListener("htmx:before:swap", keepDisclosures);
+  document.addEventListener("htmx:before:swap", dropSpentAutofocus);
   document.addEventListener("htmx:after:swap", function () { enhance(document); });
 })();

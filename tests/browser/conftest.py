@@ -41,6 +41,9 @@ def live_app(tmp_path_factory):
         upgrade()
         load_reference_data()
         db.session.commit()
+        # The migrations leave their SQLite connection with foreign keys off; new connections
+        # turn them on (as tests/conftest.py does), so deletes cascade as in production.
+        db.engine.dispose()
     return app
 
 
