@@ -38,7 +38,9 @@ def test_the_preview_shows_intro_documents_start_sections_and_check_page(client)
 
     intro = html.split('id="preview-intro"')[1].split('id="preview-start"')[0]
     assert "<strong>höra er</strong>" in intro  # the intro, as Markdown
-    assert "Utkast till kulturplan" in intro and "kulturplan.pdf" in intro
+    assert "Utkast till kulturplan" in intro and "(PDF, 1 kB)" in intro
+    document = consultation.documents[0]
+    assert f"/c/{consultation.slug}/documents/{document.id}" in intro  # staff may open it
     start = html.split('id="preview-start"')[1].split('id="preview-section-')[0]
     assert 'name="organisation_name"' in start and 'name="contact_email"' in start
     assert "Växjö" in start  # the municipalities to choose from
