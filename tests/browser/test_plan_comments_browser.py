@@ -104,7 +104,11 @@ def test_a_comment_opens_and_saves_in_place_in_the_frame(live_app, live_server, 
     expect(form.get_by_role("link", name="Ändra kommentaren på stycke 1.1")).to_be_focused()
 
     with live_app.app_context():
-        texts = db.session.scalars(db.select(ParagraphComment.text)).all()
+        texts = db.session.scalars(
+            db.select(ParagraphComment.text)
+            .join(Response, Response.id == ParagraphComment.response_id)
+            .where(Response.token_hash == hash_token(draft))  # this answer's, not others'
+        ).all()
     assert texts == ["Skriv in kulturskolan här."]
     assert errors == []
     context.close()

@@ -20,6 +20,7 @@ from playwright.sync_api import expect
 from kick_forms.consultations import services as builder
 from kick_forms.extensions import db
 from kick_forms.models import (
+    Consultation,
     EmbedOrigin,
     PlanChapter,
     PlanParagraph,
@@ -120,6 +121,11 @@ def _paragraph_ids(live_app, consultation_id: int) -> dict[str, int]:  # type: i
             )
         ).all()
         return {paragraph.label: paragraph.id for paragraph in paragraphs}
+
+
+def _closing_time(live_app, consultation_id: int):  # type: ignore[no-untyped-def]
+    with live_app.app_context():
+        return db.session.get(Consultation, consultation_id).closes_at
 
 
 def _stored(live_app, consultation_id: int):  # type: ignore[no-untyped-def]
@@ -297,8 +303,11 @@ def test_staff_import_an_organisation_comments_in_the_frame_the_board_shows_it_c
 
     # 4. "Stäng nu": every comment route, plain and embedded, answers 409 and changes nothing.
     admin.goto(builder_url)
-    admin.get_by_role("button", name="Stäng nu").click()
+    admin.get_by_role("link", name="Stäng nu").click()
+    admin.get_by_role("button", name="Ja, stäng nu").click()  # the confirmation
     expect(admin.locator("#status-heading")).to_contain_text("Stängt")
+    closed_at = _closing_time(live_app, consultation_id)
+    assert closed_at is not None and closed_at <= utcnow()  # the actual closing time
     before = _stored(live_app, consultation_id)
     assert len(before[0]) == 4  # the draft's two comments and the sent version's copies
 
