@@ -40,6 +40,8 @@ ACTIONS = {
     "template.save": _l("KICK saved a consultation as a template"),
     "template.describe": _l("KICK changed a template's title or description"),
     "consultation.close": _l("Closed a consultation for answers"),
+    "plan.replace": _l("Replaced the plan's text of a draft consultation"),
+    "plan.delete": _l("Deleted the plan's text of a draft consultation"),
     "invitations.send": _l("Sent invitations"),
     "meeting.delete": _l("Removed a dialogue meeting"),
     "code_example.add": _l("KICK added an example of a way of working"),

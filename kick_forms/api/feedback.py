@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from kick_forms.board import feedback
-from kick_forms.board.feedback_views import OUTCOME_LABELS
+from kick_forms.board.feedback import OUTCOME_LABELS
 from kick_forms.models import Consultation, Outcome, OutcomeStatus
 
 FeedbackIndex = dict[tuple[int | None, int | None], Outcome]

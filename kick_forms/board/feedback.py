@@ -31,6 +31,15 @@ class FeedbackError(Refused):
     """Feedback the consultation refuses, with a message for staff."""
 
 
+# What the region did with each part, in words: on the board, in the feedback form, the API.
+OUTCOME_LABELS = {
+    OutcomeStatus.INCORPORATED: _l("Incorporated"),
+    OutcomeStatus.PARTLY: _l("Partly incorporated"),
+    OutcomeStatus.NOT_INCORPORATED: _l("Not incorporated"),
+    OutcomeStatus.LATER: _l("To be considered later"),
+}
+
+
 @dataclass
 class OutcomeData:
     status: OutcomeStatus

@@ -23,23 +23,16 @@ from kick_forms.forms import ActionForm, length_limit
 from kick_forms.i18n import gettext as _
 from kick_forms.i18n import lazy_gettext as _l
 from kick_forms.i18n import ngettext
-from kick_forms.models import OutcomeStatus, Role
+from kick_forms.models import Role
 from kick_forms.models.outcome import EXPLANATION_MAX, URL_MAX
 from kick_forms.timeutil import utcnow
 from kick_forms.urls import public_url_for
-
-OUTCOME_LABELS = {
-    OutcomeStatus.INCORPORATED: _l("Incorporated"),
-    OutcomeStatus.PARTLY: _l("Partly incorporated"),
-    OutcomeStatus.NOT_INCORPORATED: _l("Not incorporated"),
-    OutcomeStatus.LATER: _l("To be considered later"),
-}
 
 
 class OutcomeForm(FlaskForm):
     status = RadioField(
         _l("What did the region do with the input?"),
-        choices=[SelectChoice(status.value, label) for status, label in OUTCOME_LABELS.items()],
+        choices=[SelectChoice(key.value, label) for key, label in feedback.OUTCOME_LABELS.items()],
         validators=[InputRequired(_l("Choose what the region did."))],
     )
     explanation = TextAreaField(
@@ -90,7 +83,7 @@ def _context(region, consultation, **extra):  # type: ignore[no-untyped-def]
         "consultation": consultation,
         "outcomes": outcomes,
         "forms": forms,
-        "labels": OUTCOME_LABELS,
+        "labels": feedback.OUTCOME_LABELS,
         "can_edit": current_user.can_edit(region),
         **extra,
     }

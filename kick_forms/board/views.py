@@ -11,7 +11,7 @@ from sqlalchemy import select
 from kick_forms import htmx
 
 # The staff pages for feedback live on the staff blueprint; importing registers them.
-from kick_forms.board import bp, charts, feedback, feedback_views, maps, plan_comments, reach
+from kick_forms.board import bp, charts, feedback, maps, plan_comments, reach
 from kick_forms.board import services as board
 from kick_forms.dialogue import checklist, meetings, quality
 from kick_forms.extensions import db
@@ -101,7 +101,7 @@ def board_context(consultation: Consultation, chosen: board.BoardFilter) -> dict
         "plan": plan_comments.summary(consultation, chosen, feedback_published or staff),
         "outcomes": outcomes,
         "feedback_list": feedback.in_order(consultation, outcomes),
-        "outcome_labels": feedback_views.OUTCOME_LABELS,
+        "outcome_labels": feedback.OUTCOME_LABELS,
         "feedback_published": feedback_published,
         "reach": reach.of_consultation(consultation),
         **_method_context(consultation),

@@ -9,7 +9,7 @@ from flask import abort, current_app, flash, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.datastructures import FileStorage
 
-from kick_forms import htmx
+from kick_forms import audit, htmx
 from kick_forms.consultations import bp, plan_text
 from kick_forms.consultations.permissions import region_consultation, staff_region
 from kick_forms.consultations.plan_forms import PlanTextForm
@@ -83,8 +83,14 @@ def plan_text_page(region_slug: str, consultation_id: int):
     wants_replace = request.form.get("action") == "replace" and not from_file
     if wants_replace and form.previewed.data == fingerprint(chapters):
         plan_text.replace(consultation, chapters)
-        db.session.commit()
         chapter_count, paragraph_count = plan_text.counts(chapters)
+        audit.record(
+            "plan.replace",
+            f"consultation:{consultation.id}",
+            region,
+            f"chapters={chapter_count} paragraphs={paragraph_count}",
+        )
+        db.session.commit()
         flash(
             _("The plan's text was saved: %(chapters)s and %(paragraphs)s.",
               chapters=_chapters(chapter_count), paragraphs=_paragraphs(paragraph_count)),
@@ -126,6 +132,7 @@ def plan_text_delete(region_slug: str, consultation_id: int):
         status, message = 409, refused.message
     if status == 200 and form.validate_on_submit():
         plan_text.delete(consultation)
+        audit.record("plan.delete", f"consultation:{consultation.id}", region)
         db.session.commit()
         flash(_("The plan's text was deleted."), "success")
         return htmx.redirect(

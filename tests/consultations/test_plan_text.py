@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from kick_forms.consultations import plan_text
 from kick_forms.consultations import services as builder
 from kick_forms.extensions import db
-from kick_forms.models import Consultation, ConsultationStatus, PlanChapter, Role
+from kick_forms.models import AuditEvent, Consultation, ConsultationStatus, PlanChapter, Role
 from kick_forms.timeutil import utcnow
 from tests import zip_bombs
 from tests.conftest import csrf_token, login, make_consultation, make_user
@@ -261,6 +261,8 @@ def test_paste_preview_then_replace(client):
     page = client.get(_url(consultation)).get_data(as_text=True)
     assert "Planens text sparades: 3 kapitel och 6 stycken." in page
     assert 'id="p-2-3"' in page
+    subject = f"consultation:{consultation.id}"
+    assert _logged("plan.replace") == [(subject, "chapters=3 paragraphs=6")]
 
 
 def test_replace_without_a_matching_preview_only_previews(client):
@@ -377,6 +379,15 @@ def test_delete_in_draft(client):
     assert response.status_code == 303
     assert _stored(consultation.id) == []
     assert db.session.query(PlanChapter).count() == 0
+    assert _logged("plan.delete") == [(f"consultation:{consultation.id}", "")]
+
+
+def _logged(action: str) -> list[tuple[str, str]]:
+    """The audit log's entries of one action: (subject, detail)."""
+    rows = db.session.execute(
+        db.select(AuditEvent.subject, AuditEvent.detail).filter_by(action=action)
+    )
+    return [tuple(row) for row in rows]
 
 
 def test_without_csrf_token_nothing_changes(client):
