@@ -15,8 +15,8 @@ from tests.conftest import question_data
 
 def _setup(live_app) -> tuple[int, int]:  # type: ignore[no-untyped-def]
     with live_app.app_context():
-        add_staff("vastmanland", Role.EDITOR, "lifecycle@vastmanland.example.se")
-        consultation = open_consultation("vastmanland", "Kulturplan Västmanland", "livscykel")
+        add_staff("halland", Role.EDITOR, "lifecycle@halland.example.se")
+        consultation = open_consultation("halland", "Kulturplan Halland", "livscykel")
         section = consultation.sections[0]
         choice = builder.add_question(
             section,
@@ -43,8 +43,8 @@ def _setup(live_app) -> tuple[int, int]:  # type: ignore[no-untyped-def]
 
 def test_lifecycle_pages_pass_axe_and_the_nu_checker(live_app, live_server, page, tmp_path):
     consultation_id, response_id = _setup(live_app)
-    log_in(page, live_server, "lifecycle@vastmanland.example.se")
-    base = f"{live_server}/admin/r/vastmanland/c/{consultation_id}"
+    log_in(page, live_server, "lifecycle@halland.example.se")
+    base = f"{live_server}/admin/r/halland/c/{consultation_id}"
     checked = {}
     for name, url in (
         ("preview", f"{base}/preview"),

@@ -72,7 +72,7 @@ def test_decisions_swap_their_item_keep_the_focus_and_pass_axe(
     assert page.evaluate("document.activeElement.className") == "error-summary"
     checked["hiding without a reason"] = violations(page)
     statement = page.locator("article", has_text="remissvar.pdf")
-    statement.get_by_label("Varför döljer ni det?").fill("Namn på enskilda")
+    statement.get_by_label("Varför döljer du det?").fill("Namn på enskilda")
     statement.get_by_role("button", name=_action("Dölj", "Yttrande")).click()
     statement.get_by_text("Varför det är dolt: Namn på enskilda").wait_for()
     assert "Dolt: 1" in page.locator("#review-counts").inner_text()
