@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import io
 from datetime import datetime, time, timedelta
 
+from flask import current_app
 from sqlalchemy import select
-from werkzeug.datastructures import MultiDict
+from werkzeug.datastructures import FileStorage, MultiDict
 
 from kick_forms.auth.services import create_user, find_user, grant_role
+from kick_forms.board import feedback, plan_comments
+from kick_forms.consultations import conditions, documents, kick_templates, plan_text
 from kick_forms.consultations import entry_services as entering
 from kick_forms.consultations import services as builder
 from kick_forms.extensions import db
@@ -16,11 +20,14 @@ from kick_forms.models import (
     Channel,
     Consultation,
     ConsultationStatus,
+    OutcomeStatus,
+    PlanChapter,
     QuestionKind,
     Region,
     ReviewState,
     Role,
 )
+from kick_forms.responses import comments as commenting
 from kick_forms.responses.services import Respondent, save_answers, start_response, submit_response
 from kick_forms.review import services as review
 from kick_forms.timeutil import to_local, utcnow
@@ -60,6 +67,10 @@ def _q(kind, label, help_text="", required=False, options=(), **extra):  # type:
 
 
 K = QuestionKind
+# The conditional question: shown only to those who answer CONDITION_ANSWER to the question
+# before it.
+CONDITION_ANSWER = "Aldrig"
+CONDITIONAL_LABEL = "Vad skulle få er att ta kontakt med regionens kulturverksamhet?"
 SECTIONS = [
     (
         "Om er verksamhet",
@@ -93,7 +104,13 @@ SECTIONS = [
                 "Hur ofta har ni kontakt med Region Kronobergs kulturverksamhet?",
                 "",
                 False,
-                ["Varje månad", "Några gånger om året", "Mer sällan", "Aldrig"],
+                ["Varje månad", "Några gånger om året", "Mer sällan", CONDITION_ANSWER],
+            ),
+            _q(
+                K.LONG_TEXT,
+                CONDITIONAL_LABEL,
+                "Frågan visas för er som svarat att ni aldrig har kontakt med regionen.",
+                max_length=2000,
             ),
         ],
     ),
@@ -176,6 +193,69 @@ SECTIONS = [
 ]
 
 
+# The draft plan's text, for organisations to comment on paragraph by paragraph.
+PLAN_TEXT = """\
+# Inledning
+
+Kulturplanen beskriver hur Region Kronoberg och staten tillsammans stödjer kulturen i länet
+under åren 2027–2030.
+
+Planen har tagits fram i dialog med kommunerna, kulturinstitutionerna och det civila
+samhällets kulturliv.
+
+# Kultur i hela länet
+
+Alla som bor i Kronobergs län ska kunna ta del av och skapa kultur, oavsett var de bor.
+
+## Så arbetar vi
+
+- Turnerande verksamhet till länets mindre orter
+- Stöd till föreningarnas lokaler och mötesplatser
+- Samarbete med studieförbunden
+
+Regionen prioriterar barn och unga och personer som i dag sällan tar del av kulturlivet.
+
+# Dialog och samverkan
+
+Regionen ska föra en återkommande dialog med det civila samhällets kulturliv, och berätta
+öppet vad synpunkterna har lett till.
+"""
+
+DOCUMENTS = [
+    ("Remissversion av kulturplanen 2027–2030", "kulturplan-2027-2030-remiss.pdf"),
+    ("Bilaga: Kulturlivet i Kronoberg i siffror", "bilaga-kulturlivet-i-siffror.pdf"),
+]
+
+
+def demo_pdf(title: str) -> bytes:
+    """A small valid PDF with one page that shows ``title``: written by hand, with its cross-
+    reference table counted in bytes, so the demo needs no PDF library."""
+    text = title.encode("cp1252").replace(b"\\", b"\\\\").replace(b"(", b"\\(")
+    text = text.replace(b")", b"\\)")
+    stream = b"BT /F1 18 Tf 56 760 Td (" + text + b") Tj ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+        b"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)
+
+
 def _demo_password(slug: str) -> str:
     return f"demo-{slug}-2027"
 
@@ -195,6 +275,7 @@ def load_demo_data(with_answers: bool = False) -> list[tuple[str, str]]:
             user = create_user(email, password, name=f"Demo {region.name}")
             grant_role(user, region, Role.ADMIN)
         logins.append((email, password))
+    kick_templates.load_shipped_templates()  # KICK's template, which regions start from
     consultation = _demo_consultation()
     if consultation is not None:
         _demo_register(consultation.region)
@@ -202,6 +283,7 @@ def load_demo_data(with_answers: bool = False) -> list[tuple[str, str]]:
         _demo_answers(consultation)
         _demo_answer_by_post(consultation)
         _demo_review(consultation)
+        _demo_chapter_feedback(consultation)
     db.session.flush()
     return logins
 
@@ -246,7 +328,19 @@ def _demo_consultation() -> Consultation | None:
     for title, description, questions in SECTIONS:
         section = builder.add_section(consultation, title, description)
         for data in questions:
-            builder.add_question(section, data)
+            question = builder.add_question(section, data)
+            if data.label == CONDITIONAL_LABEL:
+                allowed = conditions.earlier_choices(consultation, section, question)
+                controller = allowed[-1].question
+                option = next(o for o in controller.options if o.label == CONDITION_ANSWER)
+                value = f"{controller.id}:o{option.id}"
+                conditions.set_condition(question, value, allowed, is_new=True)
+    for title, filename in DOCUMENTS:
+        upload = FileStorage(io.BytesIO(demo_pdf(title)), filename=filename)
+        documents.add_document(
+            consultation, title, upload, current_app.config["MAX_ATTACHMENT_BYTES"], now
+        )
+    plan_text.replace(consultation, plan_text.parse_markdown(PLAN_TEXT))  # only in draft
     builder.change_status(consultation, ConsultationStatus.OPEN, now)
     consultation.board_visibility = BoardVisibility.WHILE_OPEN
     consultation.board_live = True
@@ -295,9 +389,46 @@ DEMO_TEXTS = [
 ]
 
 
+# Comments on the plan's text sent with the answers: by organisation (its index in
+# DEMO_ORGANISATIONS), the commentable paragraph's index in the plan and the comment.
+DEMO_COMMENTS = {
+    0: [(2, "Skriv ut att körerna också behöver turnéstöd, inte bara institutionerna.")],
+    1: [
+        (2, "Hembygdsgårdarna är ofta den enda samlingslokalen på landsbygden."),
+        (3, "Nämn hembygdsföreningarna bland dem som stödet till lokaler gäller."),
+    ],
+    3: [(5, "Berätta hur dialogen ska gå till, och hur ofta den ska hållas.")],
+}
+
+
+def _demo_chapter_feedback(consultation: Consultation) -> None:
+    """The region's first feedback on a chapter of the plan's text, not yet published."""
+    chapter = db.session.scalars(
+        select(PlanChapter).filter_by(consultation_id=consultation.id, position=1)
+    ).one()
+    plan_comments.save_chapter_outcome(
+        consultation,
+        chapter,
+        feedback.OutcomeData(
+            status=OutcomeStatus.PARTLY,
+            explanation=(
+                "Vi lägger till föreningarnas lokaler och körernas turnéer i kapitlet. "
+                "Stöd till resor hanteras i regionens bidragsregler."
+            ),
+            plan_url=None,
+        ),
+    )
+
+
 def _demo_answers(consultation: Consultation) -> None:
     """A few organisations answer the demo consultation through the answering services."""
     now = utcnow()
+    paragraphs = [
+        paragraph
+        for chapter in commenting.plan_of(consultation)
+        for paragraph in chapter.paragraphs
+        if commenting.is_commentable(paragraph)
+    ]
     for index, (name, municipality, categories, named, choice, scale, yes_no) in enumerate(
         DEMO_ORGANISATIONS
     ):
@@ -319,6 +450,8 @@ def _demo_answers(consultation: Consultation) -> None:
             else:
                 form.add(field, DEMO_TEXTS[index])
         save_answers(response, consultation.questions, form, now)
+        for paragraph_index, text in DEMO_COMMENTS.get(index, []):
+            commenting.save_comment(response, paragraphs[paragraph_index], text, now)
         submit_response(response, f"demo-submit-{index}", now, "")
 
 

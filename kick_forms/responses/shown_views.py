@@ -10,6 +10,8 @@ from __future__ import annotations
 from flask import redirect, request, url_for
 
 from kick_forms import htmx
+from kick_forms.consultations import conditions
+from kick_forms.models import Response, Section
 from kick_forms.responses import answers as answer_rules
 from kick_forms.responses import bp, conditional
 from kick_forms.responses import services as answering
@@ -40,3 +42,11 @@ def shown(token: str, number: int):
                    changed=changed, problems={},
                    typed={q.id: answer_rules.typed_from(stored.get(q.id)) for q in changed}),
     )  # fmt: skip
+
+
+@bp.app_template_global()
+def shown_count(response: Response, section: Section) -> int:
+    """How many of the section's questions the answer's working copy shows now: the overview's
+    "3 of 3 answered" leaves out a question the answers keep hidden."""
+    shown = conditions.shown_for(response.consultation, answering.draft_answers(response))
+    return sum(1 for question in section.questions if question.id in shown)

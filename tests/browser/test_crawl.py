@@ -20,6 +20,15 @@ then set back to its usual size for the next page.
 
 Targets: every visible radio button and checkbox is at least 40 by 40 CSS pixels, like GOV.UK's.
 
+Pages and states that links do not reach are visited on purpose (``extra`` and the ``*_states``
+functions), and checked the same way: the confirmations behind ``/delete`` links (a document's,
+a draft consultation's, and the refusal for an open one, answered with 409), the public board as
+the region's staff see it (with the feedback on the plan's chapters), a preview of an imported
+plan's text, and the states htmx makes in place: a comment box opened on a paragraph and the
+comment saved, a conditional question shown after a choice (via the ``/shown`` route), and,
+without JavaScript, the notice of the question that saving the choice showed. An htmx state is
+checked as the DOM is then (``page.content()`` for Nu), named by its path and the state.
+
 Left out on purpose:
 
 * links that change something or are not HTML: logout, ``/delete`` confirmations, downloads
@@ -133,6 +142,7 @@ PUBLIC_SEEDS = [
     "/r/kronoberg/c/{slug}/",
     "/r/kronoberg/c/{slug}/respond",
     "/r/kronoberg/c/{slug}/board",
+    "/r/kronoberg/c/{slug}/plan",
     "/r/kronoberg/register",
     "/r/kronoberg/register/sent",
     "/r/kronoberg/register/confirmed",
@@ -203,10 +213,18 @@ class Report:
 def demo_server(tmp_path_factory) -> Iterator[tuple[str, dict[str, str]]]:
     """A live server on the demo, and the private links organisations get."""
     from kick_forms.auth.services import create_user
+    from kick_forms.consultations.kick_templates import load_shipped_templates
     from kick_forms.demo import DEMO_SLUG, load_demo_data
     from kick_forms.dialogue.quality import survey_token
     from kick_forms.invitations.services import invitation_token, unsubscribe_token
-    from kick_forms.models import Consultation, Invitation, Region, Response, User
+    from kick_forms.models import (
+        Consultation,
+        ConsultationTemplate,
+        Invitation,
+        Region,
+        Response,
+        User,
+    )
     from kick_forms.organisations.services import OrganisationData
     from kick_forms.reference import load_reference_data
     from kick_forms.registration import services as registration
@@ -227,6 +245,8 @@ def demo_server(tmp_path_factory) -> Iterator[tuple[str, dict[str, str]]]:
         load_reference_data()
         load_demo_data(with_answers=True)
         create_user(*PLATFORM_ADMIN, name="KICK", platform_admin=True)
+        load_shipped_templates()  # KICK's template (the demo loads it too)
+        links["template_id"] = str(db.session.scalars(db.select(ConsultationTemplate.id)).first())
         now = utcnow()
         region = db.session.scalars(db.select(Region).filter_by(slug="kronoberg")).one()
         consultation = db.session.scalars(
@@ -242,6 +262,7 @@ def demo_server(tmp_path_factory) -> Iterator[tuple[str, dict[str, str]]]:
             .where(Response.submitted_at.is_not(None)).order_by(Response.id)
         ).first()  # fmt: skip
         links["survey"] = survey_token(submitted)
+        _plan_and_conditions(region, consultation, who, now, links)
         organisation = region_organisations(region)[-1]  # registered, not answering
         contact = organisation.all_contacts[0]
         admin = db.session.scalars(db.select(User).filter_by(email=DEMO_ADMIN[0])).one()
@@ -303,6 +324,113 @@ def _sent_answer(consultation, now) -> str:  # type: ignore[no-untyped-def]
     submit_response(response, "crawl-submit", now, "")
     assert token is not None
     return token
+
+
+def _plan_and_conditions(region, consultation, who, now, links: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
+    """What issue 19's pages need beyond the demo: a comment in the crawl's draft, two more
+    drafts for the conditional question (one with htmx, one without JavaScript), and a draft
+    consultation (a copy of the demo without its plan's text) for the plan's import page and
+    the delete confirmation."""
+    from kick_forms.consultations import copying, plan_text
+    from kick_forms.demo import CONDITIONAL_LABEL
+    from kick_forms.models import Response
+    from kick_forms.responses import comments as commenting
+    from kick_forms.responses.services import start_response
+    from kick_forms.tokens import hash_token
+
+    paragraphs = [
+        paragraph
+        for chapter in commenting.plan_of(consultation)
+        for paragraph in chapter.paragraphs
+        if commenting.is_commentable(paragraph)
+    ]
+    draft = db.session.scalars(
+        db.select(Response).filter_by(token_hash=hash_token(links["draft"]))
+    ).one()
+    commenting.save_comment(draft, paragraphs[0], "Nämn de ideella arrangörerna här.", now)
+    links["paragraph"] = str(paragraphs[1].id)  # no comment yet: its box opens empty
+    for name in ("shown", "no_js"):
+        _response, links[name] = start_response(consultation, who, f"crawl-{name}", now,
+                                                lambda t: "")  # fmt: skip
+    conditional = next(q for q in consultation.questions if q.label == CONDITIONAL_LABEL)
+    links["conditional"] = str(conditional.id)
+    links["document_id"] = str(consultation.documents[0].id)
+    copy = copying.create_from(region, copying.snapshot(consultation), "Crawlens utkast")
+    plan_text.delete(copy)  # the import page starts empty
+    links["draft_consultation_id"] = str(copy.id)
+
+
+PLAN_PREVIEW = """# Inledning
+
+Kulturen ska nå hela länet.
+
+# Mål
+
+- Fler scener
+- Fler läsare
+"""
+
+
+def staff_states(crawler: Crawler, links: dict[str, str]) -> None:
+    """The plan's text previewed on the draft's import page (a POST), as its editor sees it."""
+    page = crawler.page
+    url = f"{crawler.base}/admin/r/kronoberg/c/{links['draft_consultation_id']}/plan"
+    page.goto(url)
+    page.fill("textarea[name=source]", PLAN_PREVIEW)
+    crawler.errors.clear()
+    with page.expect_navigation() as navigation:
+        page.click("button[name=action][value=preview]")
+    crawler.check(url, navigation.value, "sv", 200)
+
+
+def organisation_states(crawler: Crawler, links: dict[str, str]) -> None:
+    """The states htmx makes in place in the answering flow: a comment box opened on a paragraph
+    and the comment saved; a conditional question shown after the choice that shows it."""
+    page = crawler.page
+    paragraph = links["paragraph"]
+    url = f"{crawler.base}/respond/{links['draft']}/plan"
+    page.goto(url)
+    crawler.errors.clear()
+    page.click(f"#comment-{paragraph}-open")
+    box = page.locator(f"#comment-{paragraph} textarea")
+    box.wait_for()
+    crawler.state(url, "comment box open")
+    box.fill("Skriv gärna vilka orter som avses.")
+    crawler.errors.clear()
+    page.locator(f"#comment-{paragraph} button[type=submit]").click()
+    page.locator("#plan-status").filter(has_text=re.compile(r"\S")).wait_for()
+    crawler.state(url, "comment saved")
+
+    url = f"{crawler.base}/respond/{links['shown']}/s/1"
+    page.goto(url)
+    crawler.errors.clear()
+    with page.expect_response(re.compile(r"/shown$")):
+        page.get_by_label("Aldrig", exact=True).check()
+    page.locator(f"#shown-q{links['conditional']} textarea").wait_for()
+    crawler.state(url, "conditional question shown")
+
+
+def no_js_state(browser, base: str, report: Report, folder: Path, links: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
+    """Without JavaScript, the choice saved shows the section again with a notice of the
+    question it showed. axe needs JavaScript, so the page as served to the browser without it
+    is then served once more, from the browser's cache of it, to a page that runs axe."""
+    url = f"{base}/respond/{links['no_js']}/s/1"
+    context = browser.new_context(locale="sv-SE", java_script_enabled=False)
+    page = context.new_page()
+    page.goto(url)
+    page.get_by_label("Aldrig", exact=True).check()
+    with page.expect_navigation() as navigation:
+        page.click("button[name=action][value=next]")
+    served, status = navigation.value.text(), navigation.value.status
+    assert page.locator("#appeared-title").is_visible()
+    context.close()
+    context = browser.new_context(locale="sv-SE")
+    crawler = Crawler(base, context, report, folder)
+    crawler.page.route(url, lambda route: route.fulfill(
+        status=status, content_type="text/html; charset=utf-8", body=served))  # fmt: skip
+    response = crawler.page.goto(url)
+    crawler.check(f"{url}?without-javascript", response, "sv", 200)
+    context.close()
 
 
 def region_organisations(region):  # type: ignore[no-untyped-def]
@@ -377,6 +505,21 @@ class Crawler:
             f"{path}: {error}" for error in self.errors if not (status >= 400 and expected in error)
         ]
 
+    def state(self, url: str, name: str, language: str = "sv") -> None:
+        """Check the page as htmx has changed it: its DOM saved for Nu, axe, reflow, targets."""
+        parts = urlsplit(url)
+        path = f"{parts.path} [{name}]"
+        file = self.folder / f"{len(self.report.visits):04d}.html"
+        file.write_text(self.page.content(), encoding="utf-8")
+        self.report.visits.append(Visit(path, kind_of(parts.path), language, file))
+        self.report.axe += [f"{path} ({language}): {line}" for line in violations(self.page)]
+        small = self.page.evaluate(SMALL_TARGETS)
+        self.report.targets += [f"{path} ({language}): {line}" for line in small]
+        wide = self.reflow()
+        self.report.too_wide += bool(wide)
+        self.report.reflow += [f"{path} ({language}) at {NARROW} px: {line}" for line in wide]
+        self.report.problems += [f"{path}: {error}" for error in self.errors]
+
     def reflow(self) -> list[str]:
         """What scrolls sideways with the page laid out NARROW px wide; the size is restored."""
         size = self.page.viewport_size
@@ -440,12 +583,30 @@ def test_every_page_of_the_demo_passes_axe_and_the_nu_html_checker(demo_server, 
         f"/unsubscribe/{links['unsubscribe']}",
         f"/kvalitet/{links['survey']}",
         f"/register/confirm/{links['register']}",
+        f"/respond/{links['draft']}/plan",
+        f"/respond/{links['draft']}/check",
+        f"/embed/respond/{links['draft']}/plan",
     ]
-    staff = ["/admin/", f"/admin/r/kronoberg/c/{links['consultation_id']}/method/quality"]
-    kick = ["/admin/", "/admin/alliances", "/admin/metod/"]  # linked from public pages only
-    identities = [(None, seeds, "/"), (DEMO_ADMIN, staff, "/admin/"),
-                  (PLATFORM_ADMIN, kick, "/admin/")]  # fmt: skip
-    for login, start, inside in identities:
+    demo = f"/admin/r/kronoberg/c/{links['consultation_id']}"
+    draft = f"/admin/r/kronoberg/c/{links['draft_consultation_id']}"
+    staff = ["/admin/", f"{demo}/method/quality", f"{demo}/plan-comments", f"{demo}/feedback",
+             f"{demo}/documents", f"{demo}/copies/new", "/admin/r/kronoberg/c/from-template/new",
+             f"{draft}/plan"]  # fmt: skip
+    kick = ["/admin/", "/admin/alliances", "/admin/metod/",  # linked from public pages only
+            "/admin/templates/", f"/admin/templates/{links['template_id']}/edit",
+            f"{demo}/template/edit"]  # fmt: skip
+    # Pages links do not lead to (confirmations behind /delete, the board as staff see it),
+    # with the status each is answered with.
+    staff_extra = [
+        (f"{demo}/documents/{links['document_id']}/delete", 200),
+        (f"{draft}/delete", 200),
+        (f"{demo}/delete", 409),  # an opened consultation cannot be deleted
+        (f"/r/kronoberg/c/{slug}/board", 200),  # with the feedback on the plan's chapters
+    ]
+    identities = [(None, seeds, "/", [], organisation_states),
+                  (DEMO_ADMIN, staff, "/admin/", staff_extra, staff_states),
+                  (PLATFORM_ADMIN, kick, "/admin/", [], None)]  # fmt: skip
+    for login, start, inside, extra, states in identities:
         context = browser.new_context(locale="sv-SE")
         crawler = Crawler(base, context, report, tmp_path)
         if login:
@@ -455,10 +616,17 @@ def test_every_page_of_the_demo_passes_axe_and_the_nu_html_checker(demo_server, 
             for form, button in SENT_EMPTY:
                 crawler.sent_empty(f"{base}{form.format(slug=slug)}", button)
         firsts = crawler.crawl(start, inside)
+        for path, status in extra:
+            crawler.visit(f"{base}{path}", status=status)
+        if states:
+            states(crawler, links)
         crawler.page.goto(f"{base}/?lang=en")  # the visitor chooses English
         for url in firsts:
             crawler.visit(url, language="en")
+        for path, status in extra:
+            crawler.visit(f"{base}{path}", language="en", status=status)
         context.close()
+    no_js_state(browser, base, report, tmp_path, links)
     checked = time.monotonic()
 
     nu_errors = nu.errors([visit.file for visit in report.visits])

@@ -117,3 +117,17 @@ def test_htmx_asks_which_questions_to_show_as_a_choice_changes_and_nothing_is_st
     assert client.post(url, data={f"q-{member.id}": "yes"}).status_code == 303
     db.session.rollback()
     assert db.session.scalars(select(Answer)).first() is None
+
+
+def test_the_overview_counts_only_the_questions_the_answers_show(client):
+    consultation = conditional_consultation()
+    member = by_label(consultation, "Medlem?")
+    token = start(client)
+    overview = client.get(f"/respond/{token}").get_data(as_text=True)
+    assert "0 av 1 besvarade" in overview  # Områden and Körer wait for their answers
+    assert "0 av 2 besvarade" in overview  # Vad saknas? and Varför A? too
+
+    _save(client, token, 1, m=(member, "no"))
+    overview = client.get(f"/respond/{token}").get_data(as_text=True)
+    assert "1 av 1 besvarade" in overview  # the first section is done
+    assert "0 av 3 besvarade" in overview  # "no" shows Vad saknas? in the second
