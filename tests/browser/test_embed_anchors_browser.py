@@ -31,5 +31,5 @@ def test_an_anchor_link_in_the_frame_moves_the_host_page_and_the_focus(hosts, st
         "f => f.getBoundingClientRect().top"
     )
     top = frame_top + frame.evaluate(TOP_OF, target)
-    assert 0 <= top < 500 / 2, top  # near the top of the host's window, not below it
+    assert -1 <= top < 500 / 2, top  # near the top of the host's window (to a pixel), not below it
     context.close()
