@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
+from flask import current_app
+from flask_babel import get_locale
 from flask_wtf import FlaskForm
+from markupsafe import Markup, escape
 from sqlalchemy import select
 from wtforms import EmailField, RadioField, SelectField, SelectMultipleField, StringField, URLField
 from wtforms.fields import DateTimeLocalField
@@ -19,7 +23,7 @@ from wtforms.validators import (
     Optional,
     ValidationError,
 )
-from wtforms.widgets import CheckboxInput, ListWidget, TextInput
+from wtforms.widgets import CheckboxInput, ListWidget, Select, TextInput, html_params
 
 from kick_forms.extensions import db
 from kick_forms.i18n import gettext as _
@@ -189,6 +193,62 @@ def organisation_number_field() -> StringField:
     )
 
 
+class PrerenderedSelect(Select):
+    """A select that writes options rendered beforehand (``Prerendered``) when its field has
+    them, marking the chosen one; otherwise WTForms' own rendering, with the same markup.
+
+    The municipality list has some 290 options; WTForms would escape each label and build its
+    attributes on every page, most of a start page's time."""
+
+    def __call__(self, field, **kwargs):  # type: ignore[no-untyped-def]
+        prerendered: Prerendered | None = getattr(field, "prerendered", None)
+        if prerendered is None:
+            return super().__call__(field, **kwargs)
+        kwargs.setdefault("id", field.id)
+        for flag in self.validation_attrs:
+            if flag not in kwargs and getattr(field.flags, flag, False):
+                kwargs[flag] = True
+        chosen = None if field.data is None else str(field.data)
+        parts = [f"<select {html_params(name=field.name, **kwargs)}>"]
+        for value, markup in prerendered.parts:
+            if value is None:
+                parts.append(markup)
+            else:
+                parts.append("<option selected " if value == chosen else "<option ")
+                parts.append(markup)
+        parts.append("</select>")
+        return Markup("".join(parts))
+
+
+@dataclass(frozen=True)
+class Prerendered:
+    """A select's choices and their markup: ``(value, 'value="…">label</option>')`` per option,
+    ``(None, '<optgroup …>')`` for the group tags; as ``Select`` writes them."""
+
+    choices: list[SelectChoice]
+    parts: tuple[tuple[str | None, str], ...]
+
+    @classmethod
+    def of(cls, choices: list[SelectChoice]) -> Prerendered:
+        parts: list[tuple[str | None, str]] = []
+        group: object = _NO_GROUP
+        for choice in choices:
+            if choice.optgroup != group:
+                if group not in (_NO_GROUP, None):
+                    parts.append((None, "</optgroup>"))
+                group = choice.optgroup
+                if group is not None:
+                    parts.append((None, f"<optgroup {html_params(label=group)}>"))
+            label = escape(choice.label or choice.value)
+            parts.append((str(choice.value), f"{html_params(value=choice.value)}>{label}</option>"))
+        if group not in (_NO_GROUP, None):
+            parts.append((None, "</optgroup>"))
+        return cls(choices, tuple(parts))
+
+
+_NO_GROUP = object()
+
+
 def municipality_field() -> SelectField:
     """Required; its choices come from ``organisation_choices``."""
     return SelectField(
@@ -196,6 +256,7 @@ def municipality_field() -> SelectField:
         description=_l("Where the organisation is based."),
         choices=[],
         validators=[DataRequired(_l("Choose the municipality where you are based."))],
+        widget=PrerenderedSelect(),
     )
 
 
@@ -223,21 +284,45 @@ def website_field() -> URLField:
 
 def organisation_choices(form: Any, region: Region, empty: Any) -> None:
     """The municipalities (the region's first, then the others) and the kinds of organisation,
-    for a form's ``municipality`` and ``categories`` fields; ``empty`` labels "none chosen"."""
-    municipalities = db.session.scalars(select(Municipality).order_by(Municipality.name)).all()
-    form.municipality.choices = (
+    for a form's ``municipality`` and ``categories`` fields; ``empty`` labels "none chosen".
+
+    Both lists are reference data, which changes only by ``flask kick load-reference`` before
+    the application starts; so they are read and the select's options rendered once per
+    application, region, language and empty label."""
+    key = (region.id, str(get_locale()), str(empty))
+    cache = current_app.extensions.setdefault("kick_organisation_choices", {})
+    found = cache.get(key)
+    if found is None:
+        found = cache[key] = _organisation_choices(region, str(empty))
+    municipalities, categories = found
+    form.municipality.choices = municipalities.choices
+    form.municipality.prerendered = municipalities
+    form.categories.choices = categories
+
+
+def _organisation_choices(
+    region: Region, empty: str
+) -> tuple[Prerendered, list[SelectChoice]]:
+    rows = db.session.execute(
+        select(Municipality.code, Municipality.name, Municipality.region_id).order_by(
+            Municipality.name
+        )
+    ).all()
+    county, others = region.county, str(_l("Other municipalities"))
+    municipalities = (
         [SelectChoice("", empty)]
-        + [SelectChoice(m.code, m.name, optgroup=region.county) for m in municipalities
-           if m.region_id == region.id]
-        + [SelectChoice(m.code, m.name, optgroup=_l("Other municipalities")) for m in municipalities
-           if m.region_id != region.id]
+        + [SelectChoice(code, name, optgroup=county) for code, name, in_region in rows
+           if in_region == region.id]
+        + [SelectChoice(code, name, optgroup=others) for code, name, in_region in rows
+           if in_region != region.id]
     )  # fmt: skip
-    form.categories.choices = [
+    categories = [
         SelectChoice(category.key, category.name)
         for category in db.session.scalars(
             select(OrganisationCategory).order_by(OrganisationCategory.position)
         )
     ]
+    return Prerendered.of(municipalities), categories
 
 
 # A honeypot: a field people never see or reach, that form-filling robots fill in.
