@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import render_template
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.datastructures import MultiDict
 
 from kick_forms import audit, tally
@@ -28,6 +28,7 @@ from kick_forms.models import (
     ResponseContact,
     ResponseStatus,
     ResponseVersion,
+    Section,
 )
 from kick_forms.records.sender import snapshot as sender_snapshot
 from kick_forms.records.services import notify_registrar
@@ -71,7 +72,16 @@ class Respondent:
 def find_response(token: str) -> Response | None:
     """The response behind a private link; withdrawn responses have no link any more."""
     return db.session.scalars(
-        select(Response).where(Response.token_hash == hash_token(token))
+        select(Response)
+        .where(Response.token_hash == hash_token(token))
+        .options(
+            joinedload(Response.consultation).options(
+                joinedload(Consultation.region),
+                selectinload(Consultation.sections)
+                .selectinload(Section.questions)
+                .selectinload(Question.options),
+            )
+        )
     ).one_or_none()
 
 
@@ -150,19 +160,26 @@ def draft_answers(response: Response) -> dict[int, Answer]:
 
 
 def save_answers(
-    response: Response, questions: list[Question], form: MultiDict, now: datetime
+    response: Response,
+    questions: list[Question],
+    form: MultiDict,
+    now: datetime,
+    stored: dict[int, Answer] | None = None,
 ) -> dict[int, Any]:
     """Store what the form says about these questions; return the problems found, by question.
 
-    Everything is kept as typed, problems or not: a draft loses nothing.
+    Everything is kept as typed, problems or not: a draft loses nothing. ``stored``, the
+    working copy as ``draft_answers`` read it, is kept up to date, so the caller need not read
+    it again.
     """
     require_open(response, now)
+    stored = draft_answers(response) if stored is None else stored
     problems: dict[int, Any] = {}
-    for question, typed in write_answers(response, questions, form):
+    for question, typed in write_answers(response, questions, form, stored):
         found = answer_rules.problem(question, typed, final=False)
         if found:
             problems[question.id] = found
-    hidden = conditional.drop_hidden(response.consultation, draft_answers(response))
+    hidden = conditional.drop_hidden(response.consultation, stored)
     response.saved_at = now
     db.session.flush()
     return {
@@ -171,12 +188,17 @@ def save_answers(
 
 
 def write_answers(
-    response: Response, questions: list[Question], form: MultiDict
+    response: Response,
+    questions: list[Question],
+    form: MultiDict,
+    existing: dict[int, Answer] | None = None,
 ) -> list[tuple[Question, Any]]:
     """Write what the form says about these questions into the working copy, as typed, and
     return each question with what was read for it. An empty answer to a question never
-    answered adds no row."""
-    existing = draft_answers(response) if response.id is not None else {}
+    answered adds no row. ``existing``, the working copy when the caller has read it, gets the
+    answers added."""
+    if existing is None:
+        existing = draft_answers(response) if response.id is not None else {}
     read = []
     for question in questions:
         typed = answer_rules.read_answer(question, form)
@@ -185,7 +207,9 @@ def write_answers(
         if typed.is_empty and answer is None:
             continue
         if answer is None:
-            answer = Answer(response_id=response.id, question_id=question.id)
+            answer = existing[question.id] = Answer(
+                response_id=response.id, question_id=question.id
+            )
             db.session.add(answer)
         answer_rules.apply_answer(answer, typed, question)
     return read

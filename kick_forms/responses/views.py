@@ -29,7 +29,7 @@ from sqlalchemy.exc import IntegrityError
 from kick_forms import htmx
 from kick_forms.consultations import conditions
 from kick_forms.dialogue import quality
-from kick_forms.extensions import db, limiter
+from kick_forms.extensions import commit_keeping_loaded, db, limiter
 from kick_forms.forms import organisation_choices
 from kick_forms.i18n import gettext as _
 from kick_forms.models import (
@@ -351,14 +351,17 @@ def section(token: str, number: int):
             **_context(token, response, section=current, number=number, typed=typed,
                        problems={}, saved=False, refused_late=True),
         ), 409  # fmt: skip
+    answers = answering.draft_answers(response)
     if request.method == "POST":
-        now = utcnow()
-        before = _shown(response)
-        problems = answering.save_answers(response, current.questions, request.form, now)
-        db.session.commit()
+        before = conditions.shown_for(response.consultation, answers)
+        problems = answering.save_answers(
+            response, current.questions, request.form, utcnow(), answers
+        )
+        commit_keeping_loaded()
         saved = True
         # A question the saved choice has just shown is answered here before going on.
-        appeared = [q for q in current.questions if q.id in _shown(response) - before]
+        shown_now = conditions.shown_for(response.consultation, answers)
+        appeared = [q for q in current.questions if q.id in shown_now - before]
         action = "save" if appeared else request.form.get("action", "save")
         count = len(response.consultation.sections)
         if not problems and action == "next" and number < count:
@@ -367,7 +370,6 @@ def section(token: str, number: int):
             return redirect(url_for(".section", token=token, number=number - 1), code=303)
         if not problems and action in ("check", "next"):
             return redirect(url_for(".check", token=token), code=303)
-    answers = answering.draft_answers(response)
     typed = {q.id: answer_rules.typed_from(answers.get(q.id)) for q in current.questions}
     return render_template(
         "responses/section.html",
@@ -377,16 +379,12 @@ def section(token: str, number: int):
     ), (422 if problems else 200)  # fmt: skip
 
 
-def _shown(response: Response) -> set[int]:
-    return conditions.shown_for(response.consultation, answering.draft_answers(response))
-
-
 @bp.route("/respond/<token>/s/<int:number>/autosave", methods=["POST"])
 def autosave(token: str, number: int):
     response = _load(token)
     current = _section(response, number)
     answering.save_answers(response, current.questions, request.form, utcnow())
-    db.session.commit()
+    commit_keeping_loaded()
     if not htmx.htmx_request().wants_fragment:  # only htmx asks; a browser gets the page
         return redirect(url_for(".section", token=token, number=number), code=303)
     return htmx.render(
