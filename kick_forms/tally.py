@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import (
     Connection,
     Select,
@@ -50,6 +51,11 @@ RESPONSES = "responses"
 ORGANISATIONS = "organisations"
 ANSWERED = "answered"
 OTHER = "other"
+
+_RESPONSE_COLUMNS = [attribute.key for attribute in sa_inspect(Response).column_attrs]
+_RESPONSE_COLLECTIONS = [
+    relation.key for relation in sa_inspect(Response).relationships if relation.key != "consultation"
+]
 
 
 def category_key(key: str) -> str:
@@ -148,10 +154,10 @@ def kept_for(response: Response) -> Iterator[None]:
     """
     db.session.flush()
     if response.id is not None:
-        db.session.execute(
-            select(Response.id).where(Response.id == response.id).with_for_update()
-        ).all()
-        db.session.refresh(response)
+        # Its columns read afresh under the lock, and its collections on next use; the
+        # consultation it belongs to does not change.
+        db.session.refresh(response, _RESPONSE_COLUMNS, with_for_update=True)
+        db.session.expire(response, _RESPONSE_COLLECTIONS)
     before = contribution(response) if response.id is not None else Contribution.none()
     yield
     db.session.flush()

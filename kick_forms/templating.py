@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
@@ -28,8 +29,16 @@ _ALLOWED_TAGS = {
 
 
 def render_markdown(text: str | None) -> Markup:
-    """Markdown typed by staff, as HTML with everything but plain formatting removed."""
-    html = markdown_lib.markdown(text or "", extensions=["extra", "sane_lists"])
+    """Markdown typed by staff, as HTML with everything but plain formatting removed.
+
+    The same text always gives the same HTML, and a consultation's texts are shown on every
+    page of it, so recent results are kept (by text, a few hundred of them)."""
+    return _rendered_markdown(text or "")
+
+
+@functools.lru_cache(maxsize=512)
+def _rendered_markdown(text: str) -> Markup:
+    html = markdown_lib.markdown(text, extensions=["extra", "sane_lists"])
     # Headings start at h2: the page's own title is the only h1.
     for level in (3, 2, 1):
         html = html.replace(f"<h{level}>", f"<h{level + 1}>").replace(

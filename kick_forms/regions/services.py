@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, and_, func, not_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.interfaces import ORMOption
 
 from kick_forms.extensions import db
-from kick_forms.models import Consultation, ConsultationStatus, Region
+from kick_forms.models import Consultation, ConsultationStatus, Region, Section
 
 PUBLIC_STATUSES = (
     ConsultationStatus.OPEN,
@@ -62,11 +63,25 @@ def open_counts_by_region(now: datetime) -> dict[int, int]:
     return dict(db.session.execute(query).tuples().all())
 
 
-def public_consultation(region: Region, slug: str) -> Consultation | None:
+def public_consultation(region: Region, slug: str, *loading: ORMOption) -> Consultation | None:
+    """The consultation the public may see, with what ``loading`` says to load along."""
     return db.session.scalars(
-        select(Consultation).where(
+        select(Consultation)
+        .where(
             Consultation.region_id == region.id,
             Consultation.slug == slug,
             Consultation.status.in_(PUBLIC_STATUSES),
         )
+        .options(*loading)
     ).one_or_none()
+
+
+# What the consultation's public page shows of it, loaded in a statement per kind.
+PUBLIC_PAGE_LOADING = (
+    selectinload(Consultation.culture_areas),
+    joinedload(Consultation.code_level),
+    joinedload(Consultation.code_step),
+    selectinload(Consultation.documents),
+    selectinload(Consultation.chapters),
+    selectinload(Consultation.sections).selectinload(Section.questions),
+)

@@ -50,7 +50,9 @@ def region_page(region_slug: str):
 @bp.route("/r/<region_slug>/c/<consultation_slug>/")
 def consultation_page(region_slug: str, consultation_slug: str):
     region = _region_or_404(region_slug)
-    consultation = public.public_consultation(region, consultation_slug)
+    consultation = public.public_consultation(
+        region, consultation_slug, *public.PUBLIC_PAGE_LOADING
+    )
     if consultation is None:
         abort(404)
     return render_template(

@@ -464,13 +464,14 @@ def attachment_delete(token: str, attachment_id: int):
 
 
 def _check_page(token: str, response: Response, status: int = 200, error=None):  # type: ignore[no-untyped-def]
+    answers = answering.draft_answers(response)
     return render_template(
         "responses/check.html",
         **_context(
             token,
             response,
-            answers=answering.draft_answers(response),
-            problems=answering.answer_problems(response),
+            answers=answers,
+            problems=answering.answer_problems(response, answers=answers),
             nonce=new_nonce(),
             submit_error=error,
         ),
@@ -490,7 +491,7 @@ def submit(token: str):
         abort(400)
     try:
         version, _created = answering.submit_response(response, nonce, utcnow(), _link_for(token))
-        db.session.commit()
+        commit_keeping_loaded()
     except answering.ClosedError:
         raise
     except answering.AnsweringError as error:
