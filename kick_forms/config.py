@@ -122,6 +122,9 @@ def defaults(instance_path: str) -> dict[str, Any]:
         # How many reverse proxies (nginx) stand in front of the app and set X-Forwarded-For
         # and X-Forwarded-Proto; 0 trusts neither header.
         "PROXY_FIX": 0,
+        # Compress pages and static files for browsers that accept gzip. Behind a proxy that
+        # compresses (deploy/nginx does), false leaves the work to it.
+        "COMPRESS": True,
     }
 
 
@@ -138,6 +141,7 @@ _BOOLEAN = {
     "MAIL_USE_TLS",
     "MAIL_USE_SSL",
     "METRICS_ENABLED",
+    "COMPRESS",
 }
 
 # The environment gives strings; these settings are whole numbers.

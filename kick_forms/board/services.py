@@ -115,6 +115,21 @@ def _cell(consultation: Consultation, chosen: BoardFilter) -> tuple[Any, ...]:
     )
 
 
+# Counters of one cell: by question id (``RESPONSE_LEVEL`` for the responses'), then by key.
+CellCounts = dict[int, dict[str, int]]
+
+
+def cell_counts(consultation: Consultation, chosen: BoardFilter) -> CellCounts:
+    """Every counter of the filter's cell, in one read: a board shows them all."""
+    query = select(BoardCount.question_id, BoardCount.key, BoardCount.total).where(
+        *_cell(consultation, chosen), BoardCount.number.is_(None)
+    )
+    found: CellCounts = {}
+    for question_id, key, total in db.session.execute(query):
+        found.setdefault(question_id, {})[key] = total
+    return found
+
+
 def _counts(consultation: Consultation, chosen: BoardFilter, question_id: int) -> dict[str, int]:
     """One question's counters (or the responses') in the filter's cell, by key."""
     query = select(BoardCount.key, BoardCount.total).where(
@@ -125,8 +140,15 @@ def _counts(consultation: Consultation, chosen: BoardFilter, question_id: int) -
     return dict(db.session.execute(query).tuples().all())
 
 
-def totals(consultation: Consultation, chosen: BoardFilter) -> Totals:
-    counts = _counts(consultation, chosen, RESPONSE_LEVEL)
+def totals(
+    consultation: Consultation, chosen: BoardFilter, cell: CellCounts | None = None
+) -> Totals:
+    """The filter's key figures; from ``cell`` when the caller has read it."""
+    counts = (
+        cell.get(RESPONSE_LEVEL, {})
+        if cell is not None
+        else _counts(consultation, chosen, RESPONSE_LEVEL)
+    )
     prefix = tally.category_key("")
     return Totals(
         responses=counts.get(tally.RESPONSES, 0),
@@ -172,11 +194,20 @@ def by_municipality(
 
 
 def summarise(
-    question: Question, consultation: Consultation, chosen: BoardFilter, texts: bool = True
+    question: Question,
+    consultation: Consultation,
+    chosen: BoardFilter,
+    texts: bool = True,
+    cell: CellCounts | None = None,
 ) -> QuestionSummary:
-    """One question's figures over the filtered, submitted responses, from the counters; with
-    ``texts``, the public free texts too (the open-data API has no use for them)."""
-    counts = _counts(consultation, chosen, question.id)
+    """One question's figures over the filtered, submitted responses, from the counters (from
+    ``cell`` when the caller has read it); with ``texts``, the public free texts too (the
+    open-data API has no use for them)."""
+    counts = (
+        cell.get(question.id, {})
+        if cell is not None
+        else _counts(consultation, chosen, question.id)
+    )
     summary = QuestionSummary(question=question, answered=counts.get(tally.ANSWERED, 0))
     kind = QuestionKind(question.kind)
     if kind.has_options:
@@ -243,7 +274,10 @@ def _answers_to(question: Question, consultation: Consultation) -> Select:
         .join(
             Answer,
             (Answer.version_id == Response.current_version_id)
-            & (Answer.question_id == question.id),
+            & (Answer.question_id == question.id)
+            # Implied by the version; said, so the database may start from the answers when
+            # it has few to look at (the withheld ones, by their question and review state).
+            & (Answer.response_id == Response.id),
         )
         .where(
             Response.consultation_id == consultation.id,

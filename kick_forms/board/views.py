@@ -7,6 +7,7 @@ from typing import Any
 from flask import abort, request
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from kick_forms import htmx
 
@@ -17,7 +18,16 @@ from kick_forms.dialogue import checklist, meetings, quality
 from kick_forms.extensions import db
 from kick_forms.i18n import gettext as _
 from kick_forms.method.matrix import matrix_view
-from kick_forms.models import Attachment, Consultation, Municipality, OrganisationCategory, Region
+from kick_forms.models import (
+    Attachment,
+    Consultation,
+    Municipality,
+    OrganisationCategory,
+    PlanChapter,
+    Question,
+    Region,
+    Section,
+)
 from kick_forms.regions.services import PUBLIC_STATUSES
 from kick_forms.responses.views import send_attachment
 from kick_forms.timeutil import utcnow
@@ -28,7 +38,14 @@ def _visible_consultation(region_slug: str, consultation_slug: str) -> Consultat
     region = db.session.scalars(select(Region).filter_by(slug=region_slug)).one_or_none()
     consultation = (
         db.session.scalars(
-            select(Consultation).filter_by(region_id=region.id, slug=consultation_slug)
+            select(Consultation)
+            .filter_by(region_id=region.id, slug=consultation_slug)
+            .options(
+                selectinload(Consultation.sections)
+                .selectinload(Section.questions)
+                .selectinload(Question.options),
+                selectinload(Consultation.chapters).selectinload(PlanChapter.paragraphs),
+            )
         ).one_or_none()
         if region
         else None
@@ -55,11 +72,12 @@ def board_context(consultation: Consultation, chosen: board.BoardFilter) -> dict
     now = utcnow()
     staff = current_user.is_authenticated and current_user.can_view(consultation.region)
     feedback_published = consultation.feedback_published_at is not None
-    totals = board.totals(consultation, chosen)
+    cell = board.cell_counts(consultation, chosen)
+    totals = board.totals(consultation, chosen, cell)
     categories = board.by_category(consultation, chosen)
     municipalities = board.by_municipality(consultation, chosen)
     summaries = {
-        question.id: board.summarise(question, consultation, chosen)
+        question.id: board.summarise(question, consultation, chosen, cell=cell)
         for question in consultation.questions
     }
     outcomes = feedback.outcomes_of(consultation) if feedback_published or staff else {}

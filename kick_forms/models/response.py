@@ -253,6 +253,8 @@ class Answer(Reviewed, db.Model):
         ),
         UniqueConstraint("version_id", "question_id"),
         CheckConstraint(REVIEW_STATES, name="review_state"),
+        # The board's count of withheld free texts starts from these (see board.services).
+        Index("ix_answer_question_review", "question_id", "review_state"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -25,6 +25,7 @@ from flask import (
 )
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, selectinload
 
 from kick_forms import htmx
 from kick_forms.consultations import conditions
@@ -80,7 +81,16 @@ def _link_for(token: str) -> str:
 
 def _public_consultation(region_slug: str, consultation_slug: str) -> Consultation:
     region = db.session.scalars(select(Region).filter_by(slug=region_slug)).one_or_none()
-    consultation = public_consultation(region, consultation_slug) if region else None
+    consultation = (
+        public_consultation(
+            region,
+            consultation_slug,
+            joinedload(Consultation.region),
+            selectinload(Consultation.documents),
+        )
+        if region
+        else None
+    )
     if consultation is None:
         abort(404)
     g.frame_region_id = consultation.region_id  # who may frame it, when embedded

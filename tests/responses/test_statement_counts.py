@@ -1,0 +1,158 @@
+"""How many SQL statements each hot route issues, so that a lazy load per question or a second
+read of the draft cannot creep back unnoticed (``bench/pages.py`` measures their speed).
+
+Each budget is what the route needs today, counted on the second request (the first fills
+what is kept between requests). Adding a section with questions and options must not change
+any count: what a page reads does not grow with the consultation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+import secrets
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import event
+
+from kick_forms.consultations import services as builder
+from kick_forms.extensions import db
+from kick_forms.models import QuestionKind
+from tests.conftest import question_data
+from tests.responses.conftest import START, start
+
+# Statements per request, BEGIN included.
+BUDGETS = {
+    "consultation page": 8,
+    "start page": 4,
+    "start": 11,
+    "section": 7,
+    "save a section": 8,
+    "check page": 10,
+    "submit": 33,
+    "board": 32,
+}
+
+
+class Statements:
+    def __init__(self) -> None:
+        self.count = 0
+        self.seen: list[str] = []
+
+    def __call__(self, _connection, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+        self.count += 1
+        self.seen.append(" ".join(statement.split())[:120])
+
+
+@contextmanager
+def counted() -> Iterator[Statements]:
+    statements = Statements()
+    event.listen(db.engine, "before_cursor_execute", statements)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", statements)
+
+
+def _answers(consultation, number: int) -> dict[str, object]:
+    """An answer to every question of section ``number``, as a browser posts it."""
+    form: dict[str, object] = {"action": "save"}
+    for question in consultation.sections[number - 1].questions:
+        name = f"q-{question.id}"
+        kind = QuestionKind(question.kind)
+        if kind in (QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE):
+            form[name] = str(question.options[0].id)
+        elif kind == QuestionKind.SCALE:
+            form[name] = "4"
+        elif kind == QuestionKind.YES_NO:
+            form[name] = "yes"
+        elif kind == QuestionKind.NUMBER:
+            form[name] = "12"
+        else:
+            form[name] = "Ett svar"
+    return form
+
+
+def _draft(client, consultation, email: str) -> str:
+    """A draft with every section answered; its private link's token."""
+    token = start(client, contact_email=email)
+    for number in range(1, len(consultation.sections) + 1):
+        client.post(f"/respond/{token}/s/{number}", data=_answers(consultation, number))
+    return token
+
+
+def _counts(client, consultation) -> dict[str, int]:
+    """Each route's statements on the second of two requests."""
+    consultation.board_visibility = "while_open"
+    db.session.commit()
+    token = _draft(client, consultation, "first@example.se")
+    to_submit = [_draft(client, consultation, f"{n}@example.se") for n in range(2)]
+    first_section = _answers(consultation, 1)
+    base = "/r/kronoberg/c/kulturplan"
+    organisation = {
+        "organisation_name": "Kören i Växjö",
+        "municipality": "0780",
+        "categories": ["choir"],
+        "contact_name": "Anna Berg",
+        "contact_email": "anna@example.se",
+        "may_publish_name": "yes",
+    }
+    routes: dict[str, tuple[Callable[[int], object], int]] = {
+        "consultation page": (lambda _n: client.get(f"{base}/"), 200),
+        "start page": (lambda _n: client.get(START), 200),
+        "start": (
+            lambda _n: client.post(START, data={**organisation, "nonce": secrets.token_urlsafe()}),
+            303,
+        ),
+        "section": (lambda _n: client.get(f"/respond/{token}/s/1"), 200),
+        "save a section": (
+            lambda _n: client.post(f"/respond/{token}/s/1", data=first_section),
+            200,
+        ),
+        "check page": (lambda _n: client.get(f"/respond/{token}/check"), 200),
+        "submit": (
+            lambda n: client.post(
+                f"/respond/{to_submit[n]}/submit", data={"nonce": secrets.token_urlsafe()}
+            ),
+            303,
+        ),
+        "board": (lambda _n: client.get(f"{base}/board"), 200),
+    }
+    counts = {}
+    for name, (send, status) in routes.items():
+        send(0)
+        with counted() as statements:
+            reply = send(1)
+        assert reply.status_code == status, (name, reply.status_code)
+        counts[name] = statements.count
+    return counts
+
+
+def _grow(consultation) -> None:
+    """A third section of a question of each choosing kind, with options."""
+    section = builder.add_section(consultation, "Mer", "")
+    for kind, label in ((QuestionKind.SINGLE_CHOICE, "En"), (QuestionKind.MULTIPLE_CHOICE, "Fler")):
+        builder.add_question(
+            section, question_data(kind=kind, label=label, options=["Ja", "Nej", "Kanske"])
+        )
+    builder.add_question(section, question_data(kind=QuestionKind.SCALE, label="Skala"))
+    db.session.commit()
+
+
+def test_each_hot_route_stays_within_its_statement_budget(client, consultation):
+    counts = _counts(client, consultation)
+    over = {name: count for name, count in counts.items() if count > BUDGETS[name]}
+    assert not over, f"over budget: {over} (all counts {counts})"
+
+
+def test_what_a_page_reads_does_not_grow_with_the_consultation(client, consultation):
+    before = _counts(client, consultation)
+    _grow(consultation)
+    after = _counts(client, consultation)
+    # A submit writes a row per answer, and SQLite inserts them one at a time.
+    grown = {
+        name: (before[name], after[name])
+        for name in before
+        if name != "submit" and after[name] != before[name]
+    }
+    assert not grown, f"statements grew with the consultation: {grown}"
