@@ -27,7 +27,11 @@ def drop_hidden(consultation: Consultation, answers: dict[int, Answer]) -> set[i
     """
     hidden = hidden_ids(consultation, answers)
     for question_id in hidden & answers.keys():
-        db.session.delete(answers.pop(question_id))
+        answer = answers.pop(question_id)
+        if answer in db.session.new:
+            db.session.expunge(answer)  # written just now, never stored
+        else:
+            db.session.delete(answer)
     if hidden:
         db.session.flush()
     return hidden
