@@ -111,7 +111,7 @@ def summary(
         comments.setdefault(paragraph_id, []).append((text, who))
     withheld_rows = db.session.execute(
         base.add_columns(ParagraphComment.review_state, func.count())
-        .where(~rules.public_clause(ParagraphComment, consultation))
+        .where(rules.withheld_clause(ParagraphComment, consultation))
         .group_by(ParagraphComment.paragraph_id, ParagraphComment.review_state)
     ).all()
     withheld: dict[int, dict[str, int]] = {}

@@ -274,10 +274,7 @@ def _answers_to(question: Question, consultation: Consultation) -> Select:
         .join(
             Answer,
             (Answer.version_id == Response.current_version_id)
-            & (Answer.question_id == question.id)
-            # Implied by the version; said, so the database may start from the answers when
-            # it has few to look at (the withheld ones, by their question and review state).
-            & (Answer.response_id == Response.id),
+            & (Answer.question_id == question.id),
         )
         .where(
             Response.consultation_id == consultation.id,
@@ -320,7 +317,12 @@ def _withheld_texts(
     query = (
         _answers_to(question, consultation)
         .with_only_columns(Answer.review_state, func.count())
-        .where(~rules.public_clause(Answer, consultation))
+        .where(
+            rules.withheld_clause(Answer, consultation),
+            # Implied by the version; said, so the database may start from the few withheld
+            # answers (by their question and review state) rather than from every response.
+            Answer.response_id == Response.id,
+        )
         .group_by(Answer.review_state)
     )
     rows = db.session.execute(where_from(query, chosen.category, chosen.municipality))
@@ -396,7 +398,7 @@ def withheld_attachments(consultation: Consultation, chosen: BoardFilter) -> Wit
     """How many of the statements the board would list the public does not see, and why."""
     rows = db.session.execute(
         select(Attachment.review_state, func.count())
-        .where(_sent_by_named(consultation, chosen), ~rules.public_clause(Attachment, consultation))
+        .where(_sent_by_named(consultation, chosen), rules.withheld_clause(Attachment, consultation))
         .group_by(Attachment.review_state)
     )
     return Withheld.of(dict(rows.tuples().all()))

@@ -38,3 +38,12 @@ def public_clause(
 ) -> ColumnElement[bool]:
     """Whether the public may see the model's rows now, as a condition for queries."""
     return model.review_state.in_(public_states(consultation))
+
+
+def withheld_clause(
+    model: type[Answer] | type[Attachment] | type[ParagraphComment], consultation: Consultation
+) -> ColumnElement[bool]:
+    """Whether the public may not see the model's rows now: ``public_clause`` negated, naming
+    the states, so an index on the review state can find the few withheld rows."""
+    public = public_states(consultation)
+    return model.review_state.in_([state.value for state in ReviewState if state not in public])
