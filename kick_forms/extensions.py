@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import fcntl
+import functools
+from collections.abc import Callable
 from contextvars import ContextVar
+from typing import ParamSpec, TypeVar
 
 from flask_babel import Babel
 from flask_limiter import Limiter
@@ -36,10 +39,39 @@ babel = Babel()
 login_manager = LoginManager()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
 # How the next SQLite transaction begins. Requests that only read use DEFERRED so readers never
 # queue behind writers; everything else takes the write lock up front with IMMEDIATE, because a
 # deferred read-then-write transaction fails with "database is locked" under concurrent load.
 sqlite_begin = ContextVar("sqlite_begin", default="IMMEDIATE")
+
+
+def reading_first(view: Callable[P, R]) -> Callable[P, R]:
+    """For a view that reads what it needs before it writes: its transactions begin DEFERRED
+    until it calls ``start_writing``, so on SQLite the write lock is held for the writes only,
+    not for loading the consultation and the answer."""
+
+    @functools.wraps(view)
+    def reading(*args: P.args, **kwargs: P.kwargs) -> R:
+        sqlite_begin.set("DEFERRED")
+        return view(*args, **kwargs)
+
+    return reading
+
+
+def start_writing() -> None:
+    """End the view's reads, keeping what they loaded, and begin what follows with the write
+    lock (IMMEDIATE on SQLite). What the writes depend on and another request may have changed
+    meanwhile must be read again after this, under the lock."""
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
+    sqlite_begin.set("IMMEDIATE")
 
 
 def commit_keeping_loaded() -> None:

@@ -145,6 +145,14 @@ def contribution(response: Response) -> Contribution:
     return Contribution(response.organisation_key, cells, slots)
 
 
+def lock_response(response: Response) -> None:
+    """Lock the response's row (on PostgreSQL; SQLite's writer holds the whole database) and
+    read it afresh: its columns now, its collections on next use. The consultation it belongs
+    to does not change."""
+    db.session.refresh(response, _RESPONSE_COLUMNS, with_for_update=True)
+    db.session.expire(response, _RESPONSE_COLLECTIONS)
+
+
 @contextmanager
 def kept_for(response: Response) -> Iterator[None]:
     """Keep the counters right across a change to ``response`` made inside the block.
@@ -154,10 +162,7 @@ def kept_for(response: Response) -> Iterator[None]:
     """
     db.session.flush()
     if response.id is not None:
-        # Its columns read afresh under the lock, and its collections on next use; the
-        # consultation it belongs to does not change.
-        db.session.refresh(response, _RESPONSE_COLUMNS, with_for_update=True)
-        db.session.expire(response, _RESPONSE_COLLECTIONS)
+        lock_response(response)
     before = contribution(response) if response.id is not None else Contribution.none()
     yield
     db.session.flush()

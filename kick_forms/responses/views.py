@@ -27,10 +27,16 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
-from kick_forms import htmx
+from kick_forms import htmx, tally
 from kick_forms.consultations import conditions
 from kick_forms.dialogue import quality
-from kick_forms.extensions import commit_keeping_loaded, db, limiter
+from kick_forms.extensions import (
+    commit_keeping_loaded,
+    db,
+    limiter,
+    reading_first,
+    start_writing,
+)
 from kick_forms.forms import organisation_choices
 from kick_forms.i18n import gettext as _
 from kick_forms.models import (
@@ -346,6 +352,7 @@ def _section(response: Response, number: int):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/respond/<token>/s/<int:number>", methods=["GET", "POST"])
+@reading_first
 def section(token: str, number: int):
     response = _load(token, refuse_closed=False)
     current = _section(response, number)
@@ -361,6 +368,9 @@ def section(token: str, number: int):
             **_context(token, response, section=current, number=number, typed=typed,
                        problems={}, saved=False, refused_late=True),
         ), 409  # fmt: skip
+    if request.method == "POST":
+        start_writing()
+        tally.lock_response(response)
     answers = answering.draft_answers(response)
     if request.method == "POST":
         before = conditions.shown_for(response.consultation, answers)
@@ -390,9 +400,12 @@ def section(token: str, number: int):
 
 
 @bp.route("/respond/<token>/s/<int:number>/autosave", methods=["POST"])
+@reading_first
 def autosave(token: str, number: int):
     response = _load(token)
     current = _section(response, number)
+    start_writing()
+    tally.lock_response(response)
     answering.save_answers(response, current.questions, request.form, utcnow())
     commit_keeping_loaded()
     if not htmx.htmx_request().wants_fragment:  # only htmx asks; a browser gets the page
@@ -494,11 +507,13 @@ def check(token: str):
 
 
 @bp.route("/respond/<token>/submit", methods=["POST"])
+@reading_first
 def submit(token: str):
     response = _load(token)
     nonce = request.form.get("nonce", "")
     if not 16 <= len(nonce) <= 64:
         abort(400)
+    start_writing()  # the submit reads the response and its answers again, under the lock
     try:
         version, _created = answering.submit_response(response, nonce, utcnow(), _link_for(token))
         commit_keeping_loaded()
