@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from flask import render_template
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.datastructures import MultiDict
 
@@ -20,6 +20,7 @@ from kick_forms.i18n import lazy_gettext as _l
 from kick_forms.mail.services import enqueue_mail
 from kick_forms.models import (
     Answer,
+    AnswerOption,
     Consultation,
     Municipality,
     OrganisationCategory,
@@ -291,17 +292,7 @@ def record_version(
     )
     db.session.add(version)
     db.session.flush()
-    questions = {question.id: question for question in consultation.questions}
-    hidden = conditional.hidden_ids(consultation, answers)
-    for answer in answers.values():
-        if answer.question_id in hidden:
-            continue
-        copy = Answer(
-            response_id=response.id, version_id=version.id, question_id=answer.question_id
-        )
-        typed = answer_rules.typed_from(answer)
-        answer_rules.apply_answer(copy, typed, questions[answer.question_id])
-        db.session.add(copy)
+    _copy_answers(response, version, answers)
     # A text sent again unchanged keeps staff's review decision.
     carry_over_reviews(response.current_version, version)
     copy_comments(response, response.current_version, version)
@@ -313,6 +304,56 @@ def record_version(
         response.amended_at = now
     response.saved_at = now
     return version
+
+
+def _copy_answers(
+    response: Response, version: ResponseVersion, answers: dict[int, Answer]
+) -> None:
+    """The working copy's answers to the questions shown, as the version's own rows.
+
+    Each copy is written by the same rule as a saved answer (``apply_answer``), then all go
+    into the database in one INSERT and their chosen options in another: a submit holds the
+    write lock while it runs, so it writes in bulk rather than row by row through the session.
+    """
+    consultation = response.consultation
+    questions = {question.id: question for question in consultation.questions}
+    hidden = conditional.hidden_ids(consultation, answers)
+    rows: list[dict[str, Any]] = []
+    chosen: dict[int, list[int]] = {}
+    for answer in answers.values():
+        if answer.question_id in hidden:
+            continue
+        copy = Answer(question_id=answer.question_id)  # never added to the session
+        answer_rules.apply_answer(
+            copy, answer_rules.typed_from(answer), questions[answer.question_id]
+        )
+        rows.append(
+            {
+                "response_id": response.id,
+                "version_id": version.id,
+                "question_id": copy.question_id,
+                "text_value": copy.text_value,
+                "number_value": copy.number_value,
+                "choice_value": copy.choice_value,
+                "other_text": copy.other_text,
+            }
+        )
+        chosen[copy.question_id] = [option.option_id for option in copy.options]
+    if not rows:
+        return
+    inserted = db.session.execute(
+        insert(Answer).returning(Answer.id, Answer.question_id),
+        rows,
+        # NULLs written out, so that every row has the same columns and one INSERT takes all.
+        execution_options={"render_nulls": True},
+    )
+    options = [
+        {"answer_id": answer_id, "option_id": option_id}
+        for answer_id, question_id in inserted
+        for option_id in chosen[question_id]
+    ]
+    if options:
+        db.session.execute(insert(AnswerOption), options)
 
 
 def version_for_nonce(nonce: str) -> ResponseVersion | None:

@@ -30,7 +30,7 @@ BUDGETS = {
     "section": 7,
     "save a section": 10,
     "check page": 10,
-    "submit": 34,
+    "submit": 28,
     "board": 32,
 }
 
