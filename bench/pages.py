@@ -446,10 +446,12 @@ def _submit_statements(counter: StatementCounter) -> int:
     """A submit's statements: two drafts prepared in process, the second one counted."""
     made = [flow.prepare_draft(counter.client, 990, number) for number in range(2)]  # type: ignore[arg-type]
     drafts = iter(made)
-    return counter.count(
-        lambda c: c.post(f"/respond/{(d := next(drafts)).token}/submit", [("nonce", d.submit_nonce)]),
-        303,
-    )
+
+    def send(client: InProcessClient) -> flow.Reply:
+        draft = next(drafts)
+        return client.post(f"/respond/{draft.token}/submit", [("nonce", draft.submit_nonce)])
+
+    return counter.count(send, 303)
 
 
 def _progress(line: Line) -> None:

@@ -8,8 +8,8 @@ from typing import Any
 from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import get_locale
 
-from kick_forms import config as config_module
 from kick_forms import compression, incoming, urls
+from kick_forms import config as config_module
 from kick_forms.auth.services import SESSION_KEY, session_user
 from kick_forms.extensions import (
     babel,

@@ -8,8 +8,9 @@ either way.
 
 Brotli where the browser accepts it (browsers ask for it over HTTPS and from localhost), gzip
 otherwise. Pages are compressed as they leave, at a quick setting; static files once per
-version of the file at the strongest, kept in memory. A compressed answer carries ``Vary: Accept-Encoding`` and a weak ETag (the bytes differ from
-the file's own), which still matches the browser's ``If-None-Match`` for a 304.
+version of the file at the strongest, kept in memory. A compressed answer carries
+``Vary: Accept-Encoding`` and a weak ETag (the bytes differ from the file's own), which still
+matches the browser's ``If-None-Match`` for a 304.
 """
 
 from __future__ import annotations

@@ -217,7 +217,7 @@ class PrerenderedSelect(Select):
                 parts.append("<option selected " if value == chosen else "<option ")
                 parts.append(markup)
         parts.append("</select>")
-        return Markup("".join(parts))
+        return Markup("".join(parts))  # noqa: S704  escaped by Prerendered.of and html_params
 
 
 @dataclass(frozen=True)
@@ -300,9 +300,7 @@ def organisation_choices(form: Any, region: Region, empty: Any) -> None:
     form.categories.choices = categories
 
 
-def _organisation_choices(
-    region: Region, empty: str
-) -> tuple[Prerendered, list[SelectChoice]]:
+def _organisation_choices(region: Region, empty: str) -> tuple[Prerendered, list[SelectChoice]]:
     rows = db.session.execute(
         select(Municipality.code, Municipality.name, Municipality.region_id).order_by(
             Municipality.name

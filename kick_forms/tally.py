@@ -18,7 +18,6 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import (
     Connection,
     Select,
@@ -31,6 +30,7 @@ from sqlalchemy import (
     select,
     union_all,
 )
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import selectinload
 
@@ -54,7 +54,9 @@ OTHER = "other"
 
 _RESPONSE_COLUMNS = [attribute.key for attribute in sa_inspect(Response).column_attrs]
 _RESPONSE_COLLECTIONS = [
-    relation.key for relation in sa_inspect(Response).relationships if relation.key != "consultation"
+    relation.key
+    for relation in sa_inspect(Response).relationships
+    if relation.key != "consultation"
 ]
 
 

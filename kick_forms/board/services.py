@@ -398,7 +398,9 @@ def withheld_attachments(consultation: Consultation, chosen: BoardFilter) -> Wit
     """How many of the statements the board would list the public does not see, and why."""
     rows = db.session.execute(
         select(Attachment.review_state, func.count())
-        .where(_sent_by_named(consultation, chosen), rules.withheld_clause(Attachment, consultation))
+        .where(
+            _sent_by_named(consultation, chosen), rules.withheld_clause(Attachment, consultation)
+        )
         .group_by(Attachment.review_state)
     )
     return Withheld.of(dict(rows.tuples().all()))

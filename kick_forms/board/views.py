@@ -14,6 +14,7 @@ from kick_forms import htmx
 # The staff pages for feedback live on the staff blueprint; importing registers them.
 from kick_forms.board import bp, charts, feedback, maps, plan_comments, reach
 from kick_forms.board import services as board
+from kick_forms.consultations.structure import load_structure
 from kick_forms.dialogue import checklist, meetings, quality
 from kick_forms.extensions import db
 from kick_forms.i18n import gettext as _
@@ -24,9 +25,7 @@ from kick_forms.models import (
     Municipality,
     OrganisationCategory,
     PlanChapter,
-    Question,
     Region,
-    Section,
 )
 from kick_forms.regions.services import PUBLIC_STATUSES
 from kick_forms.responses.views import send_attachment
@@ -40,18 +39,14 @@ def _visible_consultation(region_slug: str, consultation_slug: str) -> Consultat
         db.session.scalars(
             select(Consultation)
             .filter_by(region_id=region.id, slug=consultation_slug)
-            .options(
-                selectinload(Consultation.sections)
-                .selectinload(Section.questions)
-                .selectinload(Question.options),
-                selectinload(Consultation.chapters).selectinload(PlanChapter.paragraphs),
-            )
+            .options(selectinload(Consultation.chapters).selectinload(PlanChapter.paragraphs))
         ).one_or_none()
         if region
         else None
     )
     if consultation is None:
         abort(404)
+    load_structure(consultation)
     staff = current_user.is_authenticated and current_user.can_view(region)
     if not staff and (
         consultation.status not in PUBLIC_STATUSES or not consultation.board_is_public(utcnow())

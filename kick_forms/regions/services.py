@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.interfaces import ORMOption
 
 from kick_forms.extensions import db
-from kick_forms.models import Consultation, ConsultationStatus, Region, Section
+from kick_forms.models import Consultation, ConsultationStatus, Region
 
 PUBLIC_STATUSES = (
     ConsultationStatus.OPEN,
@@ -76,12 +76,12 @@ def public_consultation(region: Region, slug: str, *loading: ORMOption) -> Consu
     ).one_or_none()
 
 
-# What the consultation's public page shows of it, loaded in a statement per kind.
+# What the consultation's public page shows of it besides its questions (see
+# ``consultations.structure``), loaded in a statement per kind.
 PUBLIC_PAGE_LOADING = (
     selectinload(Consultation.culture_areas),
     joinedload(Consultation.code_level),
     joinedload(Consultation.code_step),
     selectinload(Consultation.documents),
     selectinload(Consultation.chapters),
-    selectinload(Consultation.sections).selectinload(Section.questions),
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, render_template, request
 from sqlalchemy import select
 
+from kick_forms.consultations.structure import load_structure
 from kick_forms.extensions import db
 from kick_forms.method.matrix import matrix_view
 from kick_forms.models import Region
@@ -55,6 +56,7 @@ def consultation_page(region_slug: str, consultation_slug: str):
     )
     if consultation is None:
         abort(404)
+    load_structure(consultation, options=False)
     return render_template(
         "regions/consultation.html", region=region, consultation=consultation, now=utcnow()
     )

@@ -15,6 +15,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.datastructures import MultiDict
 
 from kick_forms import audit, tally
+from kick_forms.consultations.structure import load_structure
 from kick_forms.extensions import db
 from kick_forms.i18n import lazy_gettext as _l
 from kick_forms.mail.services import enqueue_mail
@@ -29,7 +30,6 @@ from kick_forms.models import (
     ResponseContact,
     ResponseStatus,
     ResponseVersion,
-    Section,
 )
 from kick_forms.records.sender import snapshot as sender_snapshot
 from kick_forms.records.services import notify_registrar
@@ -72,18 +72,14 @@ class Respondent:
 
 def find_response(token: str) -> Response | None:
     """The response behind a private link; withdrawn responses have no link any more."""
-    return db.session.scalars(
+    response = db.session.scalars(
         select(Response)
         .where(Response.token_hash == hash_token(token))
-        .options(
-            joinedload(Response.consultation).options(
-                joinedload(Consultation.region),
-                selectinload(Consultation.sections)
-                .selectinload(Section.questions)
-                .selectinload(Question.options),
-            )
-        )
+        .options(joinedload(Response.consultation).joinedload(Consultation.region))
     ).one_or_none()
+    if response is not None:
+        load_structure(response.consultation)
+    return response
 
 
 def apply_respondent(response: Response, who: Respondent, contact_required: bool = True) -> None:
@@ -277,7 +273,6 @@ def record_version(
 ) -> ResponseVersion:
     """Make the working copy a submitted version: the one way an answer reaches the region,
     sent by the organisation or entered by staff. Call it inside ``tally.kept_for``."""
-    consultation = response.consultation
     number = len(response.versions) + 1
     version = ResponseVersion(
         response=response,
@@ -306,9 +301,7 @@ def record_version(
     return version
 
 
-def _copy_answers(
-    response: Response, version: ResponseVersion, answers: dict[int, Answer]
-) -> None:
+def _copy_answers(response: Response, version: ResponseVersion, answers: dict[int, Answer]) -> None:
     """The working copy's answers to the questions shown, as the version's own rows.
 
     Each copy is written by the same rule as a saved answer (``apply_answer``), then all go

@@ -8,11 +8,10 @@ any count: what a page reads does not grow with the consultation.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 import secrets
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-import pytest
 from sqlalchemy import event
 
 from kick_forms.consultations import services as builder
