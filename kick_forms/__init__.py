@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import get_locale
 
-from kick_forms import compression, incoming, urls
+from kick_forms import compression, form_markup, incoming, urls
 from kick_forms import config as config_module
 from kick_forms.auth.services import SESSION_KEY, session_user
 from kick_forms.extensions import (
@@ -40,6 +40,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     _trust_proxies(app)
     app.request_class = incoming.CleanRequest
     compression.init_app(app)  # first, so that it compresses what every other hook left
+    form_markup.install()
     urls.init_app(app)  # its URL converters, before the blueprints add their rules
 
     _init_extensions(app)
