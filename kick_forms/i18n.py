@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flask import Flask
+from flask import Flask, g
 from flask_babel import format_decimal, get_translations
 from flask_babel.speaklater import LazyString
 from jinja2 import pass_context
@@ -39,8 +39,26 @@ def _grouped(text: str, variables: dict[str, Any]) -> tuple[str, dict[str, Any]]
     }
 
 
+def _translations() -> Any:
+    """Flask-Babel's ``get_translations()``, found in two lookups when the request's locale has
+    not changed since the last call: a page calls it a few hundred times, and Flask-Babel walks
+    its context four times per call. Keyed on the locale object, which ``force_locale`` (mail
+    in the recipient's language) replaces, so a forced locale is always honoured."""
+    try:
+        namespace = g._flask_babel
+        locale = namespace.babel_locale
+    except (AttributeError, RuntimeError):  # no locale chosen yet, or outside a request
+        return get_translations()
+    cached = getattr(namespace, "kick_translations", None)
+    if cached is not None and cached[0] is locale:
+        return cached[1]
+    translations = get_translations()
+    namespace.kick_translations = (locale, translations)
+    return translations
+
+
 def gettext(string: str, **variables: Any) -> str:
-    text = get_translations().ugettext(string)
+    text = _translations().ugettext(string)
     if not variables:
         return text  # as Flask-Babel: a text without variables is not a format string
     text, variables = _grouped(text, variables)
@@ -49,7 +67,7 @@ def gettext(string: str, **variables: Any) -> str:
 
 def ngettext(singular: str, plural: str, num: int, **variables: Any) -> str:
     variables.setdefault("num", num)
-    text, variables = _grouped(get_translations().ungettext(singular, plural, num), variables)
+    text, variables = _grouped(_translations().ungettext(singular, plural, num), variables)
     return text % variables
 
 
@@ -71,7 +89,7 @@ def _in_template(context: Context, text: str, variables: dict[str, Any]) -> str:
 
 @pass_context
 def _template_gettext(context: Context, string: str, **variables: Any) -> str:
-    return _in_template(context, get_translations().ugettext(string), variables)
+    return _in_template(context, _translations().ugettext(string), variables)
 
 
 @pass_context
@@ -79,7 +97,7 @@ def _template_ngettext(
     context: Context, singular: str, plural: str, num: int, **variables: Any
 ) -> str:
     variables.setdefault("num", num)
-    return _in_template(context, get_translations().ungettext(singular, plural, num), variables)
+    return _in_template(context, _translations().ungettext(singular, plural, num), variables)
 
 
 def install(app: Flask) -> None:
