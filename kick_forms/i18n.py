@@ -8,17 +8,39 @@ the lazy forms) and for the templates (`install`), and no call site formats numb
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
+from babel import numbers as babel_numbers
 from flask import Flask, g
-from flask_babel import format_decimal, get_translations
+from flask_babel import get_locale, get_translations
 from flask_babel.speaklater import LazyString
 from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
 
+# Grouped thousands, at most one decimal.
+NUMBER_FORMAT = "#,##0.#"
 _WHOLE_NUMBER = re.compile(r"%\((\w+)\)d")
+
+
+def format_number(value: Any) -> str:
+    """A figure as the reader's language writes it: "20 000" and "2,5" in Swedish, "20,000"
+    and "2.5" in English; "" for None. A page writes hundreds (the board's counts and shares),
+    most of them repeated, and Babel takes some 20 microseconds each, so results are kept per
+    language and value."""
+    if value is None:
+        return ""
+    locale = get_locale()
+    if locale is None:  # outside an application: Babel's default
+        return babel_numbers.format_decimal(value, format=NUMBER_FORMAT)
+    return _formatted(str(locale), value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _formatted(locale: str, value: Any) -> str:
+    return babel_numbers.format_decimal(value, format=NUMBER_FORMAT, locale=locale)
 
 
 def _grouped(text: str, variables: dict[str, Any]) -> tuple[str, dict[str, Any]]:
@@ -34,7 +56,7 @@ def _grouped(text: str, variables: dict[str, Any]) -> tuple[str, dict[str, Any]]
         lambda match: f"%({match[1]})s" if match[1] in numbers else match[0], text
     )
     return text, {
-        name: format_decimal(value) if name in numbers else value
+        name: format_number(value) if name in numbers else value
         for name, value in variables.items()
     }
 

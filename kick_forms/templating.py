@@ -133,9 +133,7 @@ def init_app(app: Flask) -> None:
     # Names and titles in the plain-text mail templates: one line each, whatever was typed.
     app.jinja_env.filters["one_line"] = one_line
     app.jinja_env.filters["file_size"] = file_size
-    app.jinja_env.filters["format_number"] = lambda value: (
-        "" if value is None else format_decimal(value, format="#,##0.#")
-    )
+    app.jinja_env.filters["format_number"] = i18n.format_number
     app.jinja_env.globals["typed_answer"] = typed_from
     app.jinja_env.globals["describe_condition"] = conditions.describe
     app.jinja_env.globals["shown_questions"] = conditions.shown_for
