@@ -141,9 +141,15 @@ def _counts(consultation: Consultation, chosen: BoardFilter, question_id: int) -
 
 
 def totals(
-    consultation: Consultation, chosen: BoardFilter, cell: CellCounts | None = None
+    consultation: Consultation,
+    chosen: BoardFilter,
+    cell: CellCounts | None = None,
+    municipalities: list[tuple[Municipality, int]] | None = None,
 ) -> Totals:
-    """The filter's key figures; from ``cell`` when the caller has read it."""
+    """The filter's key figures; from ``cell`` and ``by_municipality``'s list when the caller
+    has read them."""
+    if municipalities is None:
+        municipalities = by_municipality(consultation, chosen)
     counts = (
         cell.get(RESPONSE_LEVEL, {})
         if cell is not None
@@ -153,7 +159,7 @@ def totals(
     return Totals(
         responses=counts.get(tally.RESPONSES, 0),
         organisations=counts.get(tally.ORGANISATIONS, 0),
-        municipalities=len(by_municipality(consultation, chosen)),
+        municipalities=len(municipalities),
         categories=sum(1 for key in counts if key.startswith(prefix)),
     )
 

@@ -7,7 +7,7 @@ from typing import Any
 from flask import abort, request
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from kick_forms import htmx
 
@@ -39,7 +39,10 @@ def _visible_consultation(region_slug: str, consultation_slug: str) -> Consultat
         db.session.scalars(
             select(Consultation)
             .filter_by(region_id=region.id, slug=consultation_slug)
-            .options(selectinload(Consultation.chapters).selectinload(PlanChapter.paragraphs))
+            .options(
+                joinedload(Consultation.region),
+                selectinload(Consultation.chapters).selectinload(PlanChapter.paragraphs),
+            )
         ).one_or_none()
         if region
         else None
@@ -68,9 +71,9 @@ def board_context(consultation: Consultation, chosen: board.BoardFilter) -> dict
     staff = current_user.is_authenticated and current_user.can_view(consultation.region)
     feedback_published = consultation.feedback_published_at is not None
     cell = board.cell_counts(consultation, chosen)
-    totals = board.totals(consultation, chosen, cell)
-    categories = board.by_category(consultation, chosen)
     municipalities = board.by_municipality(consultation, chosen)
+    totals = board.totals(consultation, chosen, cell, municipalities)
+    categories = board.by_category(consultation, chosen)
     summaries = {
         question.id: board.summarise(question, consultation, chosen, cell=cell)
         for question in consultation.questions

@@ -30,7 +30,7 @@ BUDGETS = {
     "save a section": 10,
     "check page": 10,
     "submit": 28,
-    "board": 32,
+    "board": 30,
 }
 
 
