@@ -65,13 +65,7 @@ def start_writing() -> None:
     """End the view's reads, keeping what they loaded, and begin what follows with the write
     lock (IMMEDIATE on SQLite). What the writes depend on and another request may have changed
     meanwhile must be read again after this, under the lock."""
-    session = db.session()
-    session.expire_on_commit = False
-    try:
-        session.commit()
-    finally:
-        session.expire_on_commit = True
-    sqlite_begin.set("IMMEDIATE")
+    _commit_then_begin("IMMEDIATE")
 
 
 def commit_keeping_loaded() -> None:
@@ -79,13 +73,18 @@ def commit_keeping_loaded() -> None:
     that follows (a section just saved) renders from it without reading it all again, and what
     it still reads begins DEFERRED on SQLite, so no page renders while holding the write lock.
     The request's own way of beginning is restored when it ends."""
+    _commit_then_begin("DEFERRED")
+
+
+def _commit_then_begin(mode: str) -> None:
+    """Commit without expiring what the session has loaded; the next transaction begins so."""
     session = db.session()
     session.expire_on_commit = False
     try:
         session.commit()
     finally:
         session.expire_on_commit = True
-    sqlite_begin.set("DEFERRED")
+    sqlite_begin.set(mode)
 
 
 def configure_sqlite(engine: Engine) -> None:
