@@ -33,9 +33,13 @@ def plan_comments_of(response: Response) -> dict[int, object]:
 @bp.app_template_global()
 def plan_to_comment(response: Response) -> list:  # type: ignore[type-arg]
     """The plan's chapters, when the consultation has a text to comment on; else empty."""
-    if not commenting.has_plan(response.consultation):
-        return []
-    return commenting.plan_of(response.consultation)
+    chapters = commenting.plan_of(response.consultation)
+    commentable = any(
+        commenting.is_commentable(paragraph)
+        for chapter in chapters
+        for paragraph in chapter.paragraphs
+    )
+    return chapters if commentable else []
 
 
 def _paragraph(response: Response, paragraph_id: int) -> PlanParagraph:
