@@ -7,6 +7,7 @@ database; rows that tests create are deleted after each test.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import re
 import socket
@@ -36,6 +37,7 @@ from kick_forms.consultations import services as builder
 from kick_forms.extensions import db, limiter, sqlite_begin
 from kick_forms.models import (
     Consultation,
+    ConsultationDocument,
     ConsultationStatus,
     QuestionKind,
     Region,
@@ -283,6 +285,18 @@ def question_data(**changes) -> builder.QuestionData:
     )
     values.update(changes)
     return builder.QuestionData(**values)
+
+
+def pdf_document(title: str, filename: str, data: bytes) -> ConsultationDocument:
+    """A consultation's PDF document, as the upload stores it."""
+    return ConsultationDocument(
+        title=title,
+        filename=filename,
+        content_type="application/pdf",
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        data=data,
+    )
 
 
 @pytest.fixture

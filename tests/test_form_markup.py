@@ -30,6 +30,9 @@ def test_the_same_markup_as_wtforms_for_any_attributes(attributes):
 
 
 def test_a_rendered_form_is_the_same_with_either(app, monkeypatch):
+    # The app renders with ours (create_app installs it), so the comparison below is of two.
+    assert wtforms.widgets.core.Input.html_params is html_params
+    assert wtforms.widgets.html_params is html_params
     with app.test_request_context():
         form = RespondentForm(meta={"csrf": False})
         form.municipality.choices = [("0780", 'Växjö "city"')]

@@ -14,6 +14,7 @@ from typing import Any
 from kick_forms.api import feedback
 from kick_forms.board import charts
 from kick_forms.board import services as board
+from kick_forms.consultations.structure import load_structure
 from kick_forms.models import Consultation, Outcome, QuestionKind, Region
 from kick_forms.urls import public_url_for
 
@@ -70,7 +71,10 @@ def summary_record(
     consultation: Consultation, chosen: board.BoardFilter, now: datetime
 ) -> dict[str, Any]:
     """The board's figures, counted by the board's own services so both always agree."""
-    totals = board.totals(consultation, chosen)
+    load_structure(consultation)
+    cell = board.cell_counts(consultation, chosen)
+    municipalities = board.by_municipality(consultation, chosen)
+    totals = board.totals(consultation, chosen, cell, municipalities)
     outcomes = feedback.published_outcomes(consultation)
     return {
         "consultation": consultation_record(consultation, now),
@@ -89,14 +93,13 @@ def summary_record(
             for c, count in board.by_category(consultation, chosen)
         ],
         "by_municipality": [
-            {"code": m.code, "name": m.name, "count": count}
-            for m, count in board.by_municipality(consultation, chosen)
+            {"code": m.code, "name": m.name, "count": count} for m, count in municipalities
         ],
         "feedback_published_at": iso_utc(consultation.feedback_published_at),
         "sections": feedback.section_records(consultation, outcomes),
         "questions": [
             question_record(
-                board.summarise(question, consultation, chosen, texts=False),
+                board.summarise(question, consultation, chosen, cell, texts=False),
                 outcomes.get((question.section_id, question.id)),
             )
             for question in consultation.questions

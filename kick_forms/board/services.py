@@ -130,31 +130,19 @@ def cell_counts(consultation: Consultation, chosen: BoardFilter) -> CellCounts:
     return found
 
 
-def _counts(consultation: Consultation, chosen: BoardFilter, question_id: int) -> dict[str, int]:
-    """One question's counters (or the responses') in the filter's cell, by key."""
-    query = select(BoardCount.key, BoardCount.total).where(
-        *_cell(consultation, chosen),
-        BoardCount.question_id == question_id,
-        BoardCount.number.is_(None),
-    )
-    return dict(db.session.execute(query).tuples().all())
-
-
 def totals(
     consultation: Consultation,
     chosen: BoardFilter,
     cell: CellCounts | None = None,
     municipalities: list[tuple[Municipality, int]] | None = None,
 ) -> Totals:
-    """The filter's key figures; from ``cell`` and ``by_municipality``'s list when the caller
-    has read them."""
+    """The filter's key figures. A page that shows more than these passes what it has read
+    already: the cell's counters (``cell_counts``) and the municipalities (``by_municipality``)."""
+    if cell is None:
+        cell = cell_counts(consultation, chosen)
     if municipalities is None:
         municipalities = by_municipality(consultation, chosen)
-    counts = (
-        cell.get(RESPONSE_LEVEL, {})
-        if cell is not None
-        else _counts(consultation, chosen, RESPONSE_LEVEL)
-    )
+    counts = cell.get(RESPONSE_LEVEL, {})
     prefix = tally.category_key("")
     return Totals(
         responses=counts.get(tally.RESPONSES, 0),
@@ -203,17 +191,15 @@ def summarise(
     question: Question,
     consultation: Consultation,
     chosen: BoardFilter,
-    texts: bool = True,
     cell: CellCounts | None = None,
+    texts: bool = True,
 ) -> QuestionSummary:
-    """One question's figures over the filtered, submitted responses, from the counters (from
-    ``cell`` when the caller has read it); with ``texts``, the public free texts too (the
-    open-data API has no use for them)."""
-    counts = (
-        cell.get(question.id, {})
-        if cell is not None
-        else _counts(consultation, chosen, question.id)
-    )
+    """One question's figures over the filtered, submitted responses, from the filter's cell
+    (``cell_counts``: pass it when summarising several questions, so it is read once); with
+    ``texts``, the public free texts too (the open-data API has no use for them)."""
+    if cell is None:
+        cell = cell_counts(consultation, chosen)
+    counts = cell.get(question.id, {})
     summary = QuestionSummary(question=question, answered=counts.get(tally.ANSWERED, 0))
     kind = QuestionKind(question.kind)
     if kind.has_options:

@@ -75,7 +75,7 @@ def board_context(consultation: Consultation, chosen: board.BoardFilter) -> dict
     totals = board.totals(consultation, chosen, cell, municipalities)
     categories = board.by_category(consultation, chosen)
     summaries = {
-        question.id: board.summarise(question, consultation, chosen, cell=cell)
+        question.id: board.summarise(question, consultation, chosen, cell)
         for question in consultation.questions
     }
     outcomes = feedback.outcomes_of(consultation) if feedback_published or staff else {}

@@ -76,6 +76,9 @@ def public_consultation(region: Region, slug: str, *loading: ORMOption) -> Consu
     ).one_or_none()
 
 
+# What the start page shows of the consultation: its region and documents.
+START_PAGE_LOADING = (joinedload(Consultation.region), selectinload(Consultation.documents))
+
 # What the consultation's public page shows of it besides its questions (see
 # ``consultations.structure``), loaded in a statement per kind.
 PUBLIC_PAGE_LOADING = (

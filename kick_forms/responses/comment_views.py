@@ -12,7 +12,7 @@ from __future__ import annotations
 from flask import abort, redirect, render_template, request, url_for
 
 from kick_forms import htmx
-from kick_forms.extensions import db, limiter
+from kick_forms.extensions import commit_keeping_loaded, db, limiter
 from kick_forms.i18n import gettext as _
 from kick_forms.models import PlanParagraph, Response, ResponseVersion
 from kick_forms.models.plan import ParagraphComment
@@ -110,7 +110,7 @@ def plan_comment(token: str, paragraph_id: int):
     except AnsweringError as error:
         db.session.rollback()
         return _form(token, response, paragraph, typed, error.message)
-    db.session.commit()
+    commit_keeping_loaded()
     message = (
         _("Your comment on paragraph %(number)s is saved.", number=paragraph.label)
         if kept is not None

@@ -156,6 +156,13 @@ def draft_answers(response: Response) -> dict[int, Answer]:
     return {answer.question_id: answer for answer in rows}
 
 
+def locked_draft(response: Response) -> dict[int, Answer]:
+    """For a save, once the write lock is taken: the response's row locked and read afresh,
+    and its working copy's answers as another request may have left them."""
+    tally.lock_response(response)
+    return draft_answers(response)
+
+
 def save_answers(
     response: Response,
     questions: list[Question],

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import re
+from typing import Any
 
 from flask import Response as FlaskResponse
 from flask import (
@@ -25,9 +26,8 @@ from flask import (
 )
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, selectinload
 
-from kick_forms import htmx, tally
+from kick_forms import htmx
 from kick_forms.consultations import conditions
 from kick_forms.dialogue import quality
 from kick_forms.extensions import (
@@ -40,15 +40,17 @@ from kick_forms.extensions import (
 from kick_forms.forms import organisation_choices
 from kick_forms.i18n import gettext as _
 from kick_forms.models import (
+    Answer,
     Attachment,
     Consultation,
     Invitation,
     OrganisationContact,
+    Question,
     Region,
     Response,
     ResponseStatus,
 )
-from kick_forms.regions.services import public_consultation
+from kick_forms.regions.services import START_PAGE_LOADING, public_consultation
 from kick_forms.responses import answers as answer_rules
 from kick_forms.responses import attachments as files
 from kick_forms.responses import bp
@@ -88,14 +90,7 @@ def _link_for(token: str) -> str:
 def _public_consultation(region_slug: str, consultation_slug: str) -> Consultation:
     region = db.session.scalars(select(Region).filter_by(slug=region_slug)).one_or_none()
     consultation = (
-        public_consultation(
-            region,
-            consultation_slug,
-            joinedload(Consultation.region),
-            selectinload(Consultation.documents),
-        )
-        if region
-        else None
+        public_consultation(region, consultation_slug, *START_PAGE_LOADING) if region else None
     )
     if consultation is None:
         abort(404)
@@ -356,10 +351,9 @@ def _section(response: Response, number: int):  # type: ignore[no-untyped-def]
 def section(token: str, number: int):
     response = _load(token, refuse_closed=False)
     current = _section(response, number)
-    problems = {}
-    saved = False
-    appeared = []
-    if request.method == "POST" and not response.consultation.accepts_answers(utcnow()):
+    if request.method == "GET":
+        return _section_page(token, response, number, answering.draft_answers(response))
+    if not response.consultation.accepts_answers(utcnow()):
         # Too late to save: show what was typed, read-only, so that nothing is lost to the
         # person who typed it, and keep the answer as it was.
         typed = {q.id: answer_rules.read_answer(q, request.form) for q in current.questions}
@@ -368,34 +362,42 @@ def section(token: str, number: int):
             **_context(token, response, section=current, number=number, typed=typed,
                        problems={}, saved=False, refused_late=True),
         ), 409  # fmt: skip
-    if request.method == "POST":
-        start_writing()
-        tally.lock_response(response)
-    answers = answering.draft_answers(response)
-    if request.method == "POST":
-        before = conditions.shown_for(response.consultation, answers)
-        problems = answering.save_answers(
-            response, current.questions, request.form, utcnow(), answers
-        )
-        commit_keeping_loaded()
-        saved = True
-        # A question the saved choice has just shown is answered here before going on.
-        shown_now = conditions.shown_for(response.consultation, answers)
-        appeared = [q for q in current.questions if q.id in shown_now - before]
-        action = "save" if appeared else request.form.get("action", "save")
-        count = len(response.consultation.sections)
-        if not problems and action == "next" and number < count:
-            return redirect(url_for(".section", token=token, number=number + 1), code=303)
-        if not problems and action == "previous" and number > 1:
-            return redirect(url_for(".section", token=token, number=number - 1), code=303)
-        if not problems and action in ("check", "next"):
-            return redirect(url_for(".check", token=token), code=303)
+    start_writing()
+    answers = answering.locked_draft(response)
+    before = conditions.shown_for(response.consultation, answers)
+    problems = answering.save_answers(response, current.questions, request.form, utcnow(), answers)
+    commit_keeping_loaded()
+    # A question the saved choice has just shown is answered here before going on.
+    shown_now = conditions.shown_for(response.consultation, answers)
+    appeared = [q for q in current.questions if q.id in shown_now - before]
+    action = "save" if appeared else request.form.get("action", "save")
+    count = len(response.consultation.sections)
+    if not problems and action == "next" and number < count:
+        return redirect(url_for(".section", token=token, number=number + 1), code=303)
+    if not problems and action == "previous" and number > 1:
+        return redirect(url_for(".section", token=token, number=number - 1), code=303)
+    if not problems and action in ("check", "next"):
+        return redirect(url_for(".check", token=token), code=303)
+    return _section_page(token, response, number, answers, problems, appeared)
+
+
+def _section_page(  # type: ignore[no-untyped-def]
+    token: str,
+    response: Response,
+    number: int,
+    answers: dict[int, Answer],
+    problems: dict[int, Any] | None = None,
+    appeared: list[Question] | None = None,
+):
+    """A section with the draft's answers; after a save (``problems`` given), what it found."""
+    current = _section(response, number)
     typed = {q.id: answer_rules.typed_from(answers.get(q.id)) for q in current.questions}
     return render_template(
         "responses/section.html",
         **_context(token, response, section=current, number=number, typed=typed,
-                   problems=problems, saved=saved, shown=conditions.shown_for(
-                       response.consultation, answers), appeared=appeared),
+                   problems=problems or {}, saved=problems is not None,
+                   shown=conditions.shown_for(response.consultation, answers),
+                   appeared=appeared or []),
     ), (422 if problems else 200)  # fmt: skip
 
 
@@ -405,8 +407,9 @@ def autosave(token: str, number: int):
     response = _load(token)
     current = _section(response, number)
     start_writing()
-    tally.lock_response(response)
-    answering.save_answers(response, current.questions, request.form, utcnow())
+    answering.save_answers(
+        response, current.questions, request.form, utcnow(), answering.locked_draft(response)
+    )
     commit_keeping_loaded()
     if not htmx.htmx_request().wants_fragment:  # only htmx asks; a browser gets the page
         return redirect(url_for(".section", token=token, number=number), code=303)

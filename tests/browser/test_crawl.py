@@ -491,15 +491,7 @@ class Crawler:
             path = f"POST {path}"
         if response.status != status:
             self.report.problems.append(f"{path}: HTTP {response.status}")
-        file = self.folder / f"{len(self.report.visits):04d}.html"
-        file.write_text(response.text(), encoding="utf-8")
-        self.report.visits.append(Visit(path, kind_of(urlsplit(url).path), language, file))
-        self.report.axe += [f"{path} ({language}): {line}" for line in violations(self.page)]
-        small = self.page.evaluate(SMALL_TARGETS)
-        self.report.targets += [f"{path} ({language}): {line}" for line in small]
-        wide = self.reflow()
-        self.report.too_wide += bool(wide)
-        self.report.reflow += [f"{path} ({language}) at {NARROW} px: {line}" for line in wide]
+        self._check(path, kind_of(urlsplit(url).path), language, response.text())
         expected = f"Failed to load resource: the server responded with a status of {status}"
         self.report.problems += [
             f"{path}: {error}" for error in self.errors if not (status >= 400 and expected in error)
@@ -509,16 +501,20 @@ class Crawler:
         """Check the page as htmx has changed it: its DOM saved for Nu, axe, reflow, targets."""
         parts = urlsplit(url)
         path = f"{parts.path} [{name}]"
+        self._check(path, kind_of(parts.path), language, self.page.content())
+        self.report.problems += [f"{path}: {error}" for error in self.errors]
+
+    def _check(self, path: str, kind: str, language: str, html: str) -> None:
+        """The page's HTML saved for Nu; axe, small targets and reflow checked in the browser."""
         file = self.folder / f"{len(self.report.visits):04d}.html"
-        file.write_text(self.page.content(), encoding="utf-8")
-        self.report.visits.append(Visit(path, kind_of(parts.path), language, file))
+        file.write_text(html, encoding="utf-8")
+        self.report.visits.append(Visit(path, kind, language, file))
         self.report.axe += [f"{path} ({language}): {line}" for line in violations(self.page)]
         small = self.page.evaluate(SMALL_TARGETS)
         self.report.targets += [f"{path} ({language}): {line}" for line in small]
         wide = self.reflow()
         self.report.too_wide += bool(wide)
         self.report.reflow += [f"{path} ({language}) at {NARROW} px: {line}" for line in wide]
-        self.report.problems += [f"{path}: {error}" for error in self.errors]
 
     def reflow(self) -> list[str]:
         """What scrolls sideways with the page laid out NARROW px wide; the size is restored."""

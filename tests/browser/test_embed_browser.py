@@ -66,12 +66,13 @@ class _Host(BaseHTTPRequestHandler):
         pass
 
 
-def _serve_host(kick: str) -> tuple[ThreadingHTTPServer, str]:
+def _serve_host(kick: str, slug: str = DEMO_SLUG) -> tuple[ThreadingHTTPServer, str]:
+    """A region's page embedding the Kronoberg consultation ``slug``, on another site."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Host)
     server.kick = kick  # type: ignore[attr-defined]
     server.body = HOST_PAGE.format(  # type: ignore[attr-defined]
-        form=f"{kick}/embed/r/kronoberg/c/{DEMO_SLUG}",
-        link=f"{kick}/r/kronoberg/c/{DEMO_SLUG}/respond",
+        form=f"{kick}/embed/r/kronoberg/c/{slug}",
+        link=f"{kick}/r/kronoberg/c/{slug}/respond",
         script=f"{kick}/static/embed.js",
         footer=FOOTER,
     ).encode()

@@ -35,8 +35,6 @@ from tests.browser import nu
 from tests.browser.axe import violations
 from tests.browser.conftest import add_staff, log_in
 from tests.browser.test_embed_browser import (  # noqa: F401  strict_browser: a fixture
-    FOOTER,
-    HOST_PAGE,
     _content_frame,
     _frame,
     _serve_host,
@@ -71,13 +69,7 @@ def _plan_docx() -> bytes:
 def setting(live_app, live_server) -> Iterator[tuple[int, str]]:
     """An editor, a draft consultation in Kronoberg with one required question and no plan's
     text, and a page of the region's website (on its allow-list) that embeds it."""
-    server, host = _serve_host(live_server)
-    server.body = HOST_PAGE.format(  # type: ignore[attr-defined]
-        form=f"{live_server}/embed/r/kronoberg/c/{SLUG}",
-        link=f"{live_server}/r/kronoberg/c/{SLUG}/respond",
-        script=f"{live_server}/static/embed.js",
-        footer=FOOTER,
-    ).encode()
+    server, host = _serve_host(live_server, SLUG)
     with live_app.app_context():
         add_staff("kronoberg", Role.EDITOR, STAFF)
         region = db.session.scalars(db.select(Region).filter_by(slug="kronoberg")).one()

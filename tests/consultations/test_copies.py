@@ -3,7 +3,6 @@ deleting a draft: through the staff pages, as staff use them."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 from importlib import resources
 
@@ -28,7 +27,14 @@ from kick_forms.models import (
     Role,
     Section,
 )
-from tests.conftest import csrf_token, login, make_consultation, make_user, question_data
+from tests.conftest import (
+    csrf_token,
+    login,
+    make_consultation,
+    make_user,
+    pdf_document,
+    question_data,
+)
 
 PDF = b"%PDF-1.4 utkast till kulturplan"
 
@@ -75,16 +81,7 @@ def _full(status: ConsultationStatus = ConsultationStatus.DRAFT) -> Consultation
     areas.shown_if_option_id = member.options[0].id
     why.shown_if_question_id = areas.id
     why.shown_if_option_id = areas.options[2].id
-    consultation.documents.append(
-        ConsultationDocument(
-            title="Utkast",
-            filename="utkast.pdf",
-            content_type="application/pdf",
-            size=len(PDF),
-            sha256=hashlib.sha256(PDF).hexdigest(),
-            data=PDF,
-        )
-    )
+    consultation.documents.append(pdf_document("Utkast", "utkast.pdf", PDF))
     chapter = PlanChapter(title="Inledning")
     chapter.paragraphs = [
         PlanParagraph(kind="heading", number=None, text="Bakgrund"),

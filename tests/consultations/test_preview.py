@@ -2,27 +2,17 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 
 from kick_forms.extensions import db
-from kick_forms.models import ConsultationDocument, Role
-from tests.conftest import login, make_consultation, make_user
+from kick_forms.models import Role
+from tests.conftest import login, make_consultation, make_user, pdf_document
 
 
 def test_the_preview_shows_intro_documents_start_sections_and_check_page(client):
     consultation = make_consultation()
     pdf = b"%PDF-1.4 utkast"
-    consultation.documents.append(
-        ConsultationDocument(
-            title="Utkast till kulturplan",
-            filename="kulturplan.pdf",
-            content_type="application/pdf",
-            size=len(pdf),
-            sha256=hashlib.sha256(pdf).hexdigest(),
-            data=pdf,
-        )
-    )
+    consultation.documents.append(pdf_document("Utkast till kulturplan", "kulturplan.pdf", pdf))
     db.session.commit()
     login(client, make_user("kronoberg", Role.VIEWER))
     page = client.get(f"/admin/r/kronoberg/c/{consultation.id}/preview")
