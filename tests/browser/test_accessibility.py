@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from playwright.sync_api import expect
+
 from kick_forms.consultations import services as builder
 from kick_forms.extensions import db
 from kick_forms.models import ConsultationStatus, QuestionKind, Region, Role
@@ -63,8 +65,7 @@ def test_public_and_staff_pages_have_no_axe_violations(live_app, live_server, pa
     checked["editing a question"] = violations(page)
     page.get_by_label("Fråga", exact=True).fill("")
     page.get_by_role("button", name="Spara frågan").click()
-    page.locator(".error-summary").wait_for()
-    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+    expect(page.locator(".error-summary")).to_be_focused()
     checked["question with errors"] = violations(page)
 
     page.goto(f"{live_server}{register}/new")
@@ -130,5 +131,5 @@ def test_the_board_has_no_axe_violations_and_keeps_focus_when_filtered(live_app,
     page.keyboard.press("ArrowDown")  # the first kind: study associations
     page.wait_for_url("**category=study_association**")
     assert page.locator(".totals dd").first.inner_text() == "1"
-    assert page.evaluate("document.activeElement.id") == "category"
+    expect(page.locator("#category")).to_be_focused()
     assert violations(page) == []

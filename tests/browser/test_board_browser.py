@@ -59,7 +59,7 @@ def test_the_live_board_refreshes_without_moving_focus(live_app, live_server, pa
         _answer(consultation, "Sandvikens spelmän", "b@example.se")
         db.session.commit()
     expect(page.locator(".totals dd").first).to_have_text("2", timeout=10_000)
-    assert page.evaluate("document.activeElement.id") == "municipality"
+    expect(page.locator("#municipality")).to_be_focused()
 
 
 def test_publishing_feedback_in_the_browser_mails_each_organisation_once(
@@ -177,7 +177,7 @@ def test_a_section_the_reader_folds_stays_folded_through_refreshes_and_filters(
         expect(responses).to_have_text(str(count), timeout=10_000)
     expect(questions).to_have_js_property("open", False)
     expect(who).to_have_js_property("open", True)
-    assert page.evaluate("document.activeElement.id") == "municipality"
+    expect(page.locator("#municipality")).to_be_focused()
 
     # A filter with no answers shows no sections; the fold is still there after it.
     page.select_option("#municipality", label="Sandviken")

@@ -128,8 +128,7 @@ def test_three_question_forms_open_at_once_each_have_their_own_ids(live_app, liv
     second.get_by_label("Fråga", exact=True).fill("")
     second.get_by_role("button", name="Spara frågan").click()
     summary = page.locator(f"#{second_id} .error-summary")
-    summary.wait_for()
-    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+    expect(summary).to_be_focused()
     target = summary.get_by_role("link").first.get_attribute("href")
     assert page.locator(f"#{second_id} {target}").count() == 1
     expect(forms).to_have_count(3)

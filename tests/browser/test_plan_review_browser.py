@@ -190,7 +190,7 @@ def test_staff_import_an_organisation_comments_in_the_frame_the_board_shows_it_c
     expect(preview.get_by_role("heading", name="Bibliotek")).to_be_visible()
     expect(admin.locator("#preview-p-2-2")).to_contain_text("Kulturrådet följer upp planen.")
     expect(preview).to_contain_text("2 kapitel, 4 stycken")
-    assert admin.evaluate("document.activeElement.id") == "preview-heading"
+    expect(admin.locator("#preview-heading")).to_be_focused()
     checked["import preview"] = violations(admin)
     _saved(admin, tmp_path, "import-preview")
     admin.get_by_role("button", name="Ersätt planens text").click()

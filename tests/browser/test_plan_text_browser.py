@@ -3,6 +3,8 @@ the public page shows it with numbered anchors; axe-core and the Nu checker on e
 
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 from kick_forms.consultations import services as builder
 from kick_forms.extensions import db
 from kick_forms.models import Consultation, ConsultationStatus, Role
@@ -52,7 +54,7 @@ def test_import_preview_replace_and_read_the_plan(live_app, live_server, page, t
     )
     page.get_by_role("button", name="Förhandsgranska").click()
     page.locator("#preview-p-2-3").wait_for()
-    assert page.evaluate("document.activeElement.id") == "preview-heading"
+    expect(page.locator("#preview-heading")).to_be_focused()
     checked["preview"] = violations(page)
     _saved(page, tmp_path, "preview")
 

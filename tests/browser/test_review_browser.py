@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+from playwright.sync_api import expect
+
 from kick_forms.extensions import db
 from kick_forms.models import Role
 from tests.board.generated import add_response
@@ -60,7 +62,7 @@ def test_decisions_swap_their_item_keep_the_focus_and_pass_axe(
     heading_id = text_item.locator("h3").get_attribute("id")
     page.get_by_role("button", name=_action("Publicera", "Svar")).click()
     text_item.get_by_text("Publicerat", exact=True).wait_for()
-    assert page.evaluate("document.activeElement.id") == heading_id
+    expect(page.locator(f"#{heading_id}")).to_be_focused()
     assert "är publicerat" in page.locator("#review-status").inner_text()
     assert "Publicerat: 1" in page.locator("#review-counts").inner_text()
     checked["after publishing"] = violations(page)
@@ -69,7 +71,7 @@ def test_decisions_swap_their_item_keep_the_focus_and_pass_axe(
     statement.get_by_text("Dölj").first.click()  # the disclosure with the reason's field
     statement.get_by_role("button", name=_action("Dölj", "Yttrande")).click()
     statement.locator(".error-summary").wait_for()
-    assert page.evaluate("document.activeElement.className") == "error-summary"
+    expect(statement.locator(".error-summary")).to_be_focused()
     checked["hiding without a reason"] = violations(page)
     statement = page.locator("article", has_text="remissvar.pdf")
     statement.get_by_label("Varför döljer du det?").fill("Namn på enskilda")
