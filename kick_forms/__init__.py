@@ -6,7 +6,6 @@ import os
 from typing import Any
 
 from flask import Flask, current_app, g, has_request_context, request, session
-from flask_babel import get_locale
 
 from kick_forms import compression, form_markup, incoming, urls
 from kick_forms import config as config_module
@@ -132,8 +131,6 @@ def _init_extensions(app: Flask) -> None:
             return None
         lifetime = app.permanent_session_lifetime
         return session_user(int(user_id), session.get(SESSION_KEY), lifetime)
-
-    app.jinja_env.globals["get_locale"] = get_locale
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 import markdown as markdown_lib
 import nh3
 from flask import Flask, request
-from flask_babel import format_datetime, format_decimal, get_locale
+from flask_babel import format_datetime, format_decimal
 from markupsafe import Markup
 
 from kick_forms import i18n, static_files
@@ -65,7 +65,7 @@ def local_datetime(moment: datetime | None, style: str = "long") -> str:
     """A stored UTC time in Swedish local time, in the reader's language."""
     if moment is None:
         return ""
-    locale = get_locale()
+    locale = i18n.current_locale()
     language = locale.language if locale is not None else "sv"
     pattern = _DATETIME_PATTERNS.get(language, _DATETIME_PATTERNS["sv"])[style]
     return format_datetime(to_local(moment), pattern)
@@ -75,7 +75,7 @@ def local_time(moment: datetime | None) -> str:
     """Just the clock, as in "Sparat 14.32"."""
     if moment is None:
         return ""
-    locale = get_locale()
+    locale = i18n.current_locale()
     pattern = "HH:mm" if locale is not None and locale.language == "en" else "HH.mm"
     return format_datetime(to_local(moment), pattern)
 
@@ -86,7 +86,7 @@ def content_lang(language: str = "sv") -> Markup:
     Regions write their consultations in Swedish; on a Swedish page the attribute would only
     repeat the page's language, so it is left out there.
     """
-    locale = get_locale()
+    locale = i18n.current_locale()
     page_language = locale.language if locale is not None else "sv"
     if page_language == language:
         return Markup("")

@@ -15,8 +15,9 @@ from importlib import resources
 from typing import Any
 
 from flask import current_app, render_template
-from flask_babel import force_locale, get_locale
+from flask_babel import force_locale
 
+from kick_forms.i18n import current_locale
 from kick_forms.i18n import lazy_gettext as _l
 from kick_forms.mail.services import enqueue_mail
 from kick_forms.urls import public_url_for
@@ -82,7 +83,7 @@ def statement_data() -> dict[str, Any]:
 
 
 def _language() -> str:
-    locale = get_locale()
+    locale = current_locale()
     return locale.language if locale is not None else "sv"
 
 

@@ -33,6 +33,7 @@ from kick_forms.models import (
     ReviewState,
 )
 from kick_forms.models.board_count import ALL, RESPONSE_LEVEL
+from kick_forms.models.reference import in_locale
 from kick_forms.models.response import response_category, version_attachment, where_from
 from kick_forms.review import rules
 
@@ -326,14 +327,19 @@ def _first_categories(response_ids: list[int]) -> dict[int, str]:
     if not response_ids:
         return {}
     rows = db.session.execute(
-        select(response_category.c.response_id, OrganisationCategory)
+        select(
+            response_category.c.response_id,
+            OrganisationCategory.name_sv,
+            OrganisationCategory.name_en,
+        )
         .join(OrganisationCategory, OrganisationCategory.key == response_category.c.category_key)
         .where(response_category.c.response_id.in_(response_ids))
         .order_by(OrganisationCategory.position)
-    ).all()
+    ).tuples()
     first: dict[int, str] = {}
-    for response_id, category in rows:
-        first.setdefault(response_id, category.name)
+    for response_id, swedish, english in rows:
+        if response_id not in first:
+            first[response_id] = in_locale(swedish, english)
     return first
 
 

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_babel import get_locale
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kick_forms.extensions import db
+from kick_forms.i18n import current_locale
 
 
-def _in_locale(swedish: str, english: str | None) -> str:
-    locale = get_locale()
+def in_locale(swedish: str, english: str | None) -> str:
+    """The English name on an English page when there is one, else the Swedish."""
+    locale = current_locale()
     if locale is not None and locale.language == "en" and english:
         return english
     return swedish
@@ -26,7 +27,7 @@ class Bilingual:
 
     @property
     def name(self) -> str:
-        return _in_locale(self.name_sv, self.name_en)
+        return in_locale(self.name_sv, self.name_en)
 
 
 class Region(db.Model):
