@@ -16,6 +16,13 @@ reads nothing. Each figure is the median of ``--repeats`` renders after a warm-u
 the baseline in the same run is the figure to compare between machines. The exit code is 1 when
 a search failed or found the wrong number, 2 when the benchmark could not run.
 
+Then a region imports a register of the same size, the way its staff do it through the pages
+(as Blekinge's demo administrator): a Windows-1252, semicolon-separated file with contact
+columns and descriptions holding commas is uploaded, checked (the page with the mapping, the
+preview and the per-row report) and imported. Each step is timed once, with its ratio to the
+baseline; after the import the register and the contact persons are counted, and a row that
+did not arrive is an error.
+
 PostgreSQL is ``KICK_BENCH_REGISTER_DATABASE_URL`` (default
 ``postgresql://postgres@127.0.0.1:5432/kick_bench_register``), wiped at the start.
 """
@@ -23,6 +30,7 @@ PostgreSQL is ``KICK_BENCH_REGISTER_DATABASE_URL`` (default
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import random
 import re
@@ -40,9 +48,11 @@ from sqlalchemy import Engine, create_engine, func, select
 
 from kick_forms import create_app
 from kick_forms.demo import DEMO_SLUG
+from kick_forms.extensions import db
 from kick_forms.models import Consultation, Municipality, OrganisationCategory, Region
 from kick_forms.models.organisation import (
     Organisation,
+    OrganisationContact,
     RegisterEntry,
     organisation_category_link,
 )
@@ -53,13 +63,16 @@ REGION = "kronoberg"
 REGISTER = f"/admin/r/{REGION}/organisations"
 BASELINE = "/admin/login"
 LOGIN = ("admin@kronoberg.demo.kickforms.se", "demo-kronoberg-2027")
+IMPORT_REGION = "blekinge"
+IMPORT_LOGIN = ("admin@blekinge.demo.kickforms.se", "demo-blekinge-2027")
+_IMPORT_ID = re.compile(r"/organisations/import/(\d+)$")
 CHUNK = 2_000
 _WORDS = ("kör", "hembygdsförening", "spelmanslag", "teaterförening", "konstförening",
           "bygdegårdsförening", "musikförening", "filmklubb", "slöjdförening",
           "litteraturcirkel")  # fmt: skip
 _PLACES = ("Växjö", "Ljungby", "Älmhult", "Alvesta", "Tingsryd", "Lessebo", "Uppvidinge",
            "Markaryd", "Braås", "Lammhult", "Rottne", "Åseda")  # fmt: skip
-_FOUND = re.compile(r'<p role="status">(\d[\d\s]*)')
+_FOUND = re.compile(r'<p id="[\w-]+-status"[^>]*>(\d[\d\s]*)')
 
 
 def _number(rng: random.Random, taken: set[str]) -> str | None:
@@ -138,23 +151,34 @@ def searches(number: str, consultation_id: int) -> dict[str, str]:
     }
 
 
-def measure(url: str, repeats: int) -> tuple[dict[str, float], dict[str, int]]:
-    app = create_app(
+def _app(url: str):  # type: ignore[no-untyped-def]
+    return create_app(
         {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": secrets.token_urlsafe(48),
          "RATELIMIT_ENABLED": False}
     )  # fmt: skip
+
+
+def _token(page: str) -> str:
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+
+
+def _logged_in(app, login: tuple[str, str]):  # type: ignore[no-untyped-def]
+    """A test client signed in as a demo administrator."""
     client = app.test_client()
-    page = client.get(BASELINE).get_data(as_text=True)
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    logged_in = client.post(
-        BASELINE, data={"email": LOGIN[0], "password": LOGIN[1], "csrf_token": token}
+    token = _token(client.get(BASELINE).get_data(as_text=True))
+    reply = client.post(
+        BASELINE, data={"email": login[0], "password": login[1], "csrf_token": token}
     )
-    if logged_in.status_code != 303:
-        raise ServerError("could not log in as the demo administrator")
+    if reply.status_code != 303:
+        raise ServerError(f"could not log in as {login[0]}")
+    return client
+
+
+def measure(url: str, repeats: int) -> tuple[dict[str, float], dict[str, int]]:
+    app = _app(url)
+    client = _logged_in(app, LOGIN)
     anonymous = app.test_client()
     with app.app_context():
-        from kick_forms.extensions import db
-
         number = db.session.scalar(
             select(Organisation.organisation_number)
             .where(Organisation.organisation_number.is_not(None))
@@ -208,7 +232,82 @@ def run(target: databases.Target, organisations: int, repeats: int) -> bool:
     ok = ok and found["organisation number"] == 1
     if not ok:
         print(f"{target.kind}: a search found the wrong number of organisations")
-    return ok
+    return measure_import(target.kick_url, organisations, baseline) and ok
+
+
+def import_file(count: int, municipalities: Sequence[str], seed: int = 21) -> bytes:
+    """A register as regions keep it: Windows-1252, semicolons, Swedish headers, a contact
+    person with e-mail and phone on most rows, and descriptions holding commas."""
+    rng = random.Random(seed)  # noqa: S311  reproducible test data
+    lines = ["Föreningens namn;Kommun;Typ av förening;Hemsida;Beskrivning;Kontaktperson;E-post;"
+             "Telefon"]  # fmt: skip
+    for number in range(1, count + 1):
+        word = rng.choice(_WORDS)
+        contact = rng.random() < 0.8
+        lines.append(";".join([
+            f"{rng.choice(_PLACES)} {word} {number}", rng.choice(municipalities),
+            rng.choice(("Kör", "Hembygdsförening", "Studieförbund", "Konstförening")),
+            f"www.förening{number}.se" if number % 3 else "",
+            f"Vi träffas varje vecka, sjunger, spelar och fikar, {number}",
+            f"Anna Andersson {number}" if contact else "",
+            f"ordforande{number}@example.se" if contact else "",
+            f"0470-{number:06d}" if contact else "",
+        ]))  # fmt: skip
+    return ("\r\n".join(lines) + "\r\n").encode("cp1252")
+
+
+def measure_import(url: str, rows: int, baseline: float) -> bool:
+    """Upload, check and import a file of ``rows`` organisations as a region's staff do."""
+    app = _app(url)
+    with app.app_context():
+        region = db.session.scalars(select(Region).filter_by(slug=IMPORT_REGION)).one()
+        names = [
+            m.name for m in db.session.scalars(select(Municipality).filter_by(region_id=region.id))
+        ]
+        before = db.session.scalar(
+            select(func.count()).select_from(RegisterEntry).filter_by(region_id=region.id)
+        )
+    data = import_file(rows, names)
+    client = _logged_in(app, IMPORT_LOGIN)
+    base = f"/admin/r/{IMPORT_REGION}/organisations/import"
+    token = _token(client.get(base).get_data(as_text=True))
+    times: dict[str, float] = {}
+    began = time.perf_counter()
+    reply = client.post(
+        base, data={"csrf_token": token, "file": (io.BytesIO(data), "register.csv")}
+    )
+    times["upload"] = time.perf_counter() - began
+    found = _IMPORT_ID.search(reply.headers.get("Location", ""))
+    if reply.status_code != 303 or found is None:
+        raise ServerError(f"the upload answered {reply.status_code}")
+    check = f"{base}/{found.group(1)}"
+    began = time.perf_counter()
+    reply = client.get(check)
+    times["check"] = time.perf_counter() - began
+    if reply.status_code != 200:
+        raise ServerError(f"the check answered {reply.status_code}")
+    began = time.perf_counter()
+    reply = client.post(f"{check}/run", data={"csrf_token": _token(reply.get_data(as_text=True))})
+    times["import"] = time.perf_counter() - began
+    if reply.status_code != 303:
+        raise ServerError(f"the import answered {reply.status_code}")
+    with app.app_context():
+        after = db.session.scalar(
+            select(func.count()).select_from(RegisterEntry).filter_by(region_id=region.id)
+        )
+        contacts = db.session.scalar(
+            select(func.count()).select_from(OrganisationContact).filter_by(region_id=region.id)
+        )
+    print(f"\nimport of {rows} rows ({len(data) // 1000} kB, Windows-1252, semicolons) "
+          f"into {IMPORT_REGION}'s register, through the pages")  # fmt: skip
+    print(f"{'step':24}  {'s':>7}  {'x baseline':>10}")
+    for name, seconds in times.items():
+        print(f"{name:24}  {seconds:7.2f}  {seconds / baseline:10.0f}")
+    print(f"organisations added: {after - before}, contact persons: {contacts}")
+    if after - before != rows:
+        print(f"the import added {after - before} organisations, not {rows}")
+        return False
+    return True
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -14,6 +14,7 @@ from kick_forms.models import Organisation, RegisterEntry, RegisterImport, Role
 from kick_forms.organisations import importing
 from kick_forms.organisations import services as register
 from tests.conftest import region
+from tests.statements import counted
 
 
 def _report(judged) -> dict[int, list[str]]:  # type: ignore[no-untyped-def]
@@ -200,3 +201,29 @@ def test_staff_upload_map_check_and_import_through_the_pages(client):
     )
     assert bad.status_code == 422
     assert "Filen är tom." in bad.get_data(as_text=True)
+
+
+def test_a_large_import_inserts_its_organisations_in_a_few_statements(app):
+    """Rows missing different facts (no number, no website, no municipality) still go in one
+    INSERT per batch: grouped by what they lack, 20 000 rows took 19 s and grew with the
+    square of the rows."""
+    kronoberg = region("kronoberg")
+    rows = [
+        register.OrganisationData(
+            name=f"Förening {number}",
+            organisation_number=None,
+            municipality_code="0780" if number % 2 else None,
+            website=f"https://forening{number}.se" if number % 3 else None,
+            size_band="small" if number % 5 else None,
+        )
+        for number in range(1, 601)
+    ]
+    with counted() as statements:
+        register.register_many(kronoberg, rows)
+    db.session.commit()
+    assert len(statements.starting("INSERT INTO organisation ")) <= 2
+    assert _organisations() == 600
+    websites = db.session.scalars(
+        select(Organisation.website).where(Organisation.name == "Förening 3")
+    ).one()
+    assert websites is None

@@ -9,16 +9,14 @@ any count: what a page reads does not grow with the consultation.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-
-from sqlalchemy import event
+from collections.abc import Callable
 
 from kick_forms.consultations import services as builder
 from kick_forms.extensions import db
 from kick_forms.models import QuestionKind
 from tests.conftest import question_data
 from tests.responses.conftest import START, start
+from tests.statements import counted
 
 # Statements per request, BEGIN included (SQLite issues it as a statement; a write that reads
 # first has two: its reads, then its writes under the lock).
@@ -32,26 +30,6 @@ BUDGETS = {
     "submit": 28,
     "board": 30,
 }
-
-
-class Statements:
-    def __init__(self) -> None:
-        self.count = 0
-        self.seen: list[str] = []
-
-    def __call__(self, _connection, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
-        self.count += 1
-        self.seen.append(" ".join(statement.split())[:120])
-
-
-@contextmanager
-def counted() -> Iterator[Statements]:
-    statements = Statements()
-    event.listen(db.engine, "before_cursor_execute", statements)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", statements)
 
 
 def _answers(consultation, number: int) -> dict[str, object]:
