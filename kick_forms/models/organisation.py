@@ -35,6 +35,8 @@ NAME_MAX = 200
 WEBSITE_MAX = 300
 DESCRIPTION_MAX = 1_000
 NOTES_MAX = 4_000
+PHONE_MAX = 40
+ROLE_MAX = 100
 
 
 def name_key(name: str) -> str:
@@ -130,6 +132,8 @@ class OrganisationContact(db.Model):
     region_id: Mapped[int] = mapped_column(ForeignKey("region.id"), index=True)
     name: Mapped[str] = mapped_column(String(CONTACT_NAME_MAX))
     email: Mapped[str] = mapped_column(String(EMAIL_MAX))
+    phone: Mapped[str | None] = mapped_column(String(PHONE_MAX))
+    role: Mapped[str | None] = mapped_column(String(ROLE_MAX))  # "ordförande", "kassör"
     unsubscribed_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -15,6 +16,7 @@ from kick_forms.forms import ActionForm
 from kick_forms.i18n import ngettext
 from kick_forms.models import Region, RegisterImport, Role
 from kick_forms.organisations import bp, importing
+from kick_forms.organisations import services as register
 from kick_forms.timeutil import utcnow
 
 PREVIEW_ROWS = 10
@@ -47,7 +49,9 @@ def import_upload(region_slug: str):
                 user_id=current_user.id,
                 filename=(upload.filename or "")[-200:],
                 data=data,
-                mapping=json.dumps(importing.guess_mapping(table.headers)),
+                mapping=json.dumps(
+                    {**importing.guess_mapping(table.headers), "separator": table.separator}
+                ),
             )
             db.session.add(started)
             db.session.commit()
@@ -60,12 +64,31 @@ def import_upload(region_slug: str):
     ), status
 
 
-def _mapping_from_form(table: importing.Table) -> dict[str, int | None]:
-    mapping: dict[str, int | None] = {}
+def _mapping_from_form(table: importing.Table, kept: dict[str, Any]) -> dict[str, Any]:
+    """The columns staff chose; the further contact persons' columns and the separator as
+    before, unless staff chose another separator (then the columns are guessed again)."""
+    separator = request.form.get("separator", "")
+    chosen_another = separator in importing.SEPARATORS and separator != table.separator
+    if table.separator is not None and chosen_another:
+        return {"separator": separator}  # the columns are guessed from the new split
+    mapping: dict[str, Any] = {
+        "more_contacts": kept.get("more_contacts", []),
+        "separator": table.separator,
+    }
     for name in importing.FIELDS:
         value = request.form.get(f"map-{name}", "")
         mapping[name] = int(value) if value.isdigit() and int(value) < len(table.headers) else None
     return mapping
+
+
+def _read(started: RegisterImport) -> tuple[importing.Table, dict[str, Any]]:
+    """The import's file as a table, split on the separator staff chose, and its mapping; the
+    columns are guessed the first time the file is split on a separator."""
+    mapping = json.loads(started.mapping)
+    table = importing.read_table(started.data, mapping.get("separator"))
+    if "name" not in mapping:
+        mapping = {**importing.guess_mapping(table.headers), "separator": table.separator}
+    return table, mapping
 
 
 @bp.route("/r/<region_slug>/organisations/import/<int:import_id>", methods=["GET", "POST"])
@@ -73,25 +96,29 @@ def import_check(region_slug: str, import_id: int):
     """The mapping, a preview and the per-row report: a dry run that writes nothing."""
     region = staff_region(region_slug, Role.EDITOR)
     started = _import(region, import_id)
-    table = importing.read_table(started.data)
+    table, mapping = _read(started)
     form = ActionForm()
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
-        started.mapping = json.dumps(_mapping_from_form(table))
+        started.mapping = json.dumps(_mapping_from_form(table, mapping))
         db.session.commit()
-    mapping = json.loads(started.mapping)
-    judged = importing.judge(region, table, mapping)
+        table, mapping = _read(started)
+        started.mapping = json.dumps(mapping)
+        db.session.commit()
+    judgement = importing.judge(region, table, mapping)
     return render_template(
         "organisations/import_check.html",
         region=region,
         started=started,
         table=table,
         mapping=mapping,
-        judged=judged,
-        refused=[row for row in judged if row.refused],
-        preview=judged[:PREVIEW_ROWS],
+        judgement=judgement,
+        preview=[row for row in judgement.rows if row.data is not None][:PREVIEW_ROWS],
         field_labels=importing.FIELD_LABELS,
+        separators=importing.SEPARATORS,
+        municipality_names=importing.municipality_names(),
+        category_names={key: c.name for key, c in register.category_lookup().items()},
         form=form,
     )
 
@@ -102,10 +129,12 @@ def import_run(region_slug: str, import_id: int):
     started = _import(region, import_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    table = importing.read_table(started.data)
-    judged = importing.judge(region, table, json.loads(started.mapping))
+    table, mapping = _read(started)
+    judgement = importing.judge(region, table, mapping)
     try:
-        result = importing.import_rows(region, judged, skip_refused=bool(request.form.get("skip")))
+        result = importing.import_rows(
+            region, judgement, skip_refused=bool(request.form.get("skip"))
+        )
     except importing.ImportFileError as refused:
         db.session.rollback()
         flash(str(refused.message), "error")
@@ -118,12 +147,20 @@ def import_run(region_slug: str, import_id: int):
         "register.import",
         f"import:{started.id}",
         region,
-        f"imported={result.imported} skipped={result.skipped}",
+        f"imported={result.imported} skipped={result.skipped} contacts={result.contacts}",
     )
     db.session.commit()
     imported = ngettext(
         "%(num)d organisation imported.", "%(num)d organisations imported.", result.imported
     )
-    skipped = ngettext("%(num)d row left out.", "%(num)d rows left out.", result.skipped)
-    flash(f"{imported} {skipped}" if result.skipped else imported, "success")
+    said = [imported]
+    if result.contacts:
+        said.append(
+            ngettext(
+                "%(num)d contact person added.", "%(num)d contact persons added.", result.contacts
+            )
+        )
+    if result.skipped:
+        said.append(ngettext("%(num)d row left out.", "%(num)d rows left out.", result.skipped))
+    flash(" ".join(said), "success")
     return redirect(url_for(".register_page", region_slug=region.slug), code=303)

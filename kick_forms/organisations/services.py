@@ -132,6 +132,16 @@ class OrganisationData:
     size_band: str | None = None
 
 
+@dataclass(frozen=True)
+class ContactData:
+    """A contact person as an import brings it: e-mail checked, belonging to the region."""
+
+    name: str
+    email: str
+    phone: str | None = None
+    role: str | None = None
+
+
 def register_organisation(region: Region, data: OrganisationData) -> Organisation:
     """A new organisation in the region's register; an organisation number already known
     anywhere lists that organisation instead of making a second one. The region that makes it
@@ -257,9 +267,14 @@ def category_lookup() -> dict[str, OrganisationCategory]:
     }
 
 
-def register_many(region: Region, rows: list[OrganisationData]) -> None:
+def register_many(
+    region: Region,
+    rows: list[OrganisationData],
+    contacts: list[list[ContactData]] | None = None,
+) -> None:
     """Register many organisations at once, as an import does, in a few statements per
-    thousand rows: the known organisation numbers are listed, the others inserted in bulk. The
+    thousand rows: the known organisation numbers are listed, the others inserted in bulk;
+    ``contacts``, beside the rows, are each one's contact persons, the region's own. The
     rows are checked beforehand (see ``importing``)."""
     numbers = [data.organisation_number for data in rows if data.organisation_number]
     known = {
@@ -271,15 +286,12 @@ def register_many(region: Region, rows: list[OrganisationData]) -> None:
             )
         )
     }
-    new: list[OrganisationData] = []
-    listed: list[int] = []
-    for data in rows:
-        if data.organisation_number in known:
-            listed.append(known[data.organisation_number])
-        else:
-            new.append(data)
+    new = [data for data in rows if data.organisation_number not in known]
     now = utcnow()
     new_ids = _insert_organisations(region, new, now)
+    inserted = iter(new_ids)
+    # Each row's organisation: the known one its number names, else the one just inserted.
+    ids = [known.get(data.organisation_number or "") or next(inserted) for data in rows]
     links = [
         {"organisation_id": organisation_id, "category_key": key}
         for organisation_id, data in zip(new_ids, new, strict=True)
@@ -289,10 +301,47 @@ def register_many(region: Region, rows: list[OrganisationData]) -> None:
         db.session.execute(insert(organisation_category_link), links)
     entries = [
         {"region_id": region.id, "organisation_id": organisation_id, "added_at": now}
-        for organisation_id in [*listed, *new_ids]
+        for organisation_id in ids
     ]
     if entries:
         db.session.execute(insert(RegisterEntry), entries)
+    if contacts:
+        _insert_contacts(region, ids, contacts, now)
+
+
+def _insert_contacts(
+    region: Region, ids: list[int], contacts: list[list[ContactData]], now: datetime
+) -> None:
+    """The region's contact persons of these organisations, but for addresses it already has
+    for the same organisation (a listed organisation may have some)."""
+    had = {
+        (organisation_id, email.casefold())
+        for start in range(0, len(ids), 1000)
+        for organisation_id, email in db.session.execute(
+            select(OrganisationContact.organisation_id, OrganisationContact.email).where(
+                OrganisationContact.region_id == region.id,
+                OrganisationContact.organisation_id.in_(ids[start : start + 1000]),
+            )
+        )
+    }
+    values = [
+        {
+            "organisation_id": organisation_id,
+            "region_id": region.id,
+            "name": contact.name,
+            "email": contact.email,
+            "phone": contact.phone,
+            "role": contact.role,
+            "created_at": now,
+        }  # fmt: skip
+        for organisation_id, people in zip(ids, contacts, strict=True)
+        for contact in people
+        if (organisation_id, contact.email.casefold()) not in had
+    ]
+    if values:
+        db.session.execute(
+            insert(OrganisationContact), values, execution_options={"render_nulls": True}
+        )
 
 
 def _insert_organisations(region: Region, rows: list[OrganisationData], now: datetime) -> list[int]:
