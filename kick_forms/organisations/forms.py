@@ -17,7 +17,14 @@ from kick_forms.forms import (
     website_field,
 )
 from kick_forms.i18n import lazy_gettext as _l
-from kick_forms.models.organisation import DESCRIPTION_MAX, NAME_MAX, NOTES_MAX, SizeBand
+from kick_forms.models.organisation import (
+    DESCRIPTION_MAX,
+    NAME_MAX,
+    NOTES_MAX,
+    PHONE_MAX,
+    ROLE_MAX,
+    SizeBand,
+)
 
 SIZE_LABELS = {
     SizeBand.SMALL: _l("Fewer than 25 members"),
@@ -61,6 +68,17 @@ class OrganisationForm(FlaskForm):
 class ContactForm(FlaskForm):
     contact_name = contact_name_field()
     contact_email = contact_email_field(_l("Invitations and reminders go here. Never published."))
+    contact_phone = StringField(
+        _l("Phone (optional)"),
+        validators=[Optional(), length_limit(PHONE_MAX)],
+        render_kw={"autocomplete": "off", "inputmode": "tel"},
+    )
+    contact_role = StringField(
+        _l("Role in the organisation (optional)"),
+        description=_l("For instance chair, treasurer or secretary."),
+        validators=[Optional(), length_limit(ROLE_MAX)],
+        render_kw={"autocomplete": "off"},
+    )
 
 
 class NotesForm(FlaskForm):

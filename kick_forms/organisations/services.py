@@ -405,11 +405,22 @@ def region_organisation(region: Region, organisation_id: int) -> Organisation | 
     ).one_or_none()
 
 
-def add_contact(
-    region: Region, organisation: Organisation, name: str, email: str
+def add_contact(  # noqa: PLR0913
+    region: Region,
+    organisation: Organisation,
+    name: str,
+    email: str,
+    phone: str | None = None,
+    role: str | None = None,
 ) -> OrganisationContact:
     """A contact person collected by this region, which alone sees, exports and erases it."""
-    contact = OrganisationContact(region_id=region.id, name=name.strip(), email=email.strip())
+    contact = OrganisationContact(
+        region_id=region.id,
+        name=name.strip(),
+        email=email.strip(),
+        phone=(phone or "").strip() or None,
+        role=(role or "").strip() or None,
+    )
     organisation.all_contacts.append(contact)
     db.session.flush()
     return contact

@@ -162,7 +162,12 @@ def contact_add(region_slug: str, organisation_id: int):
     if not form.validate_on_submit():
         return _organisation_page(region, organisation, status=422, contact_form=form)
     contact = register.add_contact(
-        region, organisation, form.contact_name.data, form.contact_email.data
+        region,
+        organisation,
+        form.contact_name.data,
+        form.contact_email.data,
+        phone=form.contact_phone.data,
+        role=form.contact_role.data,
     )
     audit.record("contact.add", f"contact:{contact.id}", region, f"organisation={organisation.id}")
     db.session.commit()

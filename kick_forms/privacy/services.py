@@ -45,6 +45,8 @@ def contact_record(region: Region, contact: OrganisationContact) -> dict[str, An
             "id": contact.id,
             "name": contact.name,
             "email": contact.email,
+            "phone": contact.phone,
+            "role": contact.role,
             "created_at": _time(contact.created_at),
             "unsubscribed_at": _time(contact.unsubscribed_at),
         },

@@ -181,9 +181,16 @@ def test_contact_persons_are_kept_apart_shown_to_editors_only_and_erasable(clien
                                                 "contact_email": "inte en adress"})  # fmt: skip
     assert bad.status_code == 422 and "namn@example.se" in bad.get_data(as_text=True)
     added = client.post(f"{page}/contacts", data={"csrf_token": token, "contact_name": "Eva Ek",
-                                                  "contact_email": "eva@example.se"})  # fmt: skip
+                                                  "contact_email": "eva@example.se",
+                                                  "contact_phone": "0470-12 34 56",
+                                                  "contact_role": "Ordförande"})  # fmt: skip
     assert added.status_code == 303
-    assert "eva@example.se" in client.get(page).get_data(as_text=True)
+    shown = client.get(page).get_data(as_text=True)
+    assert "Eva Ek (Ordförande) &lt;eva@example.se&gt;, 0470-12 34 56" in shown
+    contact = db.session.scalars(select(OrganisationContact)).one()
+    export = client.get(f"{page}/contacts/{contact.id}/export").get_json()
+    assert export["contact_person"]["phone"] == "0470-12 34 56"
+    assert export["contact_person"]["role"] == "Ordförande"
 
     viewer = client.application.test_client()
     login(viewer, make_user("kronoberg", Role.VIEWER))
