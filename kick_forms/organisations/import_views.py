@@ -15,7 +15,7 @@ from kick_forms.extensions import db
 from kick_forms.forms import ActionForm
 from kick_forms.i18n import ngettext
 from kick_forms.models import Region, RegisterImport, Role
-from kick_forms.organisations import bp, importing
+from kick_forms.organisations import bp, import_updates, importing
 from kick_forms.organisations import services as register
 from kick_forms.timeutil import utcnow
 
@@ -74,6 +74,9 @@ def _mapping_from_form(table: importing.Table, kept: dict[str, Any]) -> dict[str
     mapping: dict[str, Any] = {
         "more_contacts": kept.get("more_contacts", []),
         "separator": table.separator,
+        "updates": import_updates.choices_from(
+            {fact: request.form.get(f"update-{fact}", "") for fact in import_updates.FACTS}
+        ),
     }
     for name in importing.FIELDS:
         value = request.form.get(f"map-{name}", "")
@@ -117,6 +120,8 @@ def import_check(region_slug: str, import_id: int):
         preview=[row for row in judgement.rows if row.data is not None][:PREVIEW_ROWS],
         field_labels=importing.FIELD_LABELS,
         separators=importing.SEPARATORS,
+        update_choices=import_updates.CHOICES,
+        chosen=import_updates.choices_from(mapping.get("updates")),
         municipality_names=importing.municipality_names(),
         category_names={key: c.name for key, c in register.category_lookup().items()},
         form=form,
@@ -133,7 +138,7 @@ def import_run(region_slug: str, import_id: int):
     judgement = importing.judge(region, table, mapping)
     try:
         result = importing.import_rows(
-            region, judgement, skip_refused=bool(request.form.get("skip"))
+            region, judgement, bool(request.form.get("skip")), mapping.get("updates")
         )
     except importing.ImportFileError as refused:
         db.session.rollback()
@@ -147,13 +152,20 @@ def import_run(region_slug: str, import_id: int):
         "register.import",
         f"import:{started.id}",
         region,
-        f"imported={result.imported} skipped={result.skipped} contacts={result.contacts}",
+        f"imported={result.imported} updated={result.updated} contacts={result.contacts} "
+        f"skipped={result.skipped}",
     )
     db.session.commit()
     imported = ngettext(
         "%(num)d organisation imported.", "%(num)d organisations imported.", result.imported
     )
     said = [imported]
+    if result.updated:
+        said.append(
+            ngettext(
+                "%(num)d organisation updated.", "%(num)d organisations updated.", result.updated
+            )
+        )
     if result.contacts:
         said.append(
             ngettext(

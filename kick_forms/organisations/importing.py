@@ -44,6 +44,7 @@ from kick_forms.models.organisation import (
     RegisterEntry,
 )
 from kick_forms.models.response import CONTACT_NAME_MAX, EMAIL_MAX
+from kick_forms.organisations import import_updates
 from kick_forms.organisations import services as register
 from kick_forms.refusal import Refused
 from kick_forms.responses.orgnr import PersonalNumberError, normalise_organisation_number
@@ -367,6 +368,9 @@ class JudgedRow:
     existing: Organisation | None = None  # listed elsewhere: this row adds it to the region
     left_out: Any = None  # why the row is no organisation (a totals row, a note)
     joins: int | None = None  # the row of the organisation whose contact person it adds
+    update_of: int | None = None  # the organisation of the region's register it names
+    changes: list[import_updates.Change] = field(default_factory=list)
+    owner: str | None = None  # the region that owns the facts, when it is another one
     contacts: list[register.ContactData] = field(default_factory=list)  # its own and joined
 
     @property
@@ -403,7 +407,16 @@ class Judgement:
 
     @property
     def organisations(self) -> list[JudgedRow]:
+        """The rows that will be imported: new organisations and updates."""
         return [row for row in self.rows if row.data is not None]
+
+    @property
+    def new(self) -> list[JudgedRow]:
+        return [row for row in self.organisations if row.update_of is None]
+
+    @property
+    def updates(self) -> list[JudgedRow]:
+        return [row for row in self.organisations if row.update_of is not None]
 
     @property
     def refused(self) -> list[JudgedRow]:
@@ -435,10 +448,11 @@ class _Lookups:
     municipalities: dict[str, str]
     municipality_regions: dict[str, int]
     categories: dict[str, str]
-    registered_numbers: set[str]
-    registered_names: set[tuple[str, str | None]]
+    registered_numbers: dict[str, int]  # the region's register: organisation by number
+    registered_names: dict[tuple[str, str | None], int]  # and by name and municipality
     seen_numbers: dict[str, JudgedRow] = field(default_factory=dict)
     seen_names: dict[tuple[str, str | None], JudgedRow] = field(default_factory=dict)
+    seen_updates: dict[int, JudgedRow] = field(default_factory=dict)  # by organisation
 
 
 def judge(region: Region, table: Table, mapping: dict[str, Any]) -> Judgement:
@@ -468,7 +482,24 @@ def judge(region: Region, table: Table, mapping: dict[str, Any]) -> Judgement:
     judgement = Judgement(judged)
     if table.contacts is not None:
         _join_contact_sheet(judgement, table.contacts, lookups)
+    _compare_with_register(judgement, region)
     return judgement
+
+
+def _compare_with_register(judgement: Judgement, region: Region) -> None:
+    """Each update's changes to the organisation it names; an organisation another region
+    owns gets its contact persons only."""
+    updates = judgement.updates
+    known = import_updates.known_organisations(row.update_of for row in updates)
+    taken = import_updates.numbers_taken(
+        row.data.organisation_number for row in updates if row.data.organisation_number
+    )
+    owners = {r.id: r.name for r in db.session.scalars(select(Region))}
+    for row in updates:
+        organisation = known[row.update_of]
+        row.changes = import_updates.changes(organisation, row.data, taken)
+        if row.changes and organisation.owner_region_id != region.id:
+            row.owner = owners.get(organisation.owner_region_id or 0, "")
 
 
 def _cell(row: list[str], column: int | None) -> str:
@@ -516,12 +547,18 @@ def _judge_row(  # noqa: PLR0913
         problems.append(_l("Same organisation number as row %(row)d.",
                            row=lookups.seen_numbers[organisation_number].number))  # fmt: skip
     elif organisation_number and organisation_number in lookups.registered_numbers:
-        problems.append(_l("Already in the register (same organisation number)."))
+        judged.update_of = lookups.registered_numbers[organisation_number]
     elif name and name_key in lookups.seen_names:
         problems.append(_l("Same name and municipality as row %(row)d.",
                            row=lookups.seen_names[name_key].number))  # fmt: skip
     elif name and name_key in lookups.registered_names:
-        problems.append(_l("Already in the register (same name and municipality)."))
+        judged.update_of = lookups.registered_names[name_key]
+    if judged.update_of is not None:
+        if (first := lookups.seen_updates.get(judged.update_of)) is not None:
+            problems.append(_l("The same organisation as row %(row)d.", row=first.number))
+            judged.update_of = None
+        else:
+            lookups.seen_updates[judged.update_of] = judged
     if organisation_number:
         lookups.seen_numbers.setdefault(organisation_number, judged)
     if name:
@@ -764,30 +801,43 @@ def _category_lookup() -> dict[str, str]:
     return lookup
 
 
-def _registered_keys(region: Region) -> tuple[set[str], set[tuple[str, str | None]]]:
+def _registered_keys(
+    region: Region,
+) -> tuple[dict[str, int], dict[tuple[str, str | None], int]]:
+    """The region's register by organisation number and by name and municipality."""
     rows = db.session.execute(
         select(
-            Organisation.organisation_number, Organisation.name_key, Organisation.municipality_code
+            Organisation.id,
+            Organisation.organisation_number,
+            Organisation.name_key,
+            Organisation.municipality_code,
         )
         .join(RegisterEntry, RegisterEntry.organisation_id == Organisation.id)
         .where(RegisterEntry.region_id == region.id)
     ).all()
     return (
-        {number for number, _, _ in rows if number},
-        {(name_key, municipality) for _, name_key, municipality in rows},
+        {number: organisation_id for organisation_id, number, _, _ in rows if number},
+        {(key, municipality): organisation_id for organisation_id, _, key, municipality in rows},
     )
 
 
 @dataclass(frozen=True)
 class ImportResult:
-    imported: int
-    skipped: int
-    contacts: int
+    imported: int  # new in the register
+    updated: int  # known organisations whose facts changed
+    contacts: int  # contact persons added
+    skipped: int  # refused rows left out
 
 
-def import_rows(region: Region, judgement: Judgement, skip_refused: bool) -> ImportResult:
-    """Write the organisations and their contact persons, all or nothing: refused rows (and
-    contact rows that cannot be joined) stop the import unless staff leave them out."""
+def import_rows(
+    region: Region,
+    judgement: Judgement,
+    skip_refused: bool,
+    choices: dict[str, str] | None = None,
+) -> ImportResult:
+    """Write the new organisations, the updates staff chose (``import_updates.choices_from``)
+    and the contact persons, all or nothing: refused rows (and contact rows that cannot be
+    joined) stop the import unless staff leave them out."""
     blocking = judgement.blocking
     if blocking and not skip_refused:
         raise ImportFileError(
@@ -797,12 +847,19 @@ def import_rows(region: Region, judgement: Judgement, skip_refused: bool) -> Imp
                 blocking,
             )
         )
-    organisations = judgement.organisations
-    register.register_many(
-        region, [row.data for row in organisations], [row.contacts for row in organisations]
+    new, updates = judgement.new, judgement.updates
+    register.register_many(region, [row.data for row in new], [row.contacts for row in new])
+    updated = import_updates.apply(
+        region,
+        [(row.update_of, row.changes) for row in updates],
+        import_updates.choices_from(choices),
+    )
+    added = register.add_contacts_many(
+        region, [row.update_of for row in updates], [row.contacts for row in updates]
     )
     return ImportResult(
-        imported=len(organisations),
+        imported=len(new),
+        updated=updated,
+        contacts=sum(len(row.contacts) for row in new) + added,
         skipped=blocking,
-        contacts=sum(len(row.contacts) for row in organisations),
     )

@@ -306,14 +306,18 @@ def register_many(
     if entries:
         db.session.execute(insert(RegisterEntry), entries)
     if contacts:
-        _insert_contacts(region, ids, contacts, now)
+        add_contacts_many(region, ids, contacts, now)
 
 
-def _insert_contacts(
-    region: Region, ids: list[int], contacts: list[list[ContactData]], now: datetime
-) -> None:
-    """The region's contact persons of these organisations, but for addresses it already has
-    for the same organisation (a listed organisation may have some)."""
+def add_contacts_many(
+    region: Region,
+    ids: list[int],
+    contacts: list[list[ContactData]],
+    now: datetime | None = None,
+) -> int:
+    """The region's contact persons of these organisations (``contacts`` beside ``ids``), but
+    for addresses it already has for the same organisation. Returns how many were added."""
+    now = now or utcnow()
     had = {
         (organisation_id, email.casefold())
         for start in range(0, len(ids), 1000)
@@ -342,6 +346,7 @@ def _insert_contacts(
         db.session.execute(
             insert(OrganisationContact), values, execution_options={"render_nulls": True}
         )
+    return len(values)
 
 
 def _insert_organisations(region: Region, rows: list[OrganisationData], now: datetime) -> list[int]:

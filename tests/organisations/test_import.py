@@ -137,13 +137,16 @@ def test_rows_already_in_the_register_are_duplicates_and_others_elsewhere_are_li
         "Sveriges körförbund;802000-0249;\n"
     ).encode()
     judged = _judge(text)
-    assert _report(judged) == {
-        2: ["Finns redan i registret (samma organisationsnummer)."],
-        3: ["Finns redan i registret (samma namn och kommun)."],
-        4: [],
-    }
+    assert _report(judged) == {2: [], 3: ["Samma organisation som rad 2."], 4: []}
+    # Known to the region: an update, and no second organisation.
+    choir = db.session.scalars(select(Organisation).filter_by(name="Växjö kammarkör")).one()
+    assert judged[0].update_of == choir.id
+    assert [(c.fact, c.old, c.new) for c in judged[0].changes] == [
+        ("name", "Växjö kammarkör", "Kammarkören")
+    ]
     importing.import_rows(region("kronoberg"), judged, skip_refused=True)
     db.session.commit()
+    assert choir.name == "Växjö kammarkör"  # blanks only are filled unless staff choose
     # The national federation is listed by Kronoberg too, and stored once.
     assert _organisations() == 2
     regions = db.session.scalars(

@@ -5,6 +5,7 @@ row by row against what lands in the register."""
 from __future__ import annotations
 
 import io
+import re
 
 from flask_babel import force_locale
 from openpyxl import Workbook
@@ -51,6 +52,11 @@ def _upload(client, name: str, data: bytes) -> str:  # type: ignore[no-untyped-d
     )
     assert uploaded.status_code == 303
     return uploaded.headers["Location"]
+
+
+def _tight(html: str) -> str:
+    """The page without the white space between its tags."""
+    return re.sub(r">\s+<", "><", html)
 
 
 def _register() -> dict[str, dict[str, object]]:
@@ -237,3 +243,77 @@ def test_an_organisation_imported_with_its_contact_is_invited_at_once(client, co
     assert list(delivered) == ["anna@example.se"]
     assert "Anna Berg" in delivered["anna@example.se"]
     assert db.session.scalar(select(OrganisationCategory.key).limit(1)) is not None
+
+
+def test_a_second_import_shows_the_updates_and_applies_what_staff_choose(client):
+    login(client, make_user("kronoberg", Role.EDITOR))
+    first = (
+        "Namn;Org.nr;Kommun;Typ;Hemsida;Beskrivning;Kontaktperson;E-post\n"
+        "Växjö spelmanslag;802455-1239;Växjö;Spelmanslag;www.gamla.se;;Anna Berg;anna@example.se\n"
+        "Ljungby kör;;Ljungby;Kör;;Vi sjunger.;Bo Ek;bo@example.se\n"
+    )
+    check_url = _upload(client, "forsta.csv", first.encode("cp1252"))
+    client.post(f"{check_url}/run", data={"csrf_token": csrf_token(client, check_url)})
+    # Another region's organisation, listed by Kronoberg: its facts are not Kronoberg's.
+    national = importing.register.register_organisation(
+        region("blekinge"),
+        importing.register.OrganisationData("Sveriges spelmän", "802000-0249", None, []),
+    )
+    importing.register.register_many(
+        region("kronoberg"), [importing.register.OrganisationData("Sveriges spelmän",
+                                                                  "802000-0249", None, [])]
+    )  # fmt: skip
+    db.session.commit()
+    before = _register()
+
+    second = (
+        "Namn;Org.nr;Kommun;Typ;Hemsida;Beskrivning;Kontaktperson;E-post\n"
+        "Växjö Spelmanslag;802455-1239;Växjö;;www.nya.se;Polska varje tisdag.;Cia Lund;"
+        "cia@example.se\n"
+        "Ljungby kör;;Ljungby;Kör;;;Bo Ek;bo@example.se\n"
+        "Sveriges spelmän;802000-0249;;;www.spelman.se;;Dan Ek;dan@example.se\n"
+        "Alvesta kör;;Alvesta;Kör;;;;\n"
+    )
+    check_url = _upload(client, "andra.csv", second.encode("cp1252"))
+    check = _tight(client.get(check_url).get_data(as_text=True))
+    assert "3 av dem finns redan i registret: se uppdateringarna nedan." in check
+    # Each change with the register's value and the file's; the name written otherwise and
+    # the empty cells are no changes.
+    assert (
+        "<td>Webbplats</td><td>https://www.gamla.se</td><td>https://www.nya.se</td><td>Behålls</td>"
+        in check
+    )
+    assert "<td>Beskrivning</td><td>–</td><td>Polska varje tisdag.</td><td>Ändrat</td>" in check
+    assert "Behålls: Region Blekinge äger organisationens uppgifter." in check
+    assert "Växjö Spelmanslag</td><td>Namn" not in check
+
+    token = csrf_token(client, check_url)
+    chosen = client.post(
+        check_url, data={"csrf_token": token, "separator": ";", "map-name": "0",
+                         "map-organisation_number": "1", "map-municipality": "2",
+                         "map-categories": "3", "map-website": "4", "map-description": "5",
+                         "map-contact_name": "6", "map-contact_email": "7",
+                         "update-website": "overwrite", "update-name": "keep"},
+    )  # fmt: skip
+    chosen = _tight(chosen.get_data(as_text=True))
+    assert 'id="update-website-overwrite" name="update-website" value="overwrite" checked' in chosen
+    assert "<td>https://www.gamla.se</td><td>https://www.nya.se</td><td>Ändrat</td>" in chosen
+
+    done = client.post(f"{check_url}/run", data={"csrf_token": token})
+    flashed = client.get(done.headers["Location"]).get_data(as_text=True)
+    assert (
+        "1 organisation importerad. 1 organisation uppdaterad. 2 kontaktpersoner lades till."
+        in flashed
+    )
+    after = _register()
+    assert after["Växjö spelmanslag"] == {
+        **before["Växjö spelmanslag"],
+        "website": "https://www.nya.se", "description": "Polska varje tisdag.",
+        "contacts": [("Anna Berg", "anna@example.se", None, None),
+                     ("Cia Lund", "cia@example.se", None, None)],
+    }  # fmt: skip
+    assert after["Ljungby kör"] == before["Ljungby kör"]  # Bo Ek once, nothing deleted
+    assert after["Sveriges spelmän"]["website"] is None  # Blekinge's to change
+    assert after["Sveriges spelmän"]["contacts"] == [("Dan Ek", "dan@example.se", None, None)]
+    assert national.website is None
+    assert after["Alvesta kör"]["kinds"] == ["choir"]
