@@ -122,10 +122,16 @@ def _make_store(app: Flask) -> None:
         app.extensions["kick_board_pdf"] = MemoryStore()
 
 
+# Guards the first use: two requests making a store each would each draw into their own.
+_making_store = threading.Lock()
+
+
 def _store() -> Store:
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     if "kick_board_pdf" not in app.extensions:
-        _make_store(app)
+        with _making_store:
+            if "kick_board_pdf" not in app.extensions:
+                _make_store(app)
     return app.extensions["kick_board_pdf"]
 
 

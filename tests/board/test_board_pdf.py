@@ -63,6 +63,25 @@ def _answer(consultation, name: str) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_sixteen_visitors_at_once_get_one_drawing(app, client, public_board, drawings):
+    _sixteen_at_once(app, drawings)
+
+
+def test_the_first_visitors_after_a_start_share_one_store(
+    app, client, public_board, drawings, monkeypatch
+):
+    """The store is made on first use; visitors who arrive while it is being made (a slow
+    Redis connection) must not each make one and draw into it."""
+    making = pdf_cache._make_store
+
+    def slow(flask_app: Flask) -> None:
+        time.sleep(0.05)
+        making(flask_app)
+
+    monkeypatch.setattr(pdf_cache, "_make_store", slow)
+    _sixteen_at_once(app, drawings)
+
+
+def _sixteen_at_once(app: Flask, drawings: Drawings) -> None:
     results: list[tuple[int, bytes]] = []
     start = threading.Barrier(16)
 
