@@ -206,8 +206,9 @@ def _colleague(consultation: Consultation) -> str:
 
 
 def _file_to_import(consultation: Consultation) -> RegisterImport:
+    """An import waiting to run: a new one once a role has run the last (it runs once)."""
     started = db.session.scalars(
-        db.select(RegisterImport).filter_by(region_id=consultation.region_id)
+        db.select(RegisterImport).filter_by(region_id=consultation.region_id, imported_at=None)
     ).first()
     if started is None:
         user = db.session.scalars(db.select(User)).first() or create_user(
