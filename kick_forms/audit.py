@@ -60,6 +60,7 @@ ACTIONS = {
     "alliance.add": _l("KICK added a culture alliance"),
     "alliance.change": _l("KICK changed a culture alliance"),
     "alliance.remove": _l("KICK removed a culture alliance"),
+    "alliance.interest_export": _l("KICK exported the organisations that want an alliance"),
     # Staff accounts and sign-in.
     "role.grant": _l("Gave a staff member a role in the region"),
     "staff.invite": _l("Invited a colleague"),

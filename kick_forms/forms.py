@@ -284,7 +284,8 @@ def website_field() -> URLField:
 
 def organisation_choices(form: Any, region: Region, empty: Any) -> None:
     """The municipalities (the region's first, then the others) and the kinds of organisation,
-    for a form's ``municipality`` and ``categories`` fields; ``empty`` labels "none chosen".
+    for a form's ``municipality`` and (when it has one) ``categories`` fields; ``empty`` labels
+    "none chosen".
 
     Both lists are reference data, which changes only by ``flask kick load-reference`` before
     the application starts; so they are read and the select's options rendered once per
@@ -297,7 +298,8 @@ def organisation_choices(form: Any, region: Region, empty: Any) -> None:
     municipalities, categories = found
     form.municipality.choices = municipalities.choices
     form.municipality.prerendered = municipalities
-    form.categories.choices = categories
+    if hasattr(form, "categories"):
+        form.categories.choices = categories
 
 
 def _organisation_choices(region: Region, empty: str) -> tuple[Prerendered, list[SelectChoice]]:

@@ -22,6 +22,7 @@ from kick_forms.dialogue import quality
 from kick_forms.extensions import db
 from kick_forms.invitations import services as invitations
 from kick_forms.models import (
+    AllianceInterest,
     Consultation,
     ConsultationStatus,
     Invitation,
@@ -120,6 +121,17 @@ class Links:
                 expires_at=utcnow() + timedelta(days=1),
             )
         )
+        self.alliance = new_token()
+        db.session.add(
+            AllianceInterest(
+                region_id=consultation.region_id,
+                organisation_name="Kammarkören",
+                contact_name="Per Holm",
+                contact_email="per@example.se",
+                token_hash=hash_token(self.alliance),
+                expires_at=utcnow() + timedelta(days=1),
+            )
+        )
         db.session.commit()
 
     def for_endpoint(self, endpoint: str) -> str:
@@ -129,6 +141,7 @@ class Links:
             "invitations.unsubscribe": self.unsubscribe,
             "dialogue.organisation_survey": self.survey,
             "registration.confirm": self.register,
+            "alliances.interest_confirm": self.alliance,
         }.get(endpoint, self.response)
 
 

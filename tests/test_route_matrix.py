@@ -42,7 +42,8 @@ EXPECTED: dict[str, tuple | dict[str, tuple]] = {
     **dict.fromkeys(
         [
             "accessibility.report_sent", "accessibility.statement",
-            "alliances.list_page", "api.consultations", "api.openapi", "api.regions",
+            "alliances.list_page", "alliances.interest_form", "alliances.interest_sent",
+            "alliances.interest_confirmed", "api.consultations", "api.openapi", "api.regions",
             "auth.login", "auth.logout", "board.overview", "embed.form", "embed.resume",
             "embed.start", "embed.theme_css", "method.code", "ops.healthz", "ops.readyz",
             "privacy.notice", "documents.download",
@@ -83,7 +84,7 @@ EXPECTED: dict[str, tuple | dict[str, tuple]] = {
                 "withdraw", "plan", "plan_comment", "plan_comment_shown",
             )
         ]
-        + ["invitations.unsubscribe", "registration.confirm"],
+        + ["invitations.unsubscribe", "registration.confirm", "alliances.interest_confirm"],
         PRIVATE_LINK,
     ),
     # Submitting needs the nonce of the check page: the link holder's empty form is refused.
@@ -191,6 +192,8 @@ EXPECTED: dict[str, tuple | dict[str, tuple]] = {
     **dict.fromkeys(
         [
             "alliances_staff.staff_list", "alliances_staff.alliance_new",
+            "alliances_staff.interest_list", "alliances_staff.interest_export",
+            "alliances_staff.alliance_start",
             "alliances_staff.alliance_edit", "alliances_staff.alliance_delete",
             "method_staff.index", "method_staff.cell", "method_staff.edit",
             "method_staff.delete", "method_staff.move", "privacy.platform_audit_page",

@@ -1,15 +1,24 @@
-"""The staff's form for an alliance: its name, its region and its web address."""
+"""The staff's forms for an alliance (its name, region and web address, and starting one) and
+the public form for helping to start one."""
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, URLField
+from wtforms import BooleanField, SelectField, StringField, URLField
 from wtforms.validators import URL, DataRequired, ValidationError
 
-from kick_forms.forms import length_limit
+from kick_forms.forms import (
+    contact_email_field,
+    contact_name_field,
+    honeypot_field,
+    length_limit,
+    municipality_field,
+    organisation_name_field,
+)
 from kick_forms.i18n import lazy_gettext as _l
+from kick_forms.models.organisation import NAME_MAX
 
 
 def _stripped(value: str | None) -> str | None:
@@ -46,3 +55,31 @@ class AllianceForm(FlaskForm):
         # Visitors follow the link from our pages: never onto an unencrypted connection.
         if not field.errors and urlsplit(field.data or "").scheme != "https":
             raise ValidationError(_l("Enter a web address starting with https://."))
+
+
+class InterestForm(FlaskForm):
+    """An organisation that wants to help start its region's alliance; posted from our own
+    pages with a session, so Flask-WTF's CSRF token protects it."""
+
+    fax_number = honeypot_field()
+
+    name = organisation_name_field(NAME_MAX)
+    municipality = municipality_field()
+    contact_name = contact_name_field(
+        _l("Never published. KICK writes to you when the alliance starts.")
+    )
+    contact_email = contact_email_field(
+        _l("We send a link here to confirm that you want to take part. Never published.")
+    )
+    privacy = BooleanField(
+        _l("I have read how KICK Forms handles personal data"),
+        validators=[DataRequired(_l("Confirm that you have read the privacy notice."))],
+    )
+
+
+class StartForm(FlaskForm):
+    """KICK's staff starting a region's alliance: its name and address; the region is given."""
+
+    name = AllianceForm.name
+    url = AllianceForm.url
+    validate_url = AllianceForm.validate_url

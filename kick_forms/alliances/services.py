@@ -19,6 +19,9 @@ from kick_forms.models import AuditEvent, CultureAlliance, Region
 ADDED, CHANGED, REMOVED = "alliance.add", "alliance.change", "alliance.remove"
 STAFF_ACTIONS = (ADDED, CHANGED, REMOVED)
 
+# Ideell kulturallians (IKA), which runs the KICK project: its own page, as the project names it.
+IKA_URL = "https://www.facebook.com/Ideellkulturallians/"
+
 FACEBOOK_HOSTS = frozenset({"facebook.com", "www.facebook.com", "m.facebook.com", "fb.com"})
 
 # Swedish alphabetical order puts å, ä and ö after z, whatever the database's collation.

@@ -1,20 +1,23 @@
-"""KICK's staff add, change and remove the regional culture alliances; no region's staff may."""
+"""KICK's staff add, change, remove and start the regional culture alliances; no region's
+staff may."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, request, url_for
+from flask import Response, abort, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from kick_forms import audit, htmx
+from kick_forms.alliances import interest as interests
 from kick_forms.alliances import services as alliances
 from kick_forms.alliances import staff_bp
-from kick_forms.alliances.forms import AllianceForm
+from kick_forms.alliances.forms import AllianceForm, StartForm
 from kick_forms.extensions import db
 from kick_forms.forms import ActionForm
 from kick_forms.i18n import gettext as _
-from kick_forms.models import CultureAlliance, Region
+from kick_forms.i18n import ngettext
+from kick_forms.models import CultureAlliance, Municipality, Region
 from kick_forms.timeutil import utcnow
 
 
@@ -121,3 +124,79 @@ def alliance_delete(alliance_id: int):
         flash(_("%(name)s is removed.", name=name), "success")
         return _to_list()
     return htmx.render("alliances/delete.html", alliance=alliance, form=form)
+
+
+@staff_bp.route("/interest")
+def interest_list():
+    """Per region without an alliance, the organisations that want to help start one."""
+    waiting = interests.waiting_in()
+    by_region: dict[int, list] = {}
+    for interest in waiting:
+        by_region.setdefault(interest.region_id, []).append(interest)
+    return htmx.render(
+        "alliances/interest_list.html",
+        regions=[r for r in alliances.regions_with_alliances() if r.id in by_region],
+        by_region=by_region,
+        municipality_names=dict(
+            db.session.execute(select(Municipality.code, Municipality.name)).tuples().all()
+        ),
+    )
+
+
+@staff_bp.route("/interest.csv")
+def interest_export():
+    """The waiting organisations and their contact persons, for KICK's staff to write to."""
+    region_slug = request.args.get("region", "")
+    region = (
+        db.session.scalars(select(Region).filter_by(slug=region_slug)).one_or_none()
+        if region_slug
+        else None
+    )
+    if region_slug and region is None:
+        abort(404)
+    audit.record("alliance.interest_export", f"region:{region_slug or 'all'}", region)
+    db.session.commit()
+    filename = f"alliansintresse-{region.slug if region else 'alla'}.csv"
+    return Response(
+        interests.export_csv(interests.waiting_in(region)),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"',
+                 "Cache-Control": "no-store"},
+    )  # fmt: skip
+
+
+@staff_bp.route("/interest/<region_slug>/start", methods=["GET", "POST"])
+def alliance_start(region_slug: str):
+    """Start the region's alliance: add it, and write to the organisations that waited."""
+    region = db.session.scalars(select(Region).filter_by(slug=region_slug)).one_or_none()
+    if region is None:
+        abort(404)
+    form = StartForm()
+    waiting = interests.waiting_in(region)
+    if form.validate_on_submit():
+        data = alliances.AllianceData(name=form.name.data, region=region, url=form.url.data)
+        try:
+            alliance, told = interests.start_alliance(data, utcnow())
+        except alliances.AllianceError as error:
+            db.session.rollback()
+            form.name.errors = [error.message]
+        else:
+            audit.record(alliances.ADDED, f"alliance:{alliance.id}", region, f"told={told}")
+            db.session.commit()
+            flash(
+                ngettext(
+                    "%(name)s is started, and %(num)d organisation is told.",
+                    "%(name)s is started, and %(num)d organisations are told.",
+                    told,
+                    name=alliance.name,
+                ),
+                "success",
+            )
+            return redirect(url_for(".interest_list"), code=303)
+    return htmx.render(
+        "alliances/start.html",
+        status=422 if form.is_submitted() else 200,
+        form=form,
+        region=region,
+        waiting=waiting,
+    )

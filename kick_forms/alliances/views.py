@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import render_template
 
 from kick_forms.alliances import bp
+from kick_forms.alliances import interest as interests
 from kick_forms.alliances import services as alliances
 from kick_forms.models import CultureAlliance, Region
 from kick_forms.urls import public_url_for
@@ -28,6 +29,12 @@ def alliances_list_url() -> str:
     return public_url_for("alliances.list_page")
 
 
+@bp.app_template_global()
+def alliance_interest_count(region: Region) -> int:
+    """How many organisations want to help start the region's alliance (confirmed)."""
+    return interests.counts().get(region.id, 0)
+
+
 @bp.route("/allianser")
 def list_page():
     regions = alliances.regions_with_alliances()
@@ -35,4 +42,6 @@ def list_page():
         "alliances/list.html",
         regions=regions,
         with_alliance=sum(1 for region in regions if region.alliances),
+        waiting=interests.counts(),
+        ika_url=alliances.IKA_URL,
     )

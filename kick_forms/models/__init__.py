@@ -1,5 +1,6 @@
 """All models, imported here so that Alembic and the app see every table."""
 
+from kick_forms.models.alliance import AllianceInterest
 from kick_forms.models.board_count import BoardCount
 from kick_forms.models.consultation import (
     BoardVisibility,
@@ -75,6 +76,7 @@ from kick_forms.models.user import (
 )
 
 __all__ = [
+    "AllianceInterest",
     "ConsultationDocument",
     "ConsultationTemplate",
     "ParagraphComment",

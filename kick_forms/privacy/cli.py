@@ -33,6 +33,10 @@ def purge_command(dry_run: bool) -> None:
     click.echo(f"Register imports not run within a day: {report.imports} {verb}.")
     click.echo(f"Drafts never sent, 30 days after closing: {report.drafts} {verb}.")
     click.echo(f"Unconfirmed registration requests past their expiry: {report.requests} {verb}.")
+    click.echo(
+        f"Wishes to start an alliance, unconfirmed or told {days} days ago: {report.interests} "
+        f"{verb}."
+    )
     cleared = "would be cleared" if dry_run else "cleared"
     click.echo(
         f"Decided registration requests with contact details: {report.requests_cleared} {cleared}."

@@ -18,6 +18,7 @@ from sqlalchemy.orm import aliased
 from kick_forms import audit
 from kick_forms.extensions import db
 from kick_forms.models import (
+    AllianceInterest,
     Consultation,
     Invitation,
     Organisation,
@@ -45,13 +46,14 @@ class PurgeReport:
     requests: int
     requests_cleared: int
     drafts: int = 0
+    interests: int = 0  # wishes to start an alliance: unconfirmed, or told long ago
 
     @property
     def detail(self) -> str:
         return (
             f"contacts={self.contacts} organisations={self.organisations} "
             f"imports={self.imports} requests={self.requests} cleared={self.requests_cleared} "
-            f"drafts={self.drafts}"
+            f"drafts={self.drafts} interests={self.interests}"
         )
 
 
@@ -92,6 +94,12 @@ def purge(now: datetime, retention_days: int, dry_run: bool = False) -> PurgeRep
         RegistrationRequest.decided_at.is_not(None),
         or_(RegistrationRequest.contact_name != "", RegistrationRequest.contact_email != ""),
     )
+    # A wish to start an alliance: gone if never confirmed; once its alliance has started and
+    # the contact person was told, kept for the retention time like a register's contacts.
+    old_interests = or_(
+        (AllianceInterest.confirmed_at.is_(None)) & (AllianceInterest.expires_at < now),
+        AllianceInterest.told_at < cutoff,
+    )
     unsent_drafts = Response.id.in_(
         select(Response.id)
         .join(Consultation, Consultation.id == Response.consultation_id)
@@ -114,6 +122,7 @@ def purge(now: datetime, retention_days: int, dry_run: bool = False) -> PurgeRep
                 select(func.count(RegistrationRequest.id)).where(*decided_with_contact)
             ),
             drafts=_count(select(func.count(Response.id)).where(unsent_drafts)),
+            interests=_count(select(func.count(AllianceInterest.id)).where(old_interests)),
         )
     # Each region is the controller of its own contact persons and answers: its log says
     # what went.
@@ -142,6 +151,7 @@ def purge(now: datetime, retention_days: int, dry_run: bool = False) -> PurgeRep
         ),
         # The answers, files and contact person go with it (ON DELETE CASCADE).
         drafts=_changed(delete(Response).where(unsent_drafts)),
+        interests=_changed(delete(AllianceInterest).where(old_interests)),
     )
     audit.record("privacy.purge", "", None, report.detail)
     db.session.flush()

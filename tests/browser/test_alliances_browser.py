@@ -1,13 +1,17 @@
-"""The alliances in Chromium: axe-core on the public list, KICK's staff pages, and the invitation
-to join on the confirmation page, with an alliance added through the staff's form."""
+"""The alliances in Chromium: axe-core on the public list, the pages where an organisation says
+it wants to help start one, KICK's staff pages, and the invitation to join on the confirmation
+page, with an alliance added through the staff's form."""
 
 from __future__ import annotations
 
+import re
+
 from playwright.sync_api import expect
+from sqlalchemy import select
 
 from kick_forms.auth.services import create_user
 from kick_forms.extensions import db
-from kick_forms.models import ConsultationStatus
+from kick_forms.models import ConsultationStatus, OutboxMessage
 from kick_forms.responses import services as answering
 from kick_forms.timeutil import utcnow
 from kick_forms.tokens import new_nonce
@@ -56,9 +60,39 @@ def test_the_alliance_pages_have_no_axe_violations(live_app, live_server, page):
     )
     checked["the list"] = violations(page)
 
+    # An organisation says it wants to help start Dalarna's alliance, and confirms.
+    page.get_by_role("link", name="Var med och starta en i Region Dalarna").click()
+    page.get_by_role("button", name="Vi vill vara med").click()
+    expect(page.locator(".error-summary")).to_be_focused()
+    checked["the interest form with errors"] = violations(page)
+    page.fill("#name", "Falu spelmanslag")
+    page.select_option("#municipality", label="Falun")
+    page.fill("#contact_name", "Eva Ek")
+    page.fill("#contact_email", "eva@allianser.example.se")
+    page.get_by_label("Jag har läst hur KICK Forms hanterar personuppgifter").check()
+    page.get_by_role("button", name="Vi vill vara med").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Titta i din e-post")
+    checked["the interest sent"] = violations(page)
+    with live_app.app_context():
+        text = db.session.scalars(
+            select(OutboxMessage.body_text).where(OutboxMessage.to_address.like("eva@%"))
+        ).one()
+    page.goto(re.search(r"https?://\S+/allianser/bekrafta/\S+", text).group(0))
+    checked["the interest to confirm"] = violations(page)
+    page.get_by_role("button", name="Bekräfta").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Tack, er organisation är räknad")
+    checked["the interest confirmed"] = violations(page)
+
     log_in(page, live_server, KICK)
     page.goto(f"{live_server}/admin/alliances")
     checked["the staff's list"] = violations(page)
+    page.get_by_role("link", name="Organisationer som vill ha en allians").click()
+    expect(page.get_by_role("row", name="Falu spelmanslag")).to_contain_text("Eva Ek")
+    checked["the organisations that want an alliance"] = violations(page)
+    page.get_by_role("link", name="Starta alliansen i Region Dalarna").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Starta alliansen i Region Dalarna")
+    checked["the start form"] = violations(page)
+    page.goto(f"{live_server}/admin/alliances")
 
     page.get_by_role("link", name="Lägg till en allians").click()
     page.fill("#url", "http://www.facebook.com/groups/ikadalarna/")

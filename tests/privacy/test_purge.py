@@ -167,7 +167,10 @@ def test_purge_deletes_only_what_is_kept_too_long_and_a_dry_run_changes_nothing(
         select(AuditEvent).order_by(AuditEvent.region_id.is_not(None))
     ).all()
     assert (logged.action, logged.region_id, logged.user_id) == ("privacy.purge", None, None)
-    assert logged.detail == "contacts=3 organisations=2 imports=1 requests=1 cleared=1 drafts=0"
+    assert (
+        logged.detail
+        == "contacts=3 organisations=2 imports=1 requests=1 cleared=1 drafts=0 interests=0"
+    )
     # The region whose contact persons went reads it in its own log.
     assert (regional.action, regional.region_id, regional.detail) == (
         "privacy.purge", region("kronoberg").id, "contacts=3")  # fmt: skip
