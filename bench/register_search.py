@@ -20,8 +20,9 @@ Then a region imports a register of the same size, the way its staff do it throu
 (as Blekinge's demo administrator): a Windows-1252, semicolon-separated file with contact
 columns and descriptions holding commas is uploaded, checked (the page with the mapping, the
 preview and the per-row report) and imported. Each step is timed once, with its ratio to the
-baseline; after the import the register and the contact persons are counted, and a row that
-did not arrive is an error.
+baseline; then the same file is imported again, every row an update of an organisation the
+register has. After each import the register and the contact persons are counted: a row that
+did not arrive, or anything added twice, is an error.
 
 PostgreSQL is ``KICK_BENCH_REGISTER_DATABASE_URL`` (default
 ``postgresql://postgres@127.0.0.1:5432/kick_bench_register``), wiped at the start.
@@ -256,56 +257,71 @@ def import_file(count: int, municipalities: Sequence[str], seed: int = 21) -> by
     return ("\r\n".join(lines) + "\r\n").encode("cp1252")
 
 
-def measure_import(url: str, rows: int, baseline: float) -> bool:
-    """Upload, check and import a file of ``rows`` organisations as a region's staff do."""
-    app = _app(url)
-    with app.app_context():
-        region = db.session.scalars(select(Region).filter_by(slug=IMPORT_REGION)).one()
-        names = [
-            m.name for m in db.session.scalars(select(Municipality).filter_by(region_id=region.id))
-        ]
-        before = db.session.scalar(
-            select(func.count()).select_from(RegisterEntry).filter_by(region_id=region.id)
-        )
-    data = import_file(rows, names)
-    client = _logged_in(app, IMPORT_LOGIN)
+def _import_through_pages(client, data: bytes, times: dict[str, float], label: str) -> None:  # type: ignore[no-untyped-def]
+    """Upload, check and run one import as staff do, timing each step under ``label``."""
     base = f"/admin/r/{IMPORT_REGION}/organisations/import"
     token = _token(client.get(base).get_data(as_text=True))
-    times: dict[str, float] = {}
     began = time.perf_counter()
     reply = client.post(
         base, data={"csrf_token": token, "file": (io.BytesIO(data), "register.csv")}
     )
-    times["upload"] = time.perf_counter() - began
+    times[f"{label}: upload"] = time.perf_counter() - began
     found = _IMPORT_ID.search(reply.headers.get("Location", ""))
     if reply.status_code != 303 or found is None:
         raise ServerError(f"the upload answered {reply.status_code}")
     check = f"{base}/{found.group(1)}"
     began = time.perf_counter()
     reply = client.get(check)
-    times["check"] = time.perf_counter() - began
+    times[f"{label}: check"] = time.perf_counter() - began
     if reply.status_code != 200:
         raise ServerError(f"the check answered {reply.status_code}")
     began = time.perf_counter()
     reply = client.post(f"{check}/run", data={"csrf_token": _token(reply.get_data(as_text=True))})
-    times["import"] = time.perf_counter() - began
+    times[f"{label}: import"] = time.perf_counter() - began
     if reply.status_code != 303:
         raise ServerError(f"the import answered {reply.status_code}")
-    with app.app_context():
-        after = db.session.scalar(
+
+
+def _register_size(region: Region) -> tuple[int, int]:
+    """The region's organisations and contact persons."""
+    return (
+        db.session.scalar(
             select(func.count()).select_from(RegisterEntry).filter_by(region_id=region.id)
-        )
-        contacts = db.session.scalar(
+        ),
+        db.session.scalar(
             select(func.count()).select_from(OrganisationContact).filter_by(region_id=region.id)
-        )
-    print(f"\nimport of {rows} rows ({len(data) // 1000} kB, Windows-1252, semicolons) "
-          f"into {IMPORT_REGION}'s register, through the pages")  # fmt: skip
+        ),
+    )
+
+
+def measure_import(url: str, rows: int, baseline: float) -> bool:
+    """Import a file of ``rows`` organisations as a region's staff do, then import it again
+    (every row an update of a known organisation: nothing new, no contact twice)."""
+    app = _app(url)
+    with app.app_context():
+        region = db.session.scalars(select(Region).filter_by(slug=IMPORT_REGION)).one()
+        names = [
+            m.name for m in db.session.scalars(select(Municipality).filter_by(region_id=region.id))
+        ]
+        before = _register_size(region)
+    data = import_file(rows, names)
+    client = _logged_in(app, IMPORT_LOGIN)
+    times: dict[str, float] = {}
+    _import_through_pages(client, data, times, "first")
+    with app.app_context():
+        after = _register_size(region)
+    _import_through_pages(client, data, times, "again")
+    with app.app_context():
+        again = _register_size(region)
+    print(f"\nimport of {rows} rows ({len(data) // 1000} kB, Windows-1252, semicolons) into "
+          f"{IMPORT_REGION}'s register through the pages, then the same file again")  # fmt: skip
     print(f"{'step':24}  {'s':>7}  {'x baseline':>10}")
     for name, seconds in times.items():
         print(f"{name:24}  {seconds:7.2f}  {seconds / baseline:10.0f}")
-    print(f"organisations added: {after - before}, contact persons: {contacts}")
-    if after - before != rows:
-        print(f"the import added {after - before} organisations, not {rows}")
+    print(f"organisations added: {after[0] - before[0]}, contact persons: {after[1] - before[1]}; "
+          f"the second import added {again[0] - after[0]} and {again[1] - after[1]}")  # fmt: skip
+    if after[0] - before[0] != rows or again != after:
+        print("the imports did not add what the file holds, exactly once")
         return False
     return True
 
