@@ -8,6 +8,7 @@ from collections.abc import Callable
 from contextvars import ContextVar
 from typing import ParamSpec, TypeVar
 
+from flask import current_app
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -38,6 +39,13 @@ csrf = CSRFProtect()
 babel = Babel()
 login_manager = LoginManager()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+def public_write_limit() -> str:
+    """The rate limit of a form anyone may send (``KICK_PUBLIC_WRITE_RATE_LIMIT``), for
+    ``@limiter.limit(public_write_limit, methods=["POST"])``."""
+    return current_app.config["PUBLIC_WRITE_RATE_LIMIT"]
+
 
 P = ParamSpec("P")
 R = TypeVar("R")

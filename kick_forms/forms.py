@@ -11,7 +11,15 @@ from flask_babel import get_locale
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from sqlalchemy import select
-from wtforms import EmailField, RadioField, SelectField, SelectMultipleField, StringField, URLField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    URLField,
+)
 from wtforms.fields import DateTimeLocalField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
@@ -328,6 +336,14 @@ def _organisation_choices(region: Region, empty: str) -> tuple[Prerendered, list
 # A honeypot: a field people never see or reach, that form-filling robots fill in.
 
 HONEYPOT = "fax_number"
+
+
+def privacy_notice_field() -> BooleanField:
+    """A public form's tick that its sender has read the privacy notice (linked beside it)."""
+    return BooleanField(
+        _l("I have read how KICK Forms handles personal data"),
+        validators=[DataRequired(_l("Confirm that you have read the privacy notice."))],
+    )
 
 
 def honeypot_field() -> StringField:

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, current_app, g, request
+from flask import Flask, Response, current_app, g, make_response, request
 
 from kick_forms.accesslog import is_private_link
+
+
+def private_page(body: str, status: int = 200) -> Response:
+    """A page reached by a private link (a confirmation, a welcome): kept out of every cache."""
+    response = make_response(body, status)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
 
 _CSP = (
     "default-src 'self'; "

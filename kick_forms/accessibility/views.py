@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-from flask import current_app, redirect, render_template, session, url_for
+from flask import redirect, render_template, session, url_for
 
 from kick_forms.accessibility import bp
 from kick_forms.accessibility import services as accessibility
 from kick_forms.accessibility.forms import ProblemReportForm
-from kick_forms.extensions import db, limiter
+from kick_forms.extensions import db, limiter, public_write_limit
 from kick_forms.timeutil import utcnow
 
 # The reference of the visitor's last report, for the receipt page after the redirect.
 RECEIPT_KEY = "accessibility_report"
 
 
-def _public_write_limit() -> str:
-    return current_app.config["PUBLIC_WRITE_RATE_LIMIT"]
-
-
 @bp.route("/tillganglighet", methods=["GET", "POST"])
-@limiter.limit(_public_write_limit, methods=["POST"])
+@limiter.limit(public_write_limit, methods=["POST"])
 def statement():
     form = ProblemReportForm()
     if form.validate_on_submit():

@@ -6,7 +6,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, StringField, URLField
+from wtforms import SelectField, StringField, URLField
 from wtforms.validators import URL, DataRequired, ValidationError
 
 from kick_forms.forms import (
@@ -16,6 +16,7 @@ from kick_forms.forms import (
     length_limit,
     municipality_field,
     organisation_name_field,
+    privacy_notice_field,
 )
 from kick_forms.i18n import lazy_gettext as _l
 from kick_forms.models.organisation import NAME_MAX
@@ -71,10 +72,7 @@ class InterestForm(FlaskForm):
     contact_email = contact_email_field(
         _l("We send a link here to confirm that you want to take part. Never published.")
     )
-    privacy = BooleanField(
-        _l("I have read how KICK Forms handles personal data"),
-        validators=[DataRequired(_l("Confirm that you have read the privacy notice."))],
-    )
+    privacy = privacy_notice_field()
 
 
 class StartForm(FlaskForm):

@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, make_response, redirect, render_template, request, url_for
+from flask import abort, current_app, redirect, render_template, request, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from kick_forms.alliances import bp
 from kick_forms.alliances import interest as interests
 from kick_forms.alliances.forms import InterestForm
-from kick_forms.extensions import db, limiter
+from kick_forms.extensions import db, limiter, public_write_limit
 from kick_forms.forms import ActionForm, organisation_choices
 from kick_forms.i18n import gettext as _
 from kick_forms.models import Region
+from kick_forms.security import private_page
 from kick_forms.timeutil import utcnow
 from kick_forms.urls import public_url_for
-
-
-def _public_write_limit() -> str:
-    return current_app.config["PUBLIC_WRITE_RATE_LIMIT"]
 
 
 def _region(region_slug: str) -> Region:
@@ -30,15 +27,8 @@ def _region(region_slug: str) -> Region:
     return region
 
 
-def _private(body: str, status: int = 200):  # type: ignore[no-untyped-def]
-    """A page reached by a confirmation link: kept out of every cache."""
-    response = make_response(body, status)
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 @bp.route("/allianser/<region_slug>/starta", methods=["GET", "POST"])
-@limiter.limit(_public_write_limit, methods=["POST"])
+@limiter.limit(public_write_limit, methods=["POST"])
 def interest_form(region_slug: str):
     region = _region(region_slug)
     if region.alliances:  # join the one there is
@@ -74,16 +64,18 @@ def interest_sent(region_slug: str):
 
 
 @bp.route("/allianser/bekrafta/<token>", methods=["GET", "POST"])
-@limiter.limit(_public_write_limit, methods=["POST"])
+@limiter.limit(public_write_limit, methods=["POST"])
 def interest_confirm(token: str):
     """A GET only shows a button: mail scanners follow links, and must not confirm."""
     interest = interests.find_by_link(token)
     if interest is None:
-        return _private(render_template("alliances/interest_link_invalid.html"), 404)
+        return private_page(render_template("alliances/interest_link_invalid.html"), 404)
     region = db.session.get(Region, interest.region_id)
     now = utcnow()
     if interest.expires_at <= now:
-        return _private(render_template("alliances/interest_link_expired.html", region=region), 410)
+        return private_page(
+            render_template("alliances/interest_link_expired.html", region=region), 410
+        )
     form = ActionForm()
     if request.method == "POST":
         if not form.validate_on_submit():
@@ -91,7 +83,7 @@ def interest_confirm(token: str):
         interests.confirm(interest, now)
         db.session.commit()
         return redirect(url_for(".interest_confirmed", region_slug=region.slug), code=303)
-    return _private(
+    return private_page(
         render_template(
             "alliances/interest_confirm.html", region=region, interest=interest, form=form
         )

@@ -11,7 +11,7 @@ from kick_forms import audit, htmx
 from kick_forms.consultations.permissions import region_consultation, staff_region
 from kick_forms.dialogue import checklist, meetings, quality
 from kick_forms.dialogue.forms import MeetingForm, QualityForm
-from kick_forms.extensions import db, limiter
+from kick_forms.extensions import db, limiter, public_write_limit
 from kick_forms.forms import ActionForm
 from kick_forms.i18n import gettext as _
 from kick_forms.models import Consultation, Region, Role
@@ -182,14 +182,8 @@ def staff_survey(region_slug: str, consultation_id: int):
     ), (422 if form.is_submitted() and not answered else 200)
 
 
-def _public_write_limit() -> str:
-    from flask import current_app
-
-    return current_app.config["PUBLIC_WRITE_RATE_LIMIT"]
-
-
 @bp.route("/kvalitet/<token>", methods=["GET", "POST"])
-@limiter.limit(_public_write_limit, methods=["POST"])
+@limiter.limit(public_write_limit, methods=["POST"])
 def organisation_survey(token: str):
     """An organisation that answered judges the dialogue, from the link in its mail."""
     response = quality.response_for(token)

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from kick_forms import audit, htmx
 from kick_forms.consultations.permissions import region_consultation, staff_region
-from kick_forms.extensions import db, limiter
+from kick_forms.extensions import db, limiter, public_write_limit
 from kick_forms.forms import ActionForm
 from kick_forms.i18n import ngettext
 from kick_forms.invitations import bp
@@ -111,14 +111,8 @@ def _message(report: invitations.InviteReport) -> str:
     return " ".join(parts)
 
 
-def _public_write_limit() -> str:
-    from flask import current_app
-
-    return current_app.config["PUBLIC_WRITE_RATE_LIMIT"]
-
-
 @bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
-@limiter.limit(_public_write_limit, methods=["POST"])
+@limiter.limit(public_write_limit, methods=["POST"])
 def unsubscribe(token: str):
     """A GET only asks: mail scanners follow links, and must not unsubscribe anyone."""
     contact_id = invitations.read_unsubscribe_token(token)

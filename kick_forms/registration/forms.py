@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import (
-    BooleanField,
     RadioField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Optional
+from wtforms.validators import Optional
 
 from kick_forms.forms import (
     categories_field,
@@ -21,6 +20,7 @@ from kick_forms.forms import (
     municipality_field,
     organisation_name_field,
     organisation_number_field,
+    privacy_notice_field,
     website_field,
 )
 from kick_forms.i18n import lazy_gettext as _l
@@ -49,10 +49,7 @@ class RegistrationForm(FlaskForm):
     contact_email = contact_email_field(
         _l("We send a link here to confirm the request. Never published.")
     )
-    privacy = BooleanField(
-        _l("I have read how KICK Forms handles personal data"),
-        validators=[DataRequired(_l("Confirm that you have read the privacy notice."))],
-    )
+    privacy = privacy_notice_field()
 
     def validate_organisation_number(self, field) -> None:  # type: ignore[no-untyped-def]
         check_organisation_number(field)

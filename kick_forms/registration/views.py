@@ -6,10 +6,10 @@ carries Flask-WTF's CSRF token from the session like every other form of ours.
 
 from __future__ import annotations
 
-from flask import abort, current_app, make_response, redirect, render_template, request, url_for
+from flask import abort, current_app, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from kick_forms.extensions import db, limiter
+from kick_forms.extensions import db, limiter, public_write_limit
 from kick_forms.forms import ActionForm, organisation_choices
 from kick_forms.i18n import gettext as _
 from kick_forms.models import Region
@@ -17,12 +17,9 @@ from kick_forms.organisations.services import OrganisationData
 from kick_forms.registration import bp
 from kick_forms.registration import services as registration
 from kick_forms.registration.forms import RegistrationForm
+from kick_forms.security import private_page
 from kick_forms.timeutil import utcnow
 from kick_forms.urls import public_url_for
-
-
-def _public_write_limit() -> str:
-    return current_app.config["PUBLIC_WRITE_RATE_LIMIT"]
 
 
 def _region(region_slug: str) -> Region:
@@ -54,7 +51,7 @@ def _confirm_link(token: str) -> str:
 
 
 @bp.route("/r/<region_slug>/register", methods=["GET", "POST"])
-@limiter.limit(_public_write_limit, methods=["POST"])
+@limiter.limit(public_write_limit, methods=["POST"])
 def request_form(region_slug: str):
     region = _region(region_slug)
     form = _form(region)
@@ -76,24 +73,17 @@ def request_sent(region_slug: str):
     return render_template("registration/sent.html", region=region, hours=hours)
 
 
-def _private(body: str, status: int = 200):  # type: ignore[no-untyped-def]
-    """A page reached by a confirmation link: kept out of every cache."""
-    response = make_response(body, status)
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 @bp.route("/register/confirm/<token>", methods=["GET", "POST"])
-@limiter.limit(_public_write_limit, methods=["POST"])
+@limiter.limit(public_write_limit, methods=["POST"])
 def confirm(token: str):
     """A GET only shows a button: mail scanners follow links, and must not confirm."""
     listing = registration.find_by_link(token)
     if listing is None:
-        return _private(render_template("registration/link_invalid.html"), 404)
+        return private_page(render_template("registration/link_invalid.html"), 404)
     region = db.session.get(Region, listing.region_id)
     now = utcnow()
     if listing.expires_at <= now:
-        return _private(render_template("registration/link_expired.html", region=region), 410)
+        return private_page(render_template("registration/link_expired.html", region=region), 410)
     form = ActionForm()
     if request.method == "POST":
         if not form.validate_on_submit():
@@ -101,7 +91,7 @@ def confirm(token: str):
         registration.confirm(listing, now)
         db.session.commit()
         return redirect(url_for(".confirmed", region_slug=region.slug), code=303)
-    return _private(
+    return private_page(
         render_template("registration/confirm.html", region=region, listing=listing, form=form)
     )
 

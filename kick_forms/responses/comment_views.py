@@ -12,7 +12,7 @@ from __future__ import annotations
 from flask import abort, redirect, render_template, request, url_for
 
 from kick_forms import htmx
-from kick_forms.extensions import commit_keeping_loaded, db, limiter
+from kick_forms.extensions import commit_keeping_loaded, db, limiter, public_write_limit
 from kick_forms.i18n import gettext as _
 from kick_forms.models import PlanParagraph, Response, ResponseVersion
 from kick_forms.models.plan import ParagraphComment
@@ -20,7 +20,7 @@ from kick_forms.responses import bp
 from kick_forms.responses import comments as commenting
 from kick_forms.responses.comment_versions import draft_comments, version_comments
 from kick_forms.responses.services import AnsweringError, ClosedError
-from kick_forms.responses.views import _closed, _context, _load, _public_write_limit
+from kick_forms.responses.views import _closed, _context, _load
 from kick_forms.timeutil import utcnow
 
 
@@ -94,7 +94,7 @@ def _form(token: str, response: Response, paragraph: PlanParagraph, typed: str, 
 
 
 @bp.route("/respond/<token>/plan/<int:paragraph_id>", methods=["GET", "POST"])
-@limiter.limit(_public_write_limit, methods=["POST"])
+@limiter.limit(public_write_limit, methods=["POST"])
 def plan_comment(token: str, paragraph_id: int):
     response = _load(token)
     _refuse_when_closed(token, response)

@@ -34,6 +34,7 @@ from kick_forms.extensions import (
     commit_keeping_loaded,
     db,
     limiter,
+    public_write_limit,
     reading_first,
     start_writing,
 )
@@ -126,12 +127,8 @@ def _respondent(form: RespondentForm) -> answering.Respondent:
     )
 
 
-def _public_write_limit() -> str:
-    return current_app.config["PUBLIC_WRITE_RATE_LIMIT"]
-
-
 @bp.route("/r/<region_slug>/c/<consultation_slug>/respond", methods=["GET", "POST"])
-@limiter.limit(_public_write_limit, methods=["POST"])
+@limiter.limit(public_write_limit, methods=["POST"])
 def start(region_slug: str, consultation_slug: str):
     consultation = _public_consultation(region_slug, consultation_slug)
     now = utcnow()
@@ -154,7 +151,7 @@ def start(region_slug: str, consultation_slug: str):
 
 
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
-@limiter.limit(_public_write_limit, methods=["POST"])
+@limiter.limit(public_write_limit, methods=["POST"])
 def invited(token: str):
     """The personal link of an invitation: the start form, filled in from the register."""
     # Imported here: the register's package reaches back to the board, which imports this one.
@@ -214,7 +211,7 @@ _LINK_TOKEN = re.compile(r"/respond/([A-Za-z0-9_-]{43})(?:[/?#]|$)")
 
 
 @bp.route("/r/<region_slug>/c/<consultation_slug>/continue", methods=["POST"])
-@limiter.limit(_public_write_limit)
+@limiter.limit(public_write_limit)
 def resume(region_slug: str, consultation_slug: str):
     """Continue a draft by pasting its private link: in a frame on a region's website, where
     the link's own address would leave the frame. A POST, so the link never lands in a log."""

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from flask import (
     abort,
-    current_app,
     flash,
-    make_response,
     redirect,
     render_template,
     request,
@@ -17,10 +15,11 @@ from flask_login import current_user, login_required
 
 from kick_forms.auth.signin import finish_sign_in
 from kick_forms.consultations.permissions import staff_region
-from kick_forms.extensions import db, limiter
+from kick_forms.extensions import db, limiter, public_write_limit
 from kick_forms.forms import ActionForm
 from kick_forms.i18n import gettext as _
 from kick_forms.models import Region, RegionMembership, Role, User
+from kick_forms.security import private_page
 from kick_forms.staff import bp
 from kick_forms.staff import services as colleagues
 from kick_forms.staff.forms import InviteForm, RoleForm, WelcomeForm
@@ -86,12 +85,8 @@ def region_staff(region_slug: str):
     return _staff_page(staff_region(region_slug, Role.ADMIN))
 
 
-def _public_write_limit() -> str:
-    return current_app.config["PUBLIC_WRITE_RATE_LIMIT"]
-
-
 @bp.route("/r/<region_slug>/staff/invite", methods=["GET", "POST"])
-@limiter.limit(_public_write_limit, methods=["POST"])  # each invitation sends a mail
+@limiter.limit(public_write_limit, methods=["POST"])  # each invitation sends a mail
 @login_required
 def invite(region_slug: str):
     region = staff_region(region_slug, Role.ADMIN)
@@ -240,24 +235,18 @@ def account_sign_out(user_id: int):
 # The invited person --------------------------------------------------------------------------
 
 
-def _private(body: str, status: int = 200):  # type: ignore[no-untyped-def]
-    response = make_response(body, status)
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 @bp.route("/welcome/<token>", methods=["GET", "POST"])
-@limiter.limit(_public_write_limit, methods=["POST"])
+@limiter.limit(public_write_limit, methods=["POST"])
 def welcome(token: str):
     """The invited person names themself and chooses a password, then is signed in."""
     invitation = colleagues.find_invitation(token)
     if invitation is None or not invitation.user.active:
-        return _private(render_template("staff/link_invalid.html"), 404)
+        return private_page(render_template("staff/link_invalid.html"), 404)
     now = utcnow()
     if invitation.used_at is not None:
-        return _private(render_template("staff/link_used.html"), 410)
+        return private_page(render_template("staff/link_used.html"), 410)
     if invitation.expires_at <= now:
-        return _private(render_template("staff/link_expired.html"), 410)
+        return private_page(render_template("staff/link_expired.html"), 410)
     form = WelcomeForm()
     if form.validate_on_submit():
         try:
@@ -271,5 +260,5 @@ def welcome(token: str):
             flash(_("Welcome to KICK Forms, %(name)s.", name=user.name), "success")
             return redirect(url_for("consultations.dashboard"), code=303)
     status = 422 if form.is_submitted() else 200
-    return _private(render_template("staff/welcome.html", form=form, email=invitation.user.email),
-                    status)  # fmt: skip
+    page = render_template("staff/welcome.html", form=form, email=invitation.user.email)
+    return private_page(page, status)
