@@ -10,7 +10,7 @@ from gunicorn.glogging import Logger
 # unsubscribing, a confirmation or the quality survey (each also under /embed where it exists).
 # The security headers keep these pages out of caches; the logs mask the token.
 PRIVATE_LINK_PREFIXES = ("/respond/", "/invitation/", "/unsubscribe/", "/kvalitet/",
-                         "/register/confirm/", "/admin/welcome/",
+                         "/register/confirm/", "/allianser/bekrafta/", "/admin/welcome/",
                          "/admin/password/reset/")  # fmt: skip
 _PRIVATE_LINK = re.compile(
     "(" + "|".join(re.escape(prefix) for prefix in PRIVATE_LINK_PREFIXES) + ")[A-Za-z0-9_.-]{20,}"
