@@ -10,7 +10,7 @@ import hashlib
 import os
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask, Response, current_app, redirect, url_for
 
 # Addresses that other websites paste into their pages (the embed snippet) must never change,
 # so these files are not versioned; the proxy gives unversioned URLs a short cache lifetime.
@@ -47,5 +47,12 @@ def _add_version(endpoint: str, values: dict[str, Any]) -> None:
         values["v"] = version
 
 
+def _favicon() -> Response:
+    """Browsers ask for /favicon.ico whatever the page names (after a download, for instance):
+    the icon the pages name, not a 404."""
+    return redirect(url_for("static", filename="favicon.svg"), code=301)
+
+
 def init_app(app: Flask) -> None:
     app.url_defaults(_add_version)
+    app.add_url_rule("/favicon.ico", "favicon", _favicon)

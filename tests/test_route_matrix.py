@@ -51,7 +51,7 @@ EXPECTED: dict[str, tuple | dict[str, tuple]] = {
             "regions.plan_page",
             "regions.consultation_page", "regions.home", "regions.region_page",
             "registration.confirmed", "registration.request_form", "registration.request_sent",
-            "responses.resume", "responses.start", "static", "studyguide.index",
+            "responses.resume", "responses.start", "static", "favicon", "studyguide.index",
             "studyguide.leader_guide", "studyguide.print_version", "studyguide.session",
         ],
         PUBLIC,

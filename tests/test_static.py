@@ -75,3 +75,10 @@ def test_without_proxy_fix_forwarded_headers_are_ignored(database_url):
 def test_proxy_fix_comes_from_the_environment(monkeypatch, database_url):
     monkeypatch.setenv("KICK_PROXY_FIX", "1")
     assert make_app(database_url).config["PROXY_FIX"] == 1
+
+
+def test_the_icon_browsers_ask_for_is_the_one_the_pages_name(client):
+    moved = client.get("/favicon.ico")
+    assert moved.status_code == 301
+    assert moved.headers["Location"].startswith("/static/favicon.svg?v=")
+    assert client.get(moved.headers["Location"]).mimetype == "image/svg+xml"

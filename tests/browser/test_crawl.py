@@ -452,10 +452,14 @@ class Crawler:
         self.folder = folder
         self.errors: list[str] = []
         self.page.on("pageerror", lambda error: self.errors.append(str(error)))
-        self.page.on(
-            "console",
-            lambda message: self.errors.append(message.text) if message.type == "error" else None,
-        )
+        self.page.on("console", self._console)
+
+    def _console(self, message) -> None:  # type: ignore[no-untyped-def]
+        """A browser error, with the address it is about ("Failed to load resource" names
+        none of its own)."""
+        if message.type == "error":
+            where = (message.location or {}).get("url", "")
+            self.errors.append(f"{message.text} ({where})" if where else message.text)
 
     def local(self, href: str, current: str) -> str | None:
         """The link as an absolute URL to follow, or None."""
