@@ -19,7 +19,6 @@ from kick_forms.extensions import limiter
 from kick_forms.i18n import gettext as _
 from kick_forms.models import Consultation
 from kick_forms.privacy.audit_log import record_read
-from kick_forms.templating import local_datetime
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -99,9 +98,7 @@ def board_pdf(region_slug: str, consultation_slug: str):
     consultation = _visible_consultation(region_slug, consultation_slug)
     summary = _summary(consultation)
     html = render_template("board/print.html", pdf=True, **summary)
-    key = pdf_cache.state_key(
-        consultation.id, str(get_locale()), html, local_datetime(summary["now"], "long")
-    )
+    key = pdf_cache.state_key(consultation.id, str(get_locale()), html)
     try:
         data = pdf_cache.board_pdf(key, lambda: exports.app_pdf(html))
     except pdf_cache.RenderBusy:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -37,6 +38,7 @@ RETRY_AFTER_SECONDS = 10
 
 _SUMMARY_START = '<article class="print-summary">'
 _SUMMARY_END = "</article>"
+_DRAWN_AT = re.compile(r'<dd class="drawn-at">[^<]*</dd>')
 
 # One drawing at a time in a process: drawing holds the interpreter, so two at once are no
 # faster, and sixteen at once would hold every thread of the worker.
@@ -135,13 +137,14 @@ def _store() -> Store:
     return app.extensions["kick_board_pdf"]
 
 
-def state_key(consultation_id: int, language: str, html: str, drawn_at: str) -> str:
-    """The name of the PDF of this summary: what it shows, not when it was drawn."""
+def state_key(consultation_id: int, language: str, html: str) -> str:
+    """The name of the PDF of this summary: what it shows, not when it was drawn (the
+    ``drawn-at`` element is left out; another time in the same minute, such as the moment the
+    consultation opened, stays in)."""
     start = html.find(_SUMMARY_START)
     end = html.rfind(_SUMMARY_END)
     summary = html[start:end] if 0 <= start < end else html
-    if drawn_at:
-        summary = summary.replace(drawn_at, "")
+    summary = _DRAWN_AT.sub("", summary)
     digest = hashlib.sha256(f"{language}\n{summary}".encode()).hexdigest()
     return f"{consultation_id}:{digest}"
 

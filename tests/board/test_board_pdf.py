@@ -9,12 +9,13 @@ import os
 import threading
 import time
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
 import redis
 from flask import Flask
 
-from kick_forms.board import exports, pdf_cache
+from kick_forms.board import exports, pdf_cache, views
 from kick_forms.extensions import db, limiter
 from kick_forms.models import ConsultationStatus, Role
 from tests.board.generated import add_response
@@ -102,6 +103,17 @@ def _sixteen_at_once(app: Flask, drawings: Drawings) -> None:
     assert drawings.count == 1
     assert [status for status, _ in results] == [200] * 16
     assert {data for _, data in results} == {b"%PDF-1.4 drawing 1"}
+
+
+def test_a_minute_later_the_same_board_is_the_same_pdf(client, public_board, drawings, monkeypatch):
+    """The summary says when it was drawn, and when the consultation opened: drawn in the
+    minute it opened and again a minute later, it is still the same board."""
+    opened = public_board.opens_at
+    monkeypatch.setattr(views, "utcnow", lambda: opened)
+    assert client.get(URL).data == b"%PDF-1.4 drawing 1"
+    monkeypatch.setattr(views, "utcnow", lambda: opened + timedelta(minutes=1))
+    assert client.get(URL).data == b"%PDF-1.4 drawing 1"
+    assert drawings.count == 1
 
 
 def test_a_change_to_the_board_draws_a_new_pdf(client, public_board, drawings):
