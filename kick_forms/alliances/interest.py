@@ -118,9 +118,7 @@ def waiting_in(region: Region | None = None) -> list[AllianceInterest]:
 def export_csv(interests: list[AllianceInterest]) -> str:
     """The interests as CSV for KICK's staff (semicolons, as Excel in Sweden opens them)."""
     regions = {region.id: region.name for region in db.session.scalars(select(Region))}
-    municipalities = dict(
-        db.session.execute(select(Municipality.code, Municipality.name)).tuples().all()
-    )
+    municipalities = Municipality.names()
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
     writer.writerow([

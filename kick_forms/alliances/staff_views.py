@@ -137,9 +137,7 @@ def interest_list():
         "alliances/interest_list.html",
         regions=[r for r in alliances.regions_with_alliances() if r.id in by_region],
         by_region=by_region,
-        municipality_names=dict(
-            db.session.execute(select(Municipality.code, Municipality.name)).tuples().all()
-        ),
+        municipality_names=Municipality.names(),
     )
 
 

@@ -151,7 +151,7 @@ def _names() -> dict[str | None, str]:
     names: dict[str | None, str] = {
         category.key: category.name for category in db.session.scalars(select(OrganisationCategory))
     }
-    names.update(db.session.execute(select(Municipality.code, Municipality.name)).tuples().all())
+    names.update(Municipality.names())
     return names
 
 

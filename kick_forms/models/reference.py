@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kick_forms.extensions import db
@@ -53,6 +53,12 @@ class Municipality(db.Model):
     region_id: Mapped[int] = mapped_column(ForeignKey("region.id"), index=True)
 
     region: Mapped[Region] = relationship(back_populates="municipalities")
+
+    @staticmethod
+    def names() -> dict[str, str]:
+        """Every municipality's name by its code, for tables that show codes by name."""
+        query = select(Municipality.code, Municipality.name)
+        return dict(db.session.execute(query).tuples().all())
 
 
 class CultureArea(Bilingual, db.Model):

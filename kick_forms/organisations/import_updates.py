@@ -4,8 +4,9 @@ A row that names a known organisation (by number, or by name and municipality) i
 each fact the file gives that differs from the register's is a ``Change``. Staff choose per
 fact what to do with the changes (``FILL`` blanks only, the default; ``OVERWRITE``; or
 ``KEEP``). An empty cell in the file never changes anything, so nothing is deleted by an
-import; the facts of an organisation another region owns are not changed at all (see
-``Organisation.facts_changeable_by``), only its contact persons for this region are added.
+import; the facts of an organisation the user may not change (another region owns them, see
+``Organisation.facts_changeable_by``) are not changed at all, only its contact persons for
+this region are added.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from kick_forms import audit
 from kick_forms.extensions import db
 from kick_forms.i18n import lazy_gettext as _l
 from kick_forms.models import Organisation, Region
-from kick_forms.models.organisation import RegisterEntry
+from kick_forms.models.organisation import RegisterEntry, name_key
 from kick_forms.organisations import services as register
 
 FILL, OVERWRITE, KEEP = "fill", "overwrite", "keep"
@@ -76,23 +77,6 @@ def known_organisations(ids: Iterable[int]) -> dict[int, Organisation]:
     return found
 
 
-def numbers_taken(numbers: Iterable[str]) -> dict[str, int]:
-    """Which of these organisation numbers an organisation in KICK Forms has, and which one."""
-    numbers = list(dict.fromkeys(numbers))
-    taken: dict[str, int] = {}
-    for start in range(0, len(numbers), CHUNK):
-        taken.update(
-            db.session.execute(
-                select(Organisation.organisation_number, Organisation.id).where(
-                    Organisation.organisation_number.in_(numbers[start : start + CHUNK])
-                )
-            )
-            .tuples()
-            .all()
-        )
-    return taken
-
-
 def changes(
     organisation: Organisation, data: register.OrganisationData, taken: dict[str, int]
 ) -> list[Change]:
@@ -111,7 +95,7 @@ def changes(
         new, old = given[fact], facts[fact]
         if new is None or new == old:
             continue
-        if fact == "name" and " ".join(new.split()).casefold() == old.casefold():
+        if fact == "name" and name_key(new) == name_key(old):
             continue  # the same name written otherwise
         number_taken = fact == "organisation_number" and taken.get(new, organisation.id) != (
             organisation.id
@@ -121,15 +105,14 @@ def changes(
 
 
 def apply(region: Region, updates: list[tuple[int, list[Change]]], choices: dict[str, str]) -> int:
-    """Apply staff's choices to the organisations; audited in every region that lists each
-    changed one, as an edit on its page is. Returns how many organisations changed."""
+    """Apply staff's choices to the organisations, which the caller has found theirs to change
+    (``Organisation.facts_changeable_by``); audited in every region that lists each changed
+    one, as an edit on its page is. Returns how many organisations changed."""
     organisations = known_organisations(organisation_id for organisation_id, _ in updates)
     kinds = register.category_lookup()
     changed: dict[int, list[str]] = {}
     for organisation_id, found in updates:
         organisation = organisations[organisation_id]
-        if organisation.owner_region_id != region.id:
-            continue
         for change in found:
             if not change.applies(choices[change.fact]):
                 continue

@@ -14,7 +14,7 @@ from kick_forms.consultations.permissions import staff_region
 from kick_forms.extensions import db
 from kick_forms.forms import ActionForm
 from kick_forms.i18n import ngettext
-from kick_forms.models import Region, RegisterImport, Role
+from kick_forms.models import Municipality, Region, RegisterImport, Role
 from kick_forms.organisations import bp, import_updates, importing
 from kick_forms.organisations import services as register
 from kick_forms.timeutil import utcnow
@@ -109,7 +109,7 @@ def import_check(region_slug: str, import_id: int):
         table, mapping = _read(started)
         started.mapping = json.dumps(mapping)
         db.session.commit()
-    judgement = importing.judge(region, table, mapping)
+    judgement = importing.judge(region, table, mapping, current_user)
     return render_template(
         "organisations/import_check.html",
         region=region,
@@ -122,7 +122,7 @@ def import_check(region_slug: str, import_id: int):
         separators=importing.SEPARATORS,
         update_choices=import_updates.CHOICES,
         chosen=import_updates.choices_from(mapping.get("updates")),
-        municipality_names=importing.municipality_names(),
+        municipality_names=Municipality.names(),
         category_names={key: c.name for key, c in register.category_lookup().items()},
         form=form,
     )
@@ -135,7 +135,7 @@ def import_run(region_slug: str, import_id: int):
     if not ActionForm().validate_on_submit():
         abort(400)
     table, mapping = _read(started)
-    judgement = importing.judge(region, table, mapping)
+    judgement = importing.judge(region, table, mapping, current_user)
     try:
         result = importing.import_rows(
             region, judgement, bool(request.form.get("skip")), mapping.get("updates")

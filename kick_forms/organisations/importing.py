@@ -33,7 +33,7 @@ from kick_forms.extensions import db
 from kick_forms.i18n import lazy_gettext as _l
 from kick_forms.i18n import lazy_ngettext
 from kick_forms.incoming import clean_text
-from kick_forms.models import Municipality, Region
+from kick_forms.models import Municipality, Region, User
 from kick_forms.models.organisation import (
     DESCRIPTION_MAX,
     NAME_MAX,
@@ -42,6 +42,7 @@ from kick_forms.models.organisation import (
     WEBSITE_MAX,
     Organisation,
     RegisterEntry,
+    name_key,
 )
 from kick_forms.models.response import CONTACT_NAME_MAX, EMAIL_MAX
 from kick_forms.organisations import import_updates
@@ -365,12 +366,11 @@ class JudgedRow:
     problems: list[Any] = field(default_factory=list)  # why it is refused
     notes: list[Any] = field(default_factory=list)  # what staff should know, imported anyway
     data: register.OrganisationData | None = None
-    existing: Organisation | None = None  # listed elsewhere: this row adds it to the region
     left_out: Any = None  # why the row is no organisation (a totals row, a note)
     joins: int | None = None  # the row of the organisation whose contact person it adds
     update_of: int | None = None  # the organisation of the region's register it names
     changes: list[import_updates.Change] = field(default_factory=list)
-    owner: str | None = None  # the region that owns the facts, when it is another one
+    owner: str | None = None  # the region that keeps the facts, when the user may not change them
     contacts: list[register.ContactData] = field(default_factory=list)  # its own and joined
 
     @property
@@ -455,8 +455,9 @@ class _Lookups:
     seen_updates: dict[int, JudgedRow] = field(default_factory=dict)  # by organisation
 
 
-def judge(region: Region, table: Table, mapping: dict[str, Any]) -> Judgement:
-    """Every row with what it would become, or why it cannot be imported."""
+def judge(region: Region, table: Table, mapping: dict[str, Any], user: User) -> Judgement:
+    """Every row with what it would become, or why it cannot be imported, for ``user``
+    importing into ``region`` (whose rights decide which known organisations it may change)."""
     municipalities, municipality_regions = _municipality_lookup()
     registered_numbers, registered_names = _registered_keys(region)
     lookups = _Lookups(region, municipalities, municipality_regions, _category_lookup(),
@@ -482,23 +483,21 @@ def judge(region: Region, table: Table, mapping: dict[str, Any]) -> Judgement:
     judgement = Judgement(judged)
     if table.contacts is not None:
         _join_contact_sheet(judgement, table.contacts, lookups)
-    _compare_with_register(judgement, region)
+    _compare_with_register(judgement, region, user)
     return judgement
 
 
-def _compare_with_register(judgement: Judgement, region: Region) -> None:
-    """Each update's changes to the organisation it names; an organisation another region
-    owns gets its contact persons only."""
+def _compare_with_register(judgement: Judgement, region: Region, user: User) -> None:
+    """Each update's changes to the organisation it names. An organisation whose facts the
+    user may not change (another region owns them) gets its contact persons only."""
     updates = judgement.updates
     known = import_updates.known_organisations(row.update_of for row in updates)
-    taken = import_updates.numbers_taken(
-        row.data.organisation_number for row in updates if row.data.organisation_number
-    )
+    taken = register.organisations_by_number(row.data.organisation_number for row in updates)
     owners = {r.id: r.name for r in db.session.scalars(select(Region))}
     for row in updates:
         organisation = known[row.update_of]
         row.changes = import_updates.changes(organisation, row.data, taken)
-        if row.changes and organisation.owner_region_id != region.id:
+        if row.changes and not organisation.facts_changeable_by(user, region):
             row.owner = owners.get(organisation.owner_region_id or 0, "")
 
 
@@ -534,9 +533,9 @@ def _judge_row(  # noqa: PLR0913
     municipality = _municipality(values, judged, lookups)
     category_keys = _categories(values, judged, lookups)
     website = _website(values, judged)
-    name_key = (" ".join(name.split()).casefold(), municipality)
+    key = (name_key(name), municipality)
     earlier = lookups.seen_numbers.get(organisation_number or "") or (
-        lookups.seen_names.get(name_key) if name else None
+        lookups.seen_names.get(key) if name else None
     )
     if earlier is not None and has_person and _same_facts(earlier, values):
         # The same organisation again with another contact person: joined to its first row.
@@ -548,11 +547,11 @@ def _judge_row(  # noqa: PLR0913
                            row=lookups.seen_numbers[organisation_number].number))  # fmt: skip
     elif organisation_number and organisation_number in lookups.registered_numbers:
         judged.update_of = lookups.registered_numbers[organisation_number]
-    elif name and name_key in lookups.seen_names:
+    elif name and key in lookups.seen_names:
         problems.append(_l("Same name and municipality as row %(row)d.",
-                           row=lookups.seen_names[name_key].number))  # fmt: skip
-    elif name and name_key in lookups.registered_names:
-        judged.update_of = lookups.registered_names[name_key]
+                           row=lookups.seen_names[key].number))  # fmt: skip
+    elif name and key in lookups.registered_names:
+        judged.update_of = lookups.registered_names[key]
     if judged.update_of is not None:
         if (first := lookups.seen_updates.get(judged.update_of)) is not None:
             problems.append(_l("The same organisation as row %(row)d.", row=first.number))
@@ -562,7 +561,7 @@ def _judge_row(  # noqa: PLR0913
     if organisation_number:
         lookups.seen_numbers.setdefault(organisation_number, judged)
     if name:
-        lookups.seen_names.setdefault(name_key, judged)
+        lookups.seen_names.setdefault(key, judged)
     judged.data = register.OrganisationData(
         name=name,
         organisation_number=organisation_number,
@@ -649,7 +648,7 @@ def _categories(values: dict[str, str], judged: JudgedRow, lookups: _Lookups) ->
 def normalise_website(text: str) -> str | None:
     """A web address as a link that works: "www.kor.se" becomes "https://www.kor.se"; None when
     it is no web address at all."""
-    text = text.strip().rstrip("/") if text.strip().endswith("//") else text.strip()
+    text = text.strip()
     if not text:
         return None
     if "://" not in text:
@@ -678,35 +677,27 @@ def _website(values: dict[str, str], judged: JudgedRow) -> str | None:
     return website
 
 
-def _add_contacts(judged: JudgedRow, people: list[dict[str, str]]) -> None:
-    """The row's contact persons, checked, added to the organisation's row ``judged``."""
-    for person in people:
-        if not any(person.values()):
-            continue
-        contact = _contact(person, judged)
-        if contact is None:
-            continue
-        if contact.email.casefold() in {known.email.casefold() for known in judged.contacts}:
-            judged.notes.append(
-                _l("The contact person %(email)s is named twice; kept once.", email=contact.email)
-            )
-        else:
-            judged.contacts.append(contact)
+@dataclass(frozen=True)
+class _Unkept:
+    """Why a contact person is not kept: an invalid address refuses its row, so that nothing
+    is dropped unless staff choose to; a missing one is only said (it could not be invited)."""
+
+    reason: Any
+    refuses: bool
 
 
-def _contact(person: dict[str, str], judged: JudgedRow) -> register.ContactData | None:
+def _contact(person: dict[str, str]) -> register.ContactData | _Unkept:
     name, email = person["contact_name"], person["contact_email"]
     if not email:
-        judged.notes.append(
+        return _Unkept(
             _l("The contact person “%(name)s” has no email address and is not imported.",
-               name=name or person["contact_phone"])
+               name=name or person["contact_phone"]),
+            refuses=False,
         )  # fmt: skip
-        return None
     try:
         address = validate_email(email, check_deliverability=False).normalized
     except EmailNotValidError:
-        judged.problems.append(_l("“%(email)s” is not a valid email address.", email=email))
-        return None
+        return _Unkept(_l("“%(email)s” is not a valid email address.", email=email), refuses=True)
     return register.ContactData(
         name=(name or address.split("@")[0])[:CONTACT_NAME_MAX],
         email=address[:EMAIL_MAX],
@@ -715,40 +706,67 @@ def _contact(person: dict[str, str], judged: JudgedRow) -> register.ContactData 
     )
 
 
+def _keep(judged: JudgedRow, contact: register.ContactData) -> None:
+    """The contact person with the organisation's row, once per address."""
+    if contact.email.casefold() in {known.email.casefold() for known in judged.contacts}:
+        judged.notes.append(
+            _l("The contact person %(email)s is named twice; kept once.", email=contact.email)
+        )
+    else:
+        judged.contacts.append(contact)
+
+
+def _add_contacts(judged: JudgedRow, people: list[dict[str, str]]) -> None:
+    """A row's contact persons, checked, added to the organisation's row ``judged``."""
+    for person in people:
+        if not any(person.values()):
+            continue
+        contact = _contact(person)
+        if isinstance(contact, _Unkept):
+            (judged.problems if contact.refuses else judged.notes).append(contact.reason)
+        else:
+            _keep(judged, contact)
+
+
 def _join_contact_sheet(judgement: Judgement, sheet: Sheet, lookups: _Lookups) -> None:
     """Each row of the workbook's contact sheet, joined to its organisation by number, else by
-    name; a row that names no organisation of the file is reported."""
+    a name only one organisation of the file has; a row that cannot be joined or kept is
+    reported on its own, and stops the import as a refused row does."""
     mapping = contact_sheet_mapping(sheet.headers)
     by_name: dict[str, list[JudgedRow]] = {}
     for row in judgement.rows:
         if row.left_out is None and row.joins is None and row.values.get("name"):
-            by_name.setdefault(_header_key(row.values["name"]), []).append(row)
+            by_name.setdefault(name_key(row.values["name"]), []).append(row)
     for number, cells in zip(sheet.numbers, sheet.rows, strict=True):
         values = {name: _cell(cells, column) for name, column in mapping.items()}
-        person = {name: values[name] for name in CONTACT_FIELDS}
-        target = None
-        if values["organisation_number"]:
-            try:
-                target = lookups.seen_numbers.get(
-                    normalise_organisation_number(values["organisation_number"])
-                )
-            except ValueError:
-                target = None
-        if target is None and values["name"]:
-            named = by_name.get(_header_key(values["name"]), [])
-            target = named[0] if len(named) == 1 else None
+        target = _sheet_target(values, by_name, lookups)
+        contact = _contact({name: values[name] for name in CONTACT_FIELDS})
         if target is None:
-            judgement.contact_problems.append(
-                ContactProblem(sheet.title, number, values,
-                               _l("No organisation in the file has this number or name."))
-            )  # fmt: skip
+            problem = _l("No organisation in the file has this number or name.")
+        elif isinstance(contact, _Unkept) and contact.refuses:
+            problem = contact.reason
+        else:
+            if isinstance(contact, _Unkept):
+                target.notes.append(contact.reason)
+            else:
+                _keep(target, contact)
             continue
-        problems_before = len(target.problems)
-        _add_contacts(target, [person])
-        if len(target.problems) > problems_before:  # an invalid address: reported on its row
-            judgement.contact_problems.append(
-                ContactProblem(sheet.title, number, values, target.problems.pop())
-            )
+        judgement.contact_problems.append(ContactProblem(sheet.title, number, values, problem))
+
+
+def _sheet_target(
+    values: dict[str, str], by_name: dict[str, list[JudgedRow]], lookups: _Lookups
+) -> JudgedRow | None:
+    """The organisation's row a contact-sheet row names, by number, else by a unique name."""
+    if values["organisation_number"]:
+        try:
+            number = normalise_organisation_number(values["organisation_number"])
+        except ValueError:
+            number = ""
+        if (found := lookups.seen_numbers.get(number)) is not None:
+            return found
+    named = by_name.get(name_key(values["name"]), []) if values["name"] else []
+    return named[0] if len(named) == 1 else None
 
 
 def _category_names(text: str, categories: dict[str, str]) -> list[str]:
@@ -775,11 +793,6 @@ def _municipality_lookup() -> tuple[dict[str, str], dict[str, int]]:
         lookup[f"{municipality.name} kommun".casefold()] = municipality.code
         regions[municipality.code] = municipality.region_id
     return lookup, regions
-
-
-def municipality_names() -> dict[str, str]:
-    """Every municipality's name by its code, for the preview."""
-    return dict(db.session.execute(select(Municipality.code, Municipality.name)).tuples().all())
 
 
 @functools.cache
@@ -848,18 +861,18 @@ def import_rows(
             )
         )
     new, updates = judgement.new, judgement.updates
-    register.register_many(region, [row.data for row in new], [row.contacts for row in new])
+    added = register.register_many(region, [row.data for row in new], [row.contacts for row in new])
     updated = import_updates.apply(
         region,
-        [(row.update_of, row.changes) for row in updates],
+        [(row.update_of, row.changes) for row in updates if row.owner is None],
         import_updates.choices_from(choices),
     )
-    added = register.add_contacts_many(
+    added += register.add_contacts_many(
         region, [row.update_of for row in updates], [row.contacts for row in updates]
     )
     return ImportResult(
         imported=len(new),
         updated=updated,
-        contacts=sum(len(row.contacts) for row in new) + added,
+        contacts=added,
         skipped=blocking,
     )

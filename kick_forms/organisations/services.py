@@ -267,25 +267,31 @@ def category_lookup() -> dict[str, OrganisationCategory]:
     }
 
 
+def organisations_by_number(numbers: abc.Iterable[str | None]) -> dict[str, int]:
+    """Which of these organisation numbers an organisation in KICK Forms has, and which one,
+    in a query per thousand numbers."""
+    wanted = list(dict.fromkeys(number for number in numbers if number))
+    return {
+        number: organisation_id
+        for start in range(0, len(wanted), 1000)
+        for number, organisation_id in db.session.execute(
+            select(Organisation.organisation_number, Organisation.id).where(
+                Organisation.organisation_number.in_(wanted[start : start + 1000])
+            )
+        )
+    }
+
+
 def register_many(
     region: Region,
     rows: list[OrganisationData],
     contacts: list[list[ContactData]] | None = None,
-) -> None:
+) -> int:
     """Register many organisations at once, as an import does, in a few statements per
     thousand rows: the known organisation numbers are listed, the others inserted in bulk;
     ``contacts``, beside the rows, are each one's contact persons, the region's own. The
-    rows are checked beforehand (see ``importing``)."""
-    numbers = [data.organisation_number for data in rows if data.organisation_number]
-    known = {
-        number: organisation_id
-        for start in range(0, len(numbers), 1000)
-        for number, organisation_id in db.session.execute(
-            select(Organisation.organisation_number, Organisation.id).where(
-                Organisation.organisation_number.in_(numbers[start : start + 1000])
-            )
-        )
-    }
+    rows are checked beforehand (see ``importing``). Returns how many contacts were added."""
+    known = organisations_by_number(data.organisation_number for data in rows)
     new = [data for data in rows if data.organisation_number not in known]
     now = utcnow()
     new_ids = _insert_organisations(region, new, now)
@@ -305,8 +311,7 @@ def register_many(
     ]
     if entries:
         db.session.execute(insert(RegisterEntry), entries)
-    if contacts:
-        add_contacts_many(region, ids, contacts, now)
+    return add_contacts_many(region, ids, contacts, now) if contacts else 0
 
 
 def add_contacts_many(

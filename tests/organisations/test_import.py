@@ -13,7 +13,7 @@ from kick_forms.extensions import db
 from kick_forms.models import Organisation, RegisterEntry, RegisterImport, Role
 from kick_forms.organisations import importing
 from kick_forms.organisations import services as register
-from tests.conftest import region
+from tests.conftest import csrf_token, login, make_user, region
 from tests.statements import counted
 
 
@@ -24,7 +24,12 @@ def _report(judged) -> dict[int, list[str]]:  # type: ignore[no-untyped-def]
 
 def _judge(data: bytes):  # type: ignore[no-untyped-def]
     table = importing.read_table(data)
-    return importing.judge(region("kronoberg"), table, importing.guess_mapping(table.headers))
+    return importing.judge(
+        region("kronoberg"),
+        table,
+        importing.guess_mapping(table.headers),
+        make_user("kronoberg", Role.EDITOR),
+    )
 
 
 def _organisations() -> int:
@@ -171,8 +176,6 @@ def test_files_that_are_not_registers_are_refused_with_a_reason(app, data, messa
 
 
 def test_staff_upload_map_check_and_import_through_the_pages(client):
-    from tests.conftest import csrf_token, login, make_user
-
     login(client, make_user("kronoberg", Role.EDITOR))
     page = "/admin/r/kronoberg/organisations/import"
     token = csrf_token(client, page)

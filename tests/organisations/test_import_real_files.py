@@ -171,10 +171,10 @@ def _workbook() -> bytes:
 
 
 def test_a_workbook_with_a_contact_sheet_merged_cells_a_totals_row_and_notes(client):
+    editor = make_user("kronoberg", Role.EDITOR)
+    table = importing.read_table(_workbook())
     judgement = importing.judge(
-        region("kronoberg"),
-        table := importing.read_table(_workbook()),
-        importing.guess_mapping(table.headers),
+        region("kronoberg"), table, importing.guess_mapping(table.headers), editor
     )
     assert table.contacts is not None and table.contacts.title == "Kontaktpersoner"
     rows = {row.number: row for row in judgement}
@@ -196,7 +196,7 @@ def test_a_workbook_with_a_contact_sheet_merged_cells_a_totals_row_and_notes(cli
 
     # The two contact rows that cannot be kept stop the import like a refused row, until
     # staff leave them out.
-    login(client, make_user("kronoberg", Role.EDITOR))
+    login(client, editor)
     check_url = _upload(client, "register.xlsx", _workbook())
     token = csrf_token(client, check_url)
     assert client.post(f"{check_url}/run", data={"csrf_token": token}).status_code == 303
@@ -317,3 +317,28 @@ def test_a_second_import_shows_the_updates_and_applies_what_staff_choose(client)
     assert after["Sveriges spelmän"]["contacts"] == [("Dan Ek", "dan@example.se", None, None)]
     assert national.website is None
     assert after["Alvesta kör"]["kinds"] == ["choir"]
+
+
+def test_who_may_change_a_known_organisations_facts_decides_the_update(app):
+    """The register's own rule (``facts_changeable_by``): Kronoberg's editor may not change
+    Blekinge's organisation, KICK's staff may."""
+    shared = importing.register.register_organisation(
+        region("blekinge"),
+        importing.register.OrganisationData("Sveriges spelmän", "802000-0249", None, []),
+    )
+    importing.register.register_many(
+        region("kronoberg"),
+        [importing.register.OrganisationData("Sveriges spelmän", "802000-0249", None, [])],
+    )
+    db.session.commit()
+    table = importing.read_table(
+        b"Namn;Org.nr;Hemsida\nSveriges spelm\xe4n;802000-0249;spelman.se\n"
+    )
+    mapping = importing.guess_mapping(table.headers)
+    for user, kept_by in ((make_user("kronoberg", Role.EDITOR), "Region Blekinge"),
+                          (make_user(None, None, platform=True), None)):  # fmt: skip
+        judgement = importing.judge(region("kronoberg"), table, mapping, user)
+        assert judgement[0].owner == kept_by
+    importing.import_rows(region("kronoberg"), judgement, False, {"website": "overwrite"})
+    db.session.commit()
+    assert shared.website == "https://spelman.se"

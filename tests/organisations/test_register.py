@@ -160,7 +160,12 @@ def test_the_exported_register_imports_again_as_it_was(client):
 
     # Another region imports Kronoberg's file: every row reads back the same.
     table = importing.read_table(exported.data)
-    judged = importing.judge(region("blekinge"), table, importing.guess_mapping(table.headers))
+    judged = importing.judge(
+        region("blekinge"),
+        table,
+        importing.guess_mapping(table.headers),
+        make_user("blekinge", Role.EDITOR),
+    )
     assert [row.problems for row in judged] == [[], []]
     choir = next(row.data for row in judged if row.data.name == "Växjö kammarkör")
     assert (choir.organisation_number, choir.municipality_code) == ("802455-1239", "0780")
