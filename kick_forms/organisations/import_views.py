@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -40,7 +39,7 @@ def import_upload(region_slug: str):
         upload = request.files.get("file")
         data = upload.read(importing.MAX_BYTES + 1) if upload and upload.filename else b""
         try:
-            table = importing.read_table(data)
+            _table, mapping = importing.read_import(data, {})
         except importing.ImportFileError as refused:
             error = refused.message
         else:
@@ -49,9 +48,7 @@ def import_upload(region_slug: str):
                 user_id=current_user.id,
                 filename=(upload.filename or "")[-200:],
                 data=data,
-                mapping=json.dumps(
-                    {**importing.guess_mapping(table.headers), "separator": table.separator}
-                ),
+                mapping=json.dumps(mapping),
             )
             db.session.add(started)
             db.session.commit()
@@ -64,49 +61,18 @@ def import_upload(region_slug: str):
     ), status
 
 
-def _mapping_from_form(table: importing.Table, kept: dict[str, Any]) -> dict[str, Any]:
-    """The columns staff chose; the further contact persons' columns and the separator as
-    before, unless staff chose another separator (then the columns are guessed again)."""
-    separator = request.form.get("separator", "")
-    chosen_another = separator in importing.SEPARATORS and separator != table.separator
-    if table.separator is not None and chosen_another:
-        return {"separator": separator}  # the columns are guessed from the new split
-    mapping: dict[str, Any] = {
-        "more_contacts": kept.get("more_contacts", []),
-        "separator": table.separator,
-        "updates": import_updates.choices_from(
-            {fact: request.form.get(f"update-{fact}", "") for fact in import_updates.FACTS}
-        ),
-    }
-    for name in importing.FIELDS:
-        value = request.form.get(f"map-{name}", "")
-        mapping[name] = int(value) if value.isdigit() and int(value) < len(table.headers) else None
-    return mapping
-
-
-def _read(started: RegisterImport) -> tuple[importing.Table, dict[str, Any]]:
-    """The import's file as a table, split on the separator staff chose, and its mapping; the
-    columns are guessed the first time the file is split on a separator."""
-    mapping = json.loads(started.mapping)
-    table = importing.read_table(started.data, mapping.get("separator"))
-    if "name" not in mapping:
-        mapping = {**importing.guess_mapping(table.headers), "separator": table.separator}
-    return table, mapping
-
-
 @bp.route("/r/<region_slug>/organisations/import/<int:import_id>", methods=["GET", "POST"])
 def import_check(region_slug: str, import_id: int):
     """The mapping, a preview and the per-row report: a dry run that writes nothing."""
     region = staff_region(region_slug, Role.EDITOR)
     started = _import(region, import_id)
-    table, mapping = _read(started)
+    table, mapping = importing.read_import(started.data, json.loads(started.mapping))
     form = ActionForm()
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
-        started.mapping = json.dumps(_mapping_from_form(table, mapping))
-        db.session.commit()
-        table, mapping = _read(started)
+        chosen = importing.chosen_mapping(table, mapping, request.form)
+        table, mapping = importing.read_import(started.data, chosen)
         started.mapping = json.dumps(mapping)
         db.session.commit()
     judgement = importing.judge(region, table, mapping, current_user)
@@ -117,7 +83,7 @@ def import_check(region_slug: str, import_id: int):
         table=table,
         mapping=mapping,
         judgement=judgement,
-        preview=[row for row in judgement.rows if row.data is not None][:PREVIEW_ROWS],
+        preview=judgement.organisations[:PREVIEW_ROWS],
         field_labels=importing.FIELD_LABELS,
         separators=importing.SEPARATORS,
         update_choices=import_updates.CHOICES,
@@ -134,7 +100,7 @@ def import_run(region_slug: str, import_id: int):
     started = _import(region, import_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    table, mapping = _read(started)
+    table, mapping = importing.read_import(started.data, json.loads(started.mapping))
     judgement = importing.judge(region, table, mapping, current_user)
     try:
         result = importing.import_rows(

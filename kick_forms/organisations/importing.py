@@ -19,7 +19,7 @@ import functools
 import io
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
@@ -356,6 +356,35 @@ def guess_mapping(headers: list[str]) -> dict[str, Any]:
                 mapping[name] = column
             break
     mapping["more_contacts"] = [more[number] for number in sorted(more)]
+    return mapping
+
+
+def read_import(data: bytes, mapping: dict[str, Any]) -> tuple[Table, dict[str, Any]]:
+    """A stored import's file as a table, split on the mapping's separator, and the mapping:
+    the columns guessed when it names none (a new file, or a new separator)."""
+    table = read_table(data, mapping.get("separator"))
+    if "name" not in mapping:
+        mapping = {**guess_mapping(table.headers), "separator": table.separator}
+    return table, mapping
+
+
+def chosen_mapping(table: Table, kept: dict[str, Any], form: Mapping[str, str]) -> dict[str, Any]:
+    """The columns and update choices staff sent (``map-<field>``, ``update-<fact>``, a column
+    number that is no column counting as none); the further contact persons' columns as
+    before. Another separator clears the columns, to be guessed from the new split."""
+    separator = form.get("separator", "")
+    if table.separator is not None and separator in SEPARATORS and separator != table.separator:
+        return {"separator": separator}
+    mapping: dict[str, Any] = {
+        "more_contacts": kept.get("more_contacts", []),
+        "separator": table.separator,
+        "updates": import_updates.choices_from(
+            {fact: form.get(f"update-{fact}", "") for fact in import_updates.FACTS}
+        ),
+    }
+    for name in FIELDS:
+        value = form.get(f"map-{name}", "")
+        mapping[name] = int(value) if value.isdigit() and int(value) < len(table.headers) else None
     return mapping
 
 

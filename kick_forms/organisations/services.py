@@ -342,7 +342,7 @@ def add_contacts_many(
             "phone": contact.phone,
             "role": contact.role,
             "created_at": now,
-        }  # fmt: skip
+        }
         for organisation_id, people in zip(ids, contacts, strict=True)
         for contact in people
         if (organisation_id, contact.email.casefold()) not in had

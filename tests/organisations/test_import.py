@@ -240,3 +240,21 @@ def test_a_large_import_inserts_its_organisations_in_a_few_statements(app):
         select(Organisation.website).where(Organisation.name == "Förening 3")
     ).one()
     assert websites is None
+
+
+def test_organisations_registered_together_under_one_name_each_get_their_own_facts(app):
+    """Two rows may share a name and a municipality outside an import (it refuses that):
+    each still gets its own organisation, kinds and entry."""
+    register.register_many(
+        region("kronoberg"),
+        [
+            register.OrganisationData("Kören", None, "0780", ["choir"]),
+            register.OrganisationData("Kören", None, "0780", ["local_heritage"]),
+        ],
+    )
+    db.session.commit()
+    kinds = [
+        [category.key for category in organisation.categories]
+        for organisation in db.session.scalars(select(Organisation).order_by(Organisation.id))
+    ]
+    assert kinds == [["choir"], ["local_heritage"]]
