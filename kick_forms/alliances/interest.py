@@ -9,8 +9,6 @@ contact person of that region gets a mail with its address.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -19,6 +17,7 @@ from flask import current_app, render_template
 from sqlalchemy import func, select
 
 from kick_forms.alliances import services as alliances
+from kick_forms.board.exports import Table, local_minute
 from kick_forms.extensions import db
 from kick_forms.i18n import lazy_gettext as _l
 from kick_forms.mail.services import enqueue_mail
@@ -115,37 +114,41 @@ def waiting_in(region: Region | None = None) -> list[AllianceInterest]:
     return list(db.session.scalars(query))
 
 
-def export_csv(interests: list[AllianceInterest]) -> str:
-    """The interests as CSV for KICK's staff (semicolons, as Excel in Sweden opens them)."""
+def waiting_by_region() -> dict[int, list[AllianceInterest]]:
+    """The confirmed interests still waiting, by region id."""
+    by_region: dict[int, list[AllianceInterest]] = {}
+    for interest in waiting_in():
+        by_region.setdefault(interest.region_id, []).append(interest)
+    return by_region
+
+
+def interest_table(interests: list[AllianceInterest]) -> Table:
+    """The interests as a table for KICK's staff, to download as CSV like the register."""
     regions = {region.id: region.name for region in db.session.scalars(select(Region))}
     municipalities = Municipality.names()
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow([
-        _l("Region"), _l("Organisation"), _l("Municipality"), _l("Contact person"),
-        _l("Email"), _l("Confirmed"),
-    ])  # fmt: skip
-    for interest in interests:
-        writer.writerow([
-            regions.get(interest.region_id, ""), _safe(interest.organisation_name),
-            municipalities.get(interest.municipality_code or "", ""),
-            _safe(interest.contact_name), _safe(interest.contact_email),
-            interest.confirmed_at.date().isoformat() if interest.confirmed_at else "",
-        ])  # fmt: skip
-    return "\ufeff" + buffer.getvalue()
-
-
-def _safe(text: str) -> str:
-    """A cell a spreadsheet shows as text, never runs as a formula."""
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return Table(
+        [str(_l("Region")), str(_l("Organisation")), str(_l("Municipality")),
+         str(_l("Contact person")), str(_l("Email")), str(_l("Confirmed"))],
+        [
+            [regions.get(interest.region_id, ""), interest.organisation_name,
+             municipalities.get(interest.municipality_code or ""), interest.contact_name,
+             interest.contact_email, local_minute(interest.confirmed_at)]
+            for interest in interests
+        ],
+    )  # fmt: skip
 
 
 def start_alliance(data: alliances.AllianceData, now: datetime) -> tuple[CultureAlliance, int]:
-    """Add the region's alliance and write to every organisation that waited for it; the
+    """Add the region's alliance and write to every address that waited for it, once; the
     number of mails queued comes back with the alliance."""
     alliance = alliances.add_alliance(data, now)
-    told = 0
+    told: set[str] = set()
     for interest in waiting_in(data.region):
+        interest.told_at = now
+        interest.alliance_id = alliance.id
+        if interest.contact_email.casefold() in told:
+            continue  # one mail to an address that waited twice
+        told.add(interest.contact_email.casefold())
         enqueue_mail(
             interest.contact_email,
             str(_l("%(name)s has started", name=alliance.name)),
@@ -157,8 +160,5 @@ def start_alliance(data: alliances.AllianceData, now: datetime) -> tuple[Culture
             ),
             now=now,
         )
-        interest.told_at = now
-        interest.alliance_id = alliance.id
-        told += 1
     db.session.flush()
-    return alliance, told
+    return alliance, len(told)

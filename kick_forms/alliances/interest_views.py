@@ -73,9 +73,12 @@ def interest_confirm(token: str):
     region = db.session.get(Region, interest.region_id)
     now = utcnow()
     if interest.expires_at <= now:
-        return private_page(
-            render_template("alliances/interest_link_expired.html", region=region), 410
+        expired = render_template(
+            "confirmation_link_expired.html",
+            again_url=url_for(".interest_form", region_slug=region.slug),
+            again_label=_("Send the form again"),
         )
+        return private_page(expired, 410)
     form = ActionForm()
     if request.method == "POST":
         if not form.validate_on_submit():

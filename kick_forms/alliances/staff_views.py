@@ -3,7 +3,7 @@ staff may."""
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
@@ -13,6 +13,8 @@ from kick_forms.alliances import interest as interests
 from kick_forms.alliances import services as alliances
 from kick_forms.alliances import staff_bp
 from kick_forms.alliances.forms import AllianceForm, StartForm
+from kick_forms.board import exports
+from kick_forms.board.export_views import download
 from kick_forms.extensions import db
 from kick_forms.forms import ActionForm
 from kick_forms.i18n import gettext as _
@@ -129,10 +131,7 @@ def alliance_delete(alliance_id: int):
 @staff_bp.route("/interest")
 def interest_list():
     """Per region without an alliance, the organisations that want to help start one."""
-    waiting = interests.waiting_in()
-    by_region: dict[int, list] = {}
-    for interest in waiting:
-        by_region.setdefault(interest.region_id, []).append(interest)
+    by_region = interests.waiting_by_region()
     return htmx.render(
         "alliances/interest_list.html",
         regions=[r for r in alliances.regions_with_alliances() if r.id in by_region],
@@ -154,13 +153,9 @@ def interest_export():
         abort(404)
     audit.record("alliance.interest_export", f"region:{region_slug or 'all'}", region)
     db.session.commit()
-    filename = f"alliansintresse-{region.slug if region else 'alla'}.csv"
-    return Response(
-        interests.export_csv(interests.waiting_in(region)),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"',
-                 "Cache-Control": "no-store"},
-    )  # fmt: skip
+    table = interests.interest_table(interests.waiting_in(region))
+    name = f"alliansintresse-{region.slug if region else 'alla'}.csv"
+    return download(exports.to_csv(table), "text/csv; charset=utf-8", name)
 
 
 @staff_bp.route("/interest/<region_slug>/start", methods=["GET", "POST"])

@@ -83,7 +83,12 @@ def confirm(token: str):
     region = db.session.get(Region, listing.region_id)
     now = utcnow()
     if listing.expires_at <= now:
-        return private_page(render_template("registration/link_expired.html", region=region), 410)
+        expired = render_template(
+            "confirmation_link_expired.html",
+            again_url=url_for(".request_form", region_slug=region.slug),
+            again_label=_("Ask to be listed again"),
+        )
+        return private_page(expired, 410)
     form = ActionForm()
     if request.method == "POST":
         if not form.validate_on_submit():
