@@ -276,7 +276,8 @@ def test_a_second_import_shows_the_updates_and_applies_what_staff_choose(client)
     )
     check_url = _upload(client, "andra.csv", second.encode("cp1252"))
     check = _tight(client.get(check_url).get_data(as_text=True))
-    assert "3 av dem finns redan i registret: se uppdateringarna nedan." in check
+    # One sentence after the other, with a space between them.
+    assert re.search(r"kontaktpersoner\. 3 av dem finns redan i registret: se uppdateringarna nedan\.", check)
     # Each change with the register's value and the file's; the name written otherwise and
     # the empty cells are no changes.
     assert (
@@ -296,7 +297,7 @@ def test_a_second_import_shows_the_updates_and_applies_what_staff_choose(client)
                          "update-website": "overwrite", "update-name": "keep"},
     )  # fmt: skip
     chosen = _tight(chosen.get_data(as_text=True))
-    assert 'id="update-website-overwrite" name="update-website" value="overwrite" checked' in chosen
+    assert '<option value="overwrite" selected>Skriv över med filens uppgift</option>' in chosen
     assert "<td>https://www.gamla.se</td><td>https://www.nya.se</td><td>Ändrat</td>" in chosen
 
     done = client.post(f"{check_url}/run", data={"csrf_token": token})
