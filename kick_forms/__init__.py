@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask, current_app, g, has_request_context, request, session
 
-from kick_forms import compression, form_markup, incoming, urls
+from kick_forms import compression, form_markup, incoming, page_cache, urls
 from kick_forms import config as config_module
 from kick_forms.auth.services import SESSION_KEY, session_user
 from kick_forms.extensions import (
@@ -43,6 +43,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     urls.init_app(app)  # its URL converters, before the blueprints add their rules
 
     _init_extensions(app)
+    page_cache.init_app(app)
     _register_blueprints(app)
 
     from kick_forms import cli, errors, ops, security, templating

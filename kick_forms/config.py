@@ -125,6 +125,10 @@ def defaults(instance_path: str) -> dict[str, Any]:
         # Compress pages and static files for browsers that accept gzip. Behind a proxy that
         # compresses (deploy/nginx does), false leaves the work to it.
         "COMPRESS": True,
+        # Keep the public pages every visitor sees alike (a consultation's page, its board)
+        # until the data they show changes, in each worker up to this many characters.
+        "PAGE_CACHE": True,
+        "PAGE_CACHE_BYTES": 64 * 1024 * 1024,
     }
 
 
@@ -142,6 +146,7 @@ _BOOLEAN = {
     "MAIL_USE_SSL",
     "METRICS_ENABLED",
     "COMPRESS",
+    "PAGE_CACHE",
 }
 
 # The environment gives strings; these settings are whole numbers.
@@ -158,6 +163,7 @@ _INTEGER = (
     "STAFF_INVITATION_DAYS",
     "PASSWORD_RESET_MINUTES",
     "PROXY_FIX",
+    "PAGE_CACHE_BYTES",
 )
 
 # ... and these are numbers of seconds, with a fraction if need be.

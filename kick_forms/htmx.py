@@ -44,13 +44,21 @@ def vary_on_htmx(response: Response) -> Response:
     return response
 
 
+def template_for(page: str, fragment: str | None = None) -> str:
+    """The fragment's template for an htmx swap, the page's otherwise."""
+    return fragment if fragment and htmx_request().wants_fragment else page
+
+
+def respond(body: str, status: int = 200) -> Response:
+    """A body rendered by ``template_for``'s choice; Vary: HX-Request."""
+    return vary_on_htmx(make_response(body, status))
+
+
 def render(
     page: str, fragment: str | None = None, *, status: int = 200, **context: Any
 ) -> Response:
     """Render the fragment for an htmx swap, the full page otherwise; always Vary: HX-Request."""
-    template = fragment if fragment and htmx_request().wants_fragment else page
-    response = make_response(render_template(template, **context), status)
-    return vary_on_htmx(response)
+    return respond(render_template(template_for(page, fragment), **context), status)
 
 
 def redirect(location: str) -> Response:

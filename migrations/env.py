@@ -6,6 +6,8 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
+from kick_forms import page_cache
+
 config = context.config
 # Keep the application's loggers working when migrations run inside it (tests, CLI).
 fileConfig(config.config_file_name, disable_existing_loggers=False)
@@ -45,21 +47,26 @@ def run_migrations_online():
     conf_args.setdefault("process_revision_directives", process_revision_directives)
 
     with target_db.engine.connect() as connection:
-        sqlite = connection.dialect.name == "sqlite"
-        if sqlite:
-            # SQLite changes a table by copying it to a new one and dropping the old; with
-            # foreign keys on, that drop would cascade to every child row. The pragma only
-            # takes effect outside a transaction, so it goes straight to the driver.
-            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
-        context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
-        with context.begin_transaction():
-            context.run_migrations()
+        # The data epoch's table may not exist yet: the migrations raise no epoch.
+        connection.info[page_cache.UNWATCHED] = True
+        try:
+            sqlite = connection.dialect.name == "sqlite"
             if sqlite:
-                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
-                if broken:
-                    raise RuntimeError(f"the migration broke foreign keys: {broken[:5]}")
-        if sqlite:
-            connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
+                # SQLite changes a table by copying it to a new one and dropping the old; with
+                # foreign keys on, that drop would cascade to every child row. The pragma only
+                # takes effect outside a transaction, so it goes straight to the driver.
+                connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+            context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
+            with context.begin_transaction():
+                context.run_migrations()
+                if sqlite:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise RuntimeError(f"the migration broke foreign keys: {broken[:5]}")
+            if sqlite:
+                connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
+        finally:
+            del connection.info[page_cache.UNWATCHED]
 
 
 if context.is_offline_mode():

@@ -51,6 +51,8 @@ PASSWORD = "correct horse battery staple"
 REFERENCE_TABLES = {
     "region", "municipality", "culture_area", "organisation_category", "culture_alliance",
     "code_level", "code_step", "code_principle", "alembic_version",
+    # Kept, and only ever raised: a page kept at one value never meets another test's data.
+    "data_epoch",
 }  # fmt: skip
 
 DATABASES = ["sqlite"] + (["postgresql"] if os.environ.get("KICK_TEST_DATABASE_URL") else [])

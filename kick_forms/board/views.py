@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, request
+from flask import abort, render_template, request
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import inspect, select
+from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
-from kick_forms import htmx
+from kick_forms import htmx, page_cache
 
 # The staff pages for feedback live on the staff blueprint; importing registers them.
 from kick_forms.board import bp, charts, feedback, maps, plan_comments, reach
@@ -33,28 +34,42 @@ from kick_forms.timeutil import utcnow
 
 
 def _visible_consultation(region_slug: str, consultation_slug: str) -> Consultation:
-    """The consultation if its board may be seen by this visitor; 404 otherwise."""
-    region = db.session.scalars(select(Region).filter_by(slug=region_slug)).one_or_none()
-    consultation = (
-        db.session.scalars(
-            select(Consultation)
-            .filter_by(region_id=region.id, slug=consultation_slug)
-            .options(
-                joinedload(Consultation.region),
-                selectinload(Consultation.chapters).selectinload(PlanChapter.paragraphs),
-            )
-        ).one_or_none()
-        if region
-        else None
-    )
+    """The consultation with what its board shows, if this visitor may see the board; 404
+    otherwise."""
+    return _load_board(_board_consultation(region_slug, consultation_slug))
+
+
+def _board_consultation(region_slug: str, consultation_slug: str) -> Consultation:
+    """The consultation and its region in one statement, if this visitor may see its board;
+    404 otherwise."""
+    consultation = db.session.scalars(
+        select(Consultation)
+        .join(Consultation.region)
+        .where(Region.slug == region_slug, Consultation.slug == consultation_slug)
+        .options(contains_eager(Consultation.region))
+    ).one_or_none()
     if consultation is None:
         abort(404)
-    load_structure(consultation)
-    staff = current_user.is_authenticated and current_user.can_view(region)
+    staff = current_user.is_authenticated and current_user.can_view(consultation.region)
     if not staff and (
         consultation.status not in PUBLIC_STATUSES or not consultation.board_is_public(utcnow())
     ):
         abort(404)
+    return consultation
+
+
+def _load_board(consultation: Consultation) -> Consultation:
+    """Load the questions and the plan's chapters with their paragraphs, which the board shows."""
+    load_structure(consultation)
+    if "chapters" not in inspect(consultation).unloaded:
+        return consultation
+    chapters = db.session.scalars(
+        select(PlanChapter)
+        .filter_by(consultation_id=consultation.id)
+        .order_by(PlanChapter.position)
+        .options(selectinload(PlanChapter.paragraphs))
+    ).all()
+    set_committed_value(consultation, "chapters", list(chapters))
     return consultation
 
 
@@ -171,20 +186,26 @@ def draw_municipality_map(
 
 @bp.route("/r/<region_slug>/c/<consultation_slug>/board")
 def board_page(region_slug: str, consultation_slug: str):
-    consultation = _visible_consultation(region_slug, consultation_slug)
-    return htmx.render(
-        "board/board.html",
-        "board/_results.html",
-        **board_context(consultation, _filter()),
-        all_categories=db.session.scalars(
-            select(OrganisationCategory).order_by(OrganisationCategory.position)
-        ).all(),
-        region_municipalities=db.session.scalars(
-            select(Municipality)
-            .filter_by(region_id=consultation.region_id)
-            .order_by(Municipality.name)
-        ).all(),
-    )
+    page_cache.start()
+    consultation = _board_consultation(region_slug, consultation_slug)
+    template = htmx.template_for("board/board.html", "board/_results.html")
+
+    def render() -> str:
+        _load_board(consultation)
+        return render_template(
+            template,
+            **board_context(consultation, _filter()),
+            all_categories=db.session.scalars(
+                select(OrganisationCategory).order_by(OrganisationCategory.position)
+            ).all(),
+            region_municipalities=db.session.scalars(
+                select(Municipality)
+                .filter_by(region_id=consultation.region_id)
+                .order_by(Municipality.name)
+            ).all(),
+        )
+
+    return htmx.respond(page_cache.page(render, consultation.clock_state(utcnow())))
 
 
 @bp.route("/r/<region_slug>/c/<consultation_slug>/board/files/<int:attachment_id>")

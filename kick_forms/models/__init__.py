@@ -11,6 +11,7 @@ from kick_forms.models.consultation import (
     QuestionOption,
     Section,
 )
+from kick_forms.models.data_epoch import DataEpoch
 from kick_forms.models.embed import EmbedOrigin, RegionTheme
 from kick_forms.models.invitation import (
     AuditEvent,
@@ -79,6 +80,7 @@ __all__ = [
     "AllianceInterest",
     "ConsultationDocument",
     "ConsultationTemplate",
+    "DataEpoch",
     "ParagraphComment",
     "PlanChapter",
     "PlanParagraph",

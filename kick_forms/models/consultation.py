@@ -167,6 +167,13 @@ class Consultation(db.Model):
             and self.opens_at <= now < self.closes_at
         )
 
+    def clock_state(self, now: datetime) -> tuple[bool, bool, bool]:
+        """What of its pages the clock decides: whether it is still to open, whether it takes
+        answers, whether its board is public. A page kept between changes of the data is kept
+        for one such state (``kick_forms.page_cache``)."""
+        waiting = self.opens_at is not None and self.opens_at > now
+        return waiting, self.accepts_answers(now), self.board_is_public(now)
+
     def __repr__(self) -> str:
         return f"<Consultation {self.id} {self.slug}>"
 

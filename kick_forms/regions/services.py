@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, and_, func, not_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 from sqlalchemy.orm.interfaces import ORMOption
 
 from kick_forms.extensions import db
@@ -73,6 +73,21 @@ def public_consultation(region: Region, slug: str, *loading: ORMOption) -> Consu
             Consultation.status.in_(PUBLIC_STATUSES),
         )
         .options(*loading)
+    ).one_or_none()
+
+
+def public_consultation_at(region_slug: str, slug: str) -> Consultation | None:
+    """The consultation the public may see at this address, with its region, in one
+    statement."""
+    return db.session.scalars(
+        select(Consultation)
+        .join(Consultation.region)
+        .where(
+            Region.slug == region_slug,
+            Consultation.slug == slug,
+            Consultation.status.in_(PUBLIC_STATUSES),
+        )
+        .options(contains_eager(Consultation.region))
     ).one_or_none()
 
 

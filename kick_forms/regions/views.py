@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, render_template, request
 from sqlalchemy import select
 
+from kick_forms import page_cache
 from kick_forms.consultations.structure import load_structure
 from kick_forms.extensions import db
 from kick_forms.method.matrix import matrix_view
@@ -50,13 +51,22 @@ def region_page(region_slug: str):
 
 @bp.route("/r/<region_slug>/c/<consultation_slug>/")
 def consultation_page(region_slug: str, consultation_slug: str):
-    region = _region_or_404(region_slug)
-    consultation = public.public_consultation(
-        region, consultation_slug, *public.PUBLIC_PAGE_LOADING
-    )
+    page_cache.start()
+    consultation = public.public_consultation_at(region_slug, consultation_slug)
     if consultation is None:
         abort(404)
-    load_structure(consultation, options=False)
-    return render_template(
-        "regions/consultation.html", region=region, consultation=consultation, now=utcnow()
-    )
+    now = utcnow()
+
+    def render() -> str:
+        public.public_consultation(
+            consultation.region, consultation_slug, *public.PUBLIC_PAGE_LOADING
+        )
+        load_structure(consultation, options=False)
+        return render_template(
+            "regions/consultation.html",
+            region=consultation.region,
+            consultation=consultation,
+            now=now,
+        )
+
+    return page_cache.page(render, consultation.clock_state(now))

@@ -277,7 +277,9 @@ def test_a_second_import_shows_the_updates_and_applies_what_staff_choose(client)
     check_url = _upload(client, "andra.csv", second.encode("cp1252"))
     check = _tight(client.get(check_url).get_data(as_text=True))
     # One sentence after the other, with a space between them.
-    assert re.search(r"kontaktpersoner\. 3 av dem finns redan i registret: se uppdateringarna nedan\.", check)
+    assert re.search(
+        r"kontaktpersoner\. 3 av dem finns redan i registret: se uppdateringarna nedan\.", check
+    )
     # Each change with the register's value and the file's; the name written otherwise and
     # the empty cells are no changes.
     assert (
