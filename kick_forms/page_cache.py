@@ -23,15 +23,17 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 
 from flask import Flask, current_app, g, request, session
 from flask_login import current_user
-from sqlalchemy import event, text
+from sqlalchemy import event, select
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.engine import Connection, Engine
 
 from kick_forms.extensions import db
 from kick_forms.i18n import current_locale
+from kick_forms.models import DataEpoch
 
 # Writes to these tables show on no page kept here (and the epoch's own update), so they do
 # not make every page render again: the audit log, mail queue, staff sign-ins and tokens,
@@ -73,6 +75,9 @@ def init_app(app: Flask) -> None:
 
 def watch(engine: Engine) -> None:
     """Raise the epoch in every transaction on ``engine`` that wrote what a page may show."""
+    # Until its migration has run, the database has no epoch to raise (an upgrade in steps
+    # writes between them); once seen, the table stays.
+    epoch_table: list[bool] = []
 
     @event.listens_for(engine, "before_cursor_execute")
     def _note_write(conn: Connection, _cursor, statement: str, *_args) -> None:  # type: ignore[no-untyped-def]
@@ -87,7 +92,11 @@ def watch(engine: Engine) -> None:
     @event.listens_for(engine, "commit")
     def _raise_epoch(conn: Connection) -> None:
         # The "commit" event comes before the commit itself: the epoch goes with the writes.
-        if conn.info.pop(_CHANGED, False):
+        if not conn.info.pop(_CHANGED, False):
+            return
+        if not epoch_table and sa_inspect(conn).has_table(DataEpoch.__tablename__):
+            epoch_table.append(True)
+        if epoch_table:
             conn.exec_driver_sql("UPDATE data_epoch SET value = value + 1")
 
     @event.listens_for(engine, "rollback")
@@ -95,9 +104,12 @@ def watch(engine: Engine) -> None:
         conn.info.pop(_CHANGED, None)
 
 
+_CURRENT_EPOCH = select(DataEpoch.value).where(DataEpoch.id == 1)
+
+
 def current_epoch() -> int | None:
     """The epoch as this request's transaction sees it; None where the table has no row."""
-    return db.session.execute(text("SELECT value FROM data_epoch WHERE id = 1")).scalar()
+    return db.session.execute(_CURRENT_EPOCH).scalar()
 
 
 def start() -> None:
@@ -107,10 +119,12 @@ def start() -> None:
         g.setdefault(_EPOCH, current_epoch())
 
 
-def page(render: Callable[[], str], *key: Hashable) -> str:
+def page(render: Callable[[], str], *key: Hashable, personal: Sequence[str] = ()) -> str:
     """The page ``render`` makes, kept for the epoch read by ``start`` and for this address,
     language and htmx target; ``key`` names what else it depends on (a consultation's phase
-    by the clock, say). Rendered and not kept when the request may not share its page."""
+    by the clock, say). ``personal`` are values of this request's own that the page holds (a
+    form's CSRF token and nonce): they are kept as blanks and filled in anew for each request.
+    Rendered and not kept when the request may not share its page."""
     epoch = g.get(_EPOCH)
     if epoch is None or not _may_keep():
         return render()
@@ -120,18 +134,36 @@ def page(render: Callable[[], str], *key: Hashable) -> str:
         str(current_locale()),
         request.headers.get("HX-Request"),
         request.headers.get("HX-Target"),
+        len(personal),
         *key,
     )
     pages: _Pages = current_app.extensions["kick_page_cache"]
     kept = pages.get(epoch, full_key)
     if kept is not None:
-        return kept
+        return _fill(kept, personal)
     html = render()
-    # A page that asked for a form token is the visitor's alone. (Their cookie, which may
-    # change, is not part of what is kept: only the page's text is.)
-    if current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token") not in g:
-        pages.put(epoch, full_key, html, current_app.config["PAGE_CACHE_BYTES"])
+    # A page that asked for a form token of its own is the visitor's alone. (Their cookie, which
+    # may change, is not part of what is kept: only the page's text is.)
+    token = g.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
+    if token is not None and token not in personal:
+        return html
+    blank = html
+    for number, value in enumerate(personal):
+        if not value or html.count(value) != 1:
+            return html  # not where it can be told from the rest of the page
+        blank = blank.replace(value, _blank(number))
+    pages.put(epoch, full_key, blank, current_app.config["PAGE_CACHE_BYTES"])
     return html
+
+
+def _blank(number: int) -> str:
+    return f"\x00{number}\x00"  # no page's text holds a NUL
+
+
+def _fill(kept: str, personal: Sequence[str]) -> str:
+    for number, value in enumerate(personal):
+        kept = kept.replace(_blank(number), value)
+    return kept
 
 
 def _may_keep() -> bool:

@@ -128,3 +128,13 @@ def test_a_visitor_with_a_message_waiting_sees_it(client, shown):
         session["_flashes"] = [("info", "Ett meddelande till dig")]
     assert "Ett meddelande till dig" in client.get(PAGE).get_data(as_text=True)
     assert "Ett meddelande till dig" not in client.get(PAGE).get_data(as_text=True)
+
+
+def test_reading_pages_raises_no_epoch(client, shown):
+    """Staff signing in and reading (their session's last activity is written) leave the
+    visitors' kept pages alone."""
+    login(client, make_user("kronoberg", None, platform=True))
+    epoch = _epoch()
+    for path in ("/admin/", "/admin/r/kronoberg/", BOARD, PAGE, "/r/kronoberg/"):
+        assert client.get(path).status_code == 200, path
+    assert _epoch() == epoch

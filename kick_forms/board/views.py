@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import abort, render_template, request
 from flask_login import current_user
-from sqlalchemy import inspect, select
+from sqlalchemy import bindparam, inspect, select
 from sqlalchemy.orm import contains_eager, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -39,14 +39,19 @@ def _visible_consultation(region_slug: str, consultation_slug: str) -> Consultat
     return _load_board(_board_consultation(region_slug, consultation_slug))
 
 
+_CONSULTATION_AT = (
+    select(Consultation)
+    .join(Consultation.region)
+    .where(Region.slug == bindparam("region_slug"), Consultation.slug == bindparam("slug"))
+    .options(contains_eager(Consultation.region))
+)
+
+
 def _board_consultation(region_slug: str, consultation_slug: str) -> Consultation:
     """The consultation and its region in one statement, if this visitor may see its board;
     404 otherwise."""
     consultation = db.session.scalars(
-        select(Consultation)
-        .join(Consultation.region)
-        .where(Region.slug == region_slug, Consultation.slug == consultation_slug)
-        .options(contains_eager(Consultation.region))
+        _CONSULTATION_AT, {"region_slug": region_slug, "slug": consultation_slug}
     ).one_or_none()
     if consultation is None:
         abort(404)

@@ -9,11 +9,31 @@ database, so nothing is marked changed and later access issues no SQL.
 
 from __future__ import annotations
 
-from sqlalchemy import inspect, select
+from sqlalchemy import bindparam, inspect, select
 from sqlalchemy.orm.attributes import set_committed_value
 
 from kick_forms.extensions import db
 from kick_forms.models import Consultation, Question, QuestionOption, Section
+
+# Built once: the answering pages, the board and the public page run them on every request.
+_SECTIONS = (
+    select(Section)
+    .where(Section.consultation_id == bindparam("consultation_id"))
+    .order_by(Section.position)
+)
+_QUESTIONS = (
+    select(Question)
+    .join(Section, Section.id == Question.section_id)
+    .where(Section.consultation_id == bindparam("consultation_id"))
+    .order_by(Question.position)
+)
+_OPTIONS = (
+    select(QuestionOption)
+    .join(Question, Question.id == QuestionOption.question_id)
+    .join(Section, Section.id == Question.section_id)
+    .where(Section.consultation_id == bindparam("consultation_id"))
+    .order_by(QuestionOption.position)
+)
 
 
 def load_structure(consultation: Consultation, options: bool = True) -> Consultation:
@@ -22,27 +42,15 @@ def load_structure(consultation: Consultation, options: bool = True) -> Consulta
     already loaded (and may have changed) are left as they are."""
     if "sections" not in inspect(consultation).unloaded:
         return consultation
-    sections = db.session.scalars(
-        select(Section).where(Section.consultation_id == consultation.id).order_by(Section.position)
-    ).all()
-    questions = db.session.scalars(
-        select(Question)
-        .join(Section, Section.id == Question.section_id)
-        .where(Section.consultation_id == consultation.id)
-        .order_by(Question.position)
-    ).all()
+    which = {"consultation_id": consultation.id}
+    sections = db.session.scalars(_SECTIONS, which).all()
+    questions = db.session.scalars(_QUESTIONS, which).all()
     by_section: dict[int, list[Question]] = {section.id: [] for section in sections}
     for question in questions:
         by_section[question.section_id].append(question)
     if options:
         by_question: dict[int, list[QuestionOption]] = {question.id: [] for question in questions}
-        for option in db.session.scalars(
-            select(QuestionOption)
-            .join(Question, Question.id == QuestionOption.question_id)
-            .join(Section, Section.id == Question.section_id)
-            .where(Section.consultation_id == consultation.id)
-            .order_by(QuestionOption.position)
-        ):
+        for option in db.session.scalars(_OPTIONS, which):
             by_question[option.question_id].append(option)
         for question in questions:
             set_committed_value(question, "options", by_question[question.id])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, func, not_, select
+from sqlalchemy import ColumnElement, and_, bindparam, func, not_, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 from sqlalchemy.orm.interfaces import ORMOption
 
@@ -76,23 +76,24 @@ def public_consultation(region: Region, slug: str, *loading: ORMOption) -> Consu
     ).one_or_none()
 
 
+# Built once: the hot public pages run it on every request, kept or not.
+_PUBLIC_AT = (
+    select(Consultation)
+    .join(Consultation.region)
+    .where(
+        Region.slug == bindparam("region_slug"),
+        Consultation.slug == bindparam("slug"),
+        Consultation.status.in_(PUBLIC_STATUSES),
+    )
+    .options(contains_eager(Consultation.region))
+)
+
+
 def public_consultation_at(region_slug: str, slug: str) -> Consultation | None:
     """The consultation the public may see at this address, with its region, in one
     statement."""
-    return db.session.scalars(
-        select(Consultation)
-        .join(Consultation.region)
-        .where(
-            Region.slug == region_slug,
-            Consultation.slug == slug,
-            Consultation.status.in_(PUBLIC_STATUSES),
-        )
-        .options(contains_eager(Consultation.region))
-    ).one_or_none()
+    return db.session.scalars(_PUBLIC_AT, {"region_slug": region_slug, "slug": slug}).one_or_none()
 
-
-# What the start page shows of the consultation: its region and documents.
-START_PAGE_LOADING = (joinedload(Consultation.region), selectinload(Consultation.documents))
 
 # What the consultation's public page shows of it besides its questions (see
 # ``consultations.structure``), loaded in a statement per kind.

@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from flask import render_template
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.datastructures import MultiDict
 
@@ -70,13 +70,23 @@ class Respondent:
     may_publish_name: bool
 
 
+# The answering pages' reads, built once (each request runs them; building costs as much as
+# running them).
+_BY_TOKEN = (
+    select(Response)
+    .where(Response.token_hash == bindparam("token_hash"))
+    .options(joinedload(Response.consultation).joinedload(Consultation.region))
+)
+_DRAFT_ANSWERS = (
+    select(Answer)
+    .where(Answer.response_id == bindparam("response_id"), Answer.version_id.is_(None))
+    .options(selectinload(Answer.options))
+)
+
+
 def find_response(token: str) -> Response | None:
     """The response behind a private link; withdrawn responses have no link any more."""
-    response = db.session.scalars(
-        select(Response)
-        .where(Response.token_hash == hash_token(token))
-        .options(joinedload(Response.consultation).joinedload(Consultation.region))
-    ).one_or_none()
+    response = db.session.scalars(_BY_TOKEN, {"token_hash": hash_token(token)}).one_or_none()
     if response is not None:
         load_structure(response.consultation)
     return response
@@ -148,11 +158,7 @@ def update_respondent(response: Response, who: Respondent, now: datetime) -> Non
 
 def draft_answers(response: Response) -> dict[int, Answer]:
     """The working copy's answers by question id."""
-    rows = db.session.scalars(
-        select(Answer)
-        .where(Answer.response_id == response.id, Answer.version_id.is_(None))
-        .options(selectinload(Answer.options))
-    )
+    rows = db.session.scalars(_DRAFT_ANSWERS, {"response_id": response.id})
     return {answer.question_id: answer for answer in rows}
 
 

@@ -27,7 +27,7 @@ from flask import (
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from kick_forms import htmx
+from kick_forms import htmx, page_cache
 from kick_forms.consultations import conditions
 from kick_forms.dialogue import quality
 from kick_forms.extensions import (
@@ -47,11 +47,10 @@ from kick_forms.models import (
     Invitation,
     OrganisationContact,
     Question,
-    Region,
     Response,
     ResponseStatus,
 )
-from kick_forms.regions.services import START_PAGE_LOADING, public_consultation
+from kick_forms.regions.services import public_consultation_at
 from kick_forms.responses import answers as answer_rules
 from kick_forms.responses import attachments as files
 from kick_forms.responses import bp
@@ -89,10 +88,7 @@ def _link_for(token: str) -> str:
 
 
 def _public_consultation(region_slug: str, consultation_slug: str) -> Consultation:
-    region = db.session.scalars(select(Region).filter_by(slug=region_slug)).one_or_none()
-    consultation = (
-        public_consultation(region, consultation_slug, *START_PAGE_LOADING) if region else None
-    )
+    consultation = public_consultation_at(region_slug, consultation_slug)
     if consultation is None:
         abort(404)
     g.frame_region_id = consultation.region_id  # who may frame it, when embedded
@@ -130,15 +126,23 @@ def _respondent(form: RespondentForm) -> answering.Respondent:
 @bp.route("/r/<region_slug>/c/<consultation_slug>/respond", methods=["GET", "POST"])
 @limiter.limit(public_write_limit, methods=["POST"])
 def start(region_slug: str, consultation_slug: str):
+    page_cache.start()
     consultation = _public_consultation(region_slug, consultation_slug)
     now = utcnow()
     if not consultation.accepts_answers(now):
         status = 409 if request.method == "POST" else 200
         return render_template("responses/closed.html", consultation=consultation, now=now), status
-    form = _respondent_form(consultation)
     if request.method == "GET":
-        form.nonce.data = new_nonce()
-    elif form.validate_on_submit():
+        nonce = new_nonce()
+
+        def render() -> str:
+            form = _respondent_form(consultation)
+            form.nonce.data = nonce
+            return render_template("responses/start.html", consultation=consultation, form=form)
+
+        return page_cache.page(render, consultation.clock_state(now), personal=(nonce,))
+    form = _respondent_form(consultation)
+    if form.validate_on_submit():
         response, token = answering.start_response(
             consultation, _respondent(form), form.nonce.data or new_nonce(), now, _link_for
         )
