@@ -14,7 +14,7 @@ from kick_forms.models import AuditEvent, Consultation
 from kick_forms.regions import views as region_views
 from kick_forms.timeutil import utcnow
 from tests.conftest import login, make_user
-from tests.responses.conftest import answered_draft
+from tests.responses.conftest import ORGANISATION, START, answered_draft
 from tests.statements import counted
 
 PAGE = "/r/kronoberg/c/kulturplan/"
@@ -138,3 +138,15 @@ def test_reading_pages_raises_no_epoch(client, shown):
     for path in ("/admin/", "/admin/r/kronoberg/", BOARD, PAGE, "/r/kronoberg/"):
         assert client.get(path).status_code == 200, path
     assert _epoch() == epoch
+
+
+def test_the_kept_start_page_gives_each_visitor_a_nonce_of_their_own(app, client, shown):
+    first = client.get(START).get_data(as_text=True)
+    html = _kept(app.test_client(), START)
+    nonce = re.compile(r'name="nonce" type="hidden" value="([^"]+)"')
+    nonces = {nonce.search(page).group(1) for page in (first, html)}
+    assert len(nonces) == 2
+    for value in nonces:
+        reply = client.post(START, data={**ORGANISATION, "nonce": value})
+        assert reply.status_code == 303
+        assert "/respond/" in reply.headers["Location"]

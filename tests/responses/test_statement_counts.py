@@ -33,7 +33,7 @@ BUDGETS = {
     "board": 30,
 }
 # A kept page: BEGIN (on SQLite), the data epoch, and the consultation with its region.
-KEPT = {"consultation page": 3, "board": 3}
+KEPT = {"consultation page": 3, "start page": 3, "board": 3}
 
 
 def _counts(client, consultation) -> dict[str, int]:
