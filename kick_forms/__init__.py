@@ -148,6 +148,8 @@ def _register_blueprints(app: Flask) -> None:
     from kick_forms.invitations import bp as invitations_bp
     from kick_forms.method import bp as method_bp
     from kick_forms.method import staff_bp as method_staff_bp
+    from kick_forms.news import bp as news_bp
+    from kick_forms.news import staff_bp as news_staff_bp
     from kick_forms.ops.views import bp as ops_bp
     from kick_forms.organisations import bp as organisations_bp
     from kick_forms.privacy.views import bp as privacy_bp
@@ -182,6 +184,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(dialogue_bp)
     app.register_blueprint(alliances_bp)
     app.register_blueprint(alliances_staff_bp)
+    app.register_blueprint(news_bp)
+    app.register_blueprint(news_staff_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(studyguide_bp)
     app.register_blueprint(sso_bp)

@@ -27,6 +27,7 @@ from kick_forms.models import (
     ReviewState,
     Role,
 )
+from kick_forms.news import services as news
 from kick_forms.responses import comments as commenting
 from kick_forms.responses.services import Respondent, save_answers, start_response, submit_response
 from kick_forms.review import services as review
@@ -279,6 +280,7 @@ def load_demo_data(with_answers: bool = False) -> list[tuple[str, str]]:
     consultation = _demo_consultation()
     if consultation is not None:
         _demo_register(consultation.region)
+        _demo_news(consultation)
     if with_answers and consultation is not None:
         _demo_answers(consultation)
         _demo_answer_by_post(consultation)
@@ -286,6 +288,35 @@ def load_demo_data(with_answers: bool = False) -> list[tuple[str, str]]:
         _demo_chapter_feedback(consultation)
     db.session.flush()
     return logins
+
+
+def _demo_news(consultation: Consultation) -> None:
+    """A piece of the region's news about its consultation, and one of KICK's for everyone."""
+    now = utcnow()
+    news.create(
+        consultation.region,
+        news.NewsData(
+            title="Tyck till om kulturplanen",
+            body=(
+                "Nu kan kulturens organisationer i Kronoberg svara på samrådet om den nya "
+                "kulturplanen. Svara gärna **före sista dagen**, och kom till dialogmötet."
+            ),
+            published=True,
+            publish_at=now - timedelta(hours=2),
+            consultation=consultation,
+        ),
+        now,
+    )
+    news.create(
+        None,
+        news.NewsData(
+            title="Studiehandledningen om kulturpolitik",
+            body="KICK:s studiehandledning hjälper er att förbereda ett samråd i er förening.",
+            published=True,
+            publish_at=now - timedelta(days=1),
+        ),
+        now,
+    )
 
 
 def _demo_consultation() -> Consultation | None:

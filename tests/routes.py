@@ -44,6 +44,7 @@ from tests.consultations.test_authorisation import (
     _document,
     _registration_request,
     _url,
+    news_item,
 )
 from tests.responses.plan_helpers import a_paragraph
 
@@ -165,6 +166,7 @@ def fill(rule: Rule, consultation: Consultation, token: str) -> str:
         .replace("<int:paragraph_id>", str(paragraph.id) if paragraph else "")
         .replace("<slug>", guide.sessions()[0].slug)
         .replace("<path:filename>", "css/kick.css")
+        .replace("<int:item_id>", news_item(pattern, consultation))
     )
 
 

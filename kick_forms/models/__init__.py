@@ -28,6 +28,7 @@ from kick_forms.models.method import (
     QualityRespondent,
     QualityScore,
 )
+from kick_forms.models.news import NewsItem, NewsStatus
 from kick_forms.models.organisation import (
     Organisation,
     OrganisationContact,
@@ -81,6 +82,8 @@ __all__ = [
     "ConsultationDocument",
     "ConsultationTemplate",
     "DataEpoch",
+    "NewsItem",
+    "NewsStatus",
     "ParagraphComment",
     "PlanChapter",
     "PlanParagraph",

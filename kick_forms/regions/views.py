@@ -10,6 +10,7 @@ from kick_forms.consultations.structure import load_structure
 from kick_forms.extensions import db
 from kick_forms.method.matrix import matrix_view
 from kick_forms.models import Region
+from kick_forms.news import services as news
 from kick_forms.regions import bp
 from kick_forms.regions import services as public
 from kick_forms.timeutil import utcnow
@@ -45,6 +46,7 @@ def region_page(region_slug: str):
         open_consultations=public.open_consultations(now, region),
         recent_consultations=public.recent_consultations(region, now),
         matrix=matrix_view(region, request.args),
+        news=news.latest(now, region),
         now=now,
     )
 

@@ -5,7 +5,7 @@ A new route under /admin is picked up here automatically, so it cannot be forgot
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -22,6 +22,8 @@ from kick_forms.models import (
     CultureAlliance,
     DialogueMeeting,
     EmbedOrigin,
+    NewsItem,
+    NewsStatus,
     Organisation,
     OrganisationContact,
     RegionMembership,
@@ -99,7 +101,26 @@ def _url(pattern: str, consultation: Consultation) -> str:
             "<int:alliance_id>", str(db.session.scalars(db.select(CultureAlliance.id)).first())
         )
         .replace("<int:template_id>", _template() if "<int:template_id>" in pattern else "")
+        .replace("<int:item_id>", news_item(pattern, consultation))
     )
+
+
+def news_item(pattern: str, consultation: Consultation) -> str:
+    """A published piece of news for a route that needs one: the region's under /admin/r/ and
+    on the public pages, KICK's national news under /admin/nytt."""
+    if "<int:item_id>" not in pattern:
+        return ""
+    national = pattern.startswith("/admin/") and not pattern.startswith("/admin/r/")
+    item = NewsItem(
+        region=None if national else consultation.region,
+        title="Nyhet",
+        body="Text",
+        status=NewsStatus.PUBLISHED,
+        published_at=utcnow() - timedelta(hours=1),
+    )
+    db.session.add(item)
+    db.session.commit()
+    return str(item.id)
 
 
 def _document(consultation: Consultation) -> ConsultationDocument:
