@@ -11,7 +11,7 @@ from gunicorn.glogging import Logger
 # The security headers keep these pages out of caches; the logs mask the token.
 PRIVATE_LINK_PREFIXES = ("/respond/", "/invitation/", "/unsubscribe/", "/kvalitet/",
                          "/register/confirm/", "/allianser/bekrafta/", "/admin/welcome/",
-                         "/admin/password/reset/")  # fmt: skip
+                         "/admin/password/reset/", "/folj/bekrafta/", "/folj/avsluta/")  # fmt: skip
 _PRIVATE_LINK = re.compile(
     "(" + "|".join(re.escape(prefix) for prefix in PRIVATE_LINK_PREFIXES) + ")[A-Za-z0-9_.-]{20,}"
 )

@@ -169,6 +169,7 @@ def init_app(app: Flask) -> None:
     from kick_forms.backup import cli as _backup_cli  # noqa: F401  `flask kick backup`, `restore`
     from kick_forms.invitations import cli as _invitations_cli  # noqa: F401  `flask kick remind`
     from kick_forms.mail import cli as _mail_cli  # noqa: F401  adds `flask kick outbox`
+    from kick_forms.news import cli as _news_cli  # noqa: F401  adds `flask kick digest`
     from kick_forms.privacy import cli as _privacy_cli  # noqa: F401  adds `flask kick purge`
 
     app.cli.add_command(kick)

@@ -25,6 +25,7 @@ from kick_forms.models import (
     AllianceInterest,
     Consultation,
     ConsultationStatus,
+    Follower,
     Invitation,
     Organisation,
     RegisterEntry,
@@ -34,6 +35,7 @@ from kick_forms.models import (
     Role,
     User,
 )
+from kick_forms.news import following
 from kick_forms.studyguide import guide
 from kick_forms.timeutil import utcnow
 from kick_forms.tokens import hash_token, new_token
@@ -133,6 +135,19 @@ class Links:
                 expires_at=utcnow() + timedelta(days=1),
             )
         )
+        self.follow = new_token()
+        follower = Follower(
+            email="per@example.se",
+            token_hash=hash_token(self.follow),
+            secret=new_token(),
+            expires_at=utcnow() + timedelta(days=1),
+        )
+        confirmed = Follower(
+            email="eva@example.se", secret=new_token(), confirmed_at=utcnow(), expires_at=utcnow()
+        )
+        db.session.add_all([follower, confirmed])
+        db.session.flush()
+        self.stop_following = following.unsubscribe_token(confirmed)
         db.session.commit()
 
     def for_endpoint(self, endpoint: str) -> str:
@@ -143,6 +158,8 @@ class Links:
             "dialogue.organisation_survey": self.survey,
             "registration.confirm": self.register,
             "alliances.interest_confirm": self.alliance,
+            "news.follow_confirm": self.follow,
+            "news.unsubscribe": self.stop_following,
         }.get(endpoint, self.response)
 
 

@@ -55,7 +55,8 @@ EXPECTED: dict[str, tuple | dict[str, tuple]] = {
             "responses.resume", "responses.start", "static", "favicon", "studyguide.index",
             "studyguide.leader_guide", "studyguide.print_version", "studyguide.session",
             "news.list_page", "news.region_list", "news.item_page", "news.feed",
-            "news.region_feed", "news.region_calendar",
+            "news.region_feed", "news.region_calendar", "news.follow", "news.follow_sent",
+            "news.follow_confirmed",
         ],
         PUBLIC,
     ),
@@ -87,7 +88,8 @@ EXPECTED: dict[str, tuple | dict[str, tuple]] = {
                 "withdraw", "plan", "plan_comment", "plan_comment_shown",
             )
         ]
-        + ["invitations.unsubscribe", "registration.confirm", "alliances.interest_confirm"],
+        + ["invitations.unsubscribe", "registration.confirm", "alliances.interest_confirm",
+           "news.follow_confirm", "news.unsubscribe"],
         PRIVATE_LINK,
     ),
     # Submitting needs the nonce of the check page: the link holder's empty form is refused.

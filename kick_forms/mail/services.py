@@ -106,6 +106,7 @@ class _Mail:
     body_html: str | None
     created_at: datetime
     attachment_source: str | None = None
+    unsubscribe_url: str | None = None
 
 
 def one_line(value: object) -> str:
@@ -121,6 +122,7 @@ def enqueue_mail(
     body_html: str | None = None,
     now: datetime | None = None,
     attachment_source: str | None = None,
+    unsubscribe_url: str | None = None,
 ) -> OutboxMessage:
     """Queue a message in the caller's transaction, so it is sent only if the event commits.
 
@@ -142,6 +144,7 @@ def enqueue_mail(
         created_at=now,
         next_attempt_at=now,
         attachment_source=attachment_source,
+        unsubscribe_url=unsubscribe_url,
     )
     db.session.add(message)
     db.session.flush()
@@ -206,7 +209,7 @@ def _lease_due(now: datetime, limit: int) -> list[_Mail]:
     batch = [
         _Mail(
             m.id, m.to_address, m.subject, m.body_text, m.body_html, m.created_at,
-            m.attachment_source,
+            m.attachment_source, m.unsubscribe_url,
         )
         for m in messages
     ]  # fmt: skip
@@ -294,6 +297,9 @@ def _build_email(mail: _Mail, config: Mapping[str, Any], now: datetime) -> Email
     # The same id on every attempt, so a receiver can drop the copy of a message that was sent
     # but not recorded as sent before a crash.
     email["Message-ID"] = f"<{mail.created_at:%Y%m%d%H%M%S}.{mail.id}.outbox@{domain}>"
+    if mail.unsubscribe_url:
+        email["List-Unsubscribe"] = f"<{mail.unsubscribe_url}>"
+        email["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     # Quoted-printable keeps the message 7-bit, which every server accepts, and å, ä, ö intact.
     email.set_content(mail.body_text, charset="utf-8", cte="quoted-printable")
     if mail.body_html is not None:

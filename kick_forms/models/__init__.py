@@ -28,7 +28,13 @@ from kick_forms.models.method import (
     QualityRespondent,
     QualityScore,
 )
-from kick_forms.models.news import NewsItem, NewsStatus
+from kick_forms.models.news import (
+    DigestDay,
+    DigestFrequency,
+    Follower,
+    NewsItem,
+    NewsStatus,
+)
 from kick_forms.models.organisation import (
     Organisation,
     OrganisationContact,
@@ -82,6 +88,9 @@ __all__ = [
     "ConsultationDocument",
     "ConsultationTemplate",
     "DataEpoch",
+    "DigestDay",
+    "DigestFrequency",
+    "Follower",
     "NewsItem",
     "NewsStatus",
     "ParagraphComment",

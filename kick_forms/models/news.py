@@ -1,8 +1,9 @@
-"""News: what KICK's staff tell everyone, and what a region's staff tell its organisations."""
+"""News: what KICK's staff tell everyone and a region's staff tell its organisations; and those
+who follow them by e-mail."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import ForeignKey, Index, String, Text
@@ -57,3 +58,59 @@ class NewsItem(db.Model):
 
     def __repr__(self) -> str:
         return f"<NewsItem {self.id} {self.title!r}>"
+
+
+class DigestFrequency(StrEnum):
+    DAILY = "daily"
+    WEEKLY = "weekly"
+
+
+follower_region = db.Table(
+    "follower_region",
+    db.Column("follower_id", ForeignKey("follower.id", ondelete="CASCADE"), primary_key=True),
+    db.Column("region_id", ForeignKey("region.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Follower(db.Model):
+    """Someone who follows regions, or KICK's national news, by e-mail, without an account.
+
+    Counts once confirmed from the mailed single-use link (nobody can be signed up by someone
+    else); until then ``token_hash`` holds the link's hash, and the row is deleted when the
+    link has expired. One confirmed row per address: confirming new choices replaces the old.
+    ``secret`` signs the unsubscribe links of its mails, so a link stops working with the row.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    secret: Mapped[str] = mapped_column(String(64))
+    national: Mapped[bool] = mapped_column(default=False)
+    frequency: Mapped[str] = mapped_column(String(16), default=DigestFrequency.WEEKLY)
+    # What the digest covers.
+    opened: Mapped[bool] = mapped_column(default=True)
+    closing: Mapped[bool] = mapped_column(default=True)
+    feedback: Mapped[bool] = mapped_column(default=True)
+    news: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    confirmed_at: Mapped[datetime | None]
+    # The digest covers what happened after this (the confirmation, then the last digest).
+    covered_until: Mapped[datetime | None]
+
+    regions: Mapped[list[Region]] = relationship(secondary=follower_region)
+
+    def __repr__(self) -> str:
+        return f"<Follower {self.id}>"
+
+
+class DigestDay(db.Model):
+    """That a follower got a digest on this day (Swedish time): never two in one day, however
+    often the digest command runs or on how many machines."""
+
+    __tablename__ = "digest_day"
+
+    follower_id: Mapped[int] = mapped_column(
+        ForeignKey("follower.id", ondelete="CASCADE"), primary_key=True
+    )
+    day: Mapped[date] = mapped_column(primary_key=True)

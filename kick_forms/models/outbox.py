@@ -29,3 +29,6 @@ class OutboxMessage(db.Model):
     last_error: Mapped[str | None] = mapped_column(Text)
     # A file made when the message is sent, named "kind:reference" (see mail.attachments).
     attachment_source: Mapped[str | None] = mapped_column(String(120))
+    # Mail someone may stop getting (a digest): sent with List-Unsubscribe (RFC 2369) naming
+    # this address, which unsubscribes with one POST (List-Unsubscribe-Post, RFC 8058).
+    unsubscribe_url: Mapped[str | None] = mapped_column(String(500))

@@ -10,4 +10,4 @@ from flask import Blueprint
 bp = Blueprint("news", __name__)
 staff_bp = Blueprint("news_staff", __name__, url_prefix="/admin")
 
-from kick_forms.news import feed_views, staff_views, views  # noqa: E402,F401  registers the routes
+from kick_forms.news import feed_views, follow_views, staff_views, views  # noqa: E402,F401  registers the routes

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -62,6 +63,28 @@ def public_page(now: datetime, region: Region | None = None, page: int = 1) -> N
 
 def latest(now: datetime, region: Region | None = None, limit: int = 3) -> list[NewsItem]:
     return list(db.session.scalars(_for_region(_public(now), region).limit(limit)))
+
+
+def published_between(
+    since: datetime | None,
+    until: datetime,
+    region_ids: Collection[int] | None,
+    national: bool,
+    limit: int,
+) -> list[NewsItem]:
+    """News published after ``since`` up to ``until``: of these regions (None: every region's)
+    and, with ``national``, KICK's."""
+    query = _public(until)
+    if since is not None:
+        query = query.where(NewsItem.published_at > since)
+    if region_ids is not None:
+        owners = [NewsItem.region_id.in_(region_ids)]
+        if national:
+            owners.append(NewsItem.region_id.is_(None))
+        query = query.where(or_(*owners))
+    elif not national:
+        query = query.where(NewsItem.region_id.is_not(None))
+    return list(db.session.scalars(query.limit(limit)))
 
 
 def public_item(item_id: int, now: datetime) -> NewsItem | None:

@@ -25,6 +25,19 @@ NEWS = "news"
 
 
 @dataclass(frozen=True)
+class Scope:
+    """Whose updates: the regions' (None: every region's) and, with ``national``, KICK's news."""
+
+    region_ids: frozenset[int] | None
+    national: bool = True
+
+    @classmethod
+    def of(cls, region: Region | None) -> Scope:
+        """A region's readers' updates (its own and KICK's), or everything."""
+        return cls(None if region is None else frozenset({region.id}))
+
+
+@dataclass(frozen=True)
 class Update:
     kind: str
     key: int  # the consultation's or the news' id: with ``kind``, the update's identity
@@ -38,32 +51,57 @@ class Update:
 
 
 def recent(now: datetime, region: Region | None = None, limit: int = 50) -> list[Update]:
-    """The newest ``limit`` updates up to ``now``."""
-    found = _opened(now, region, limit) + _feedback(now, region, limit) + _news(now, region, limit)
+    """The newest ``limit`` updates up to ``now``, for a region's readers or for everyone."""
+    return between(None, now, Scope.of(region), KINDS, limit)
+
+
+KINDS = frozenset({CONSULTATION_OPENED, FEEDBACK_PUBLISHED, NEWS})
+
+
+def between(
+    since: datetime | None,
+    until: datetime,
+    scope: Scope,
+    kinds: frozenset[str] = KINDS,
+    limit: int = 50,
+) -> list[Update]:
+    """The updates of these kinds after ``since`` (None: ever) up to ``until``, newest first."""
+    found: list[Update] = []
+    if CONSULTATION_OPENED in kinds:
+        found += _opened(since, until, scope, limit)
+    if FEEDBACK_PUBLISHED in kinds:
+        found += _feedback(since, until, scope, limit)
+    if NEWS in kinds:
+        found += _news(since, until, scope, limit)
     found.sort(key=lambda update: (update.at, update.kind, update.key), reverse=True)
     return found[:limit]
 
 
-def _consultations(region: Region | None):  # type: ignore[no-untyped-def]
+def _consultations(scope: Scope, moment, since: datetime | None, until: datetime):  # type: ignore[no-untyped-def]
+    """Public consultations in the scope's regions whose ``moment`` lies in the window."""
     query = (
         select(Consultation)
-        .where(Consultation.status.in_(PUBLIC_STATUSES))
+        .where(
+            Consultation.status.in_(PUBLIC_STATUSES),
+            moment.is_not(None),
+            moment <= until,
+        )
         .options(joinedload(Consultation.region))
+        .order_by(moment.desc())
     )
-    return query if region is None else query.where(Consultation.region_id == region.id)
+    if since is not None:
+        query = query.where(moment > since)
+    if scope.region_ids is not None:
+        query = query.where(Consultation.region_id.in_(scope.region_ids))
+    return query
 
 
 def _page(consultation: Consultation) -> tuple[tuple[str, object], ...]:
     return (("region_slug", consultation.region.slug), ("consultation_slug", consultation.slug))
 
 
-def _opened(now: datetime, region: Region | None, limit: int) -> list[Update]:
-    query = (
-        _consultations(region)
-        .where(Consultation.opens_at.is_not(None), Consultation.opens_at <= now)
-        .order_by(Consultation.opens_at.desc())
-        .limit(limit)
-    )
+def _opened(since: datetime | None, until: datetime, scope: Scope, limit: int) -> list[Update]:
+    query = _consultations(scope, Consultation.opens_at, since, until).limit(limit)
     return [
         Update(
             kind=CONSULTATION_OPENED,
@@ -84,16 +122,8 @@ def _opened(now: datetime, region: Region | None, limit: int) -> list[Update]:
     ]
 
 
-def _feedback(now: datetime, region: Region | None, limit: int) -> list[Update]:
-    query = (
-        _consultations(region)
-        .where(
-            Consultation.feedback_published_at.is_not(None),
-            Consultation.feedback_published_at <= now,
-        )
-        .order_by(Consultation.feedback_published_at.desc())
-        .limit(limit)
-    )
+def _feedback(since: datetime | None, until: datetime, scope: Scope, limit: int) -> list[Update]:
+    query = _consultations(scope, Consultation.feedback_published_at, since, until).limit(limit)
     return [
         Update(
             kind=FEEDBACK_PUBLISHED,
@@ -116,8 +146,10 @@ def _feedback(now: datetime, region: Region | None, limit: int) -> list[Update]:
     ]
 
 
-def _news(now: datetime, region: Region | None, limit: int) -> list[Update]:
-    items: list[NewsItem] = news.latest(now, region, limit)
+def _news(since: datetime | None, until: datetime, scope: Scope, limit: int) -> list[Update]:
+    items: list[NewsItem] = news.published_between(
+        since, until, scope.region_ids, scope.national, limit
+    )
     return [
         Update(
             kind=NEWS,

@@ -37,6 +37,7 @@ def purge_command(dry_run: bool) -> None:
         f"Wishes to start an alliance, unconfirmed or told {days} days ago: {report.interests} "
         f"{verb}."
     )
+    click.echo(f"Addresses that asked to follow the news, unconfirmed: {report.followers} {verb}.")
     cleared = "would be cleared" if dry_run else "cleared"
     click.echo(
         f"Decided registration requests with contact details: {report.requests_cleared} {cleared}."

@@ -20,6 +20,7 @@ from kick_forms.extensions import db
 from kick_forms.models import (
     AllianceInterest,
     Consultation,
+    Follower,
     Invitation,
     Organisation,
     OrganisationContact,
@@ -47,13 +48,14 @@ class PurgeReport:
     requests_cleared: int
     drafts: int = 0
     interests: int = 0  # wishes to start an alliance: unconfirmed, or told long ago
+    followers: int = 0  # addresses that asked to follow the news and never confirmed
 
     @property
     def detail(self) -> str:
         return (
             f"contacts={self.contacts} organisations={self.organisations} "
             f"imports={self.imports} requests={self.requests} cleared={self.requests_cleared} "
-            f"drafts={self.drafts} interests={self.interests}"
+            f"drafts={self.drafts} interests={self.interests} followers={self.followers}"
         )
 
 
@@ -100,6 +102,9 @@ def purge(now: datetime, retention_days: int, dry_run: bool = False) -> PurgeRep
         (AllianceInterest.confirmed_at.is_(None)) & (AllianceInterest.expires_at < now),
         AllianceInterest.told_at < cutoff,
     )
+    # An address that asked to follow the news and never confirmed; a confirmed one stays
+    # until it unsubscribes, which deletes it at once.
+    unconfirmed_followers = (Follower.confirmed_at.is_(None)) & (Follower.expires_at < now)
     unsent_drafts = Response.id.in_(
         select(Response.id)
         .join(Consultation, Consultation.id == Response.consultation_id)
@@ -123,6 +128,7 @@ def purge(now: datetime, retention_days: int, dry_run: bool = False) -> PurgeRep
             ),
             drafts=_count(select(func.count(Response.id)).where(unsent_drafts)),
             interests=_count(select(func.count(AllianceInterest.id)).where(old_interests)),
+            followers=_count(select(func.count(Follower.id)).where(unconfirmed_followers)),
         )
     # Each region is the controller of its own contact persons and answers: its log says
     # what went.
@@ -152,6 +158,7 @@ def purge(now: datetime, retention_days: int, dry_run: bool = False) -> PurgeRep
         # The answers, files and contact person go with it (ON DELETE CASCADE).
         drafts=_changed(delete(Response).where(unsent_drafts)),
         interests=_changed(delete(AllianceInterest).where(old_interests)),
+        followers=_changed(delete(Follower).where(unconfirmed_followers)),
     )
     audit.record("privacy.purge", "", None, report.detail)
     db.session.flush()

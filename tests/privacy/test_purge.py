@@ -170,6 +170,7 @@ def test_purge_deletes_only_what_is_kept_too_long_and_a_dry_run_changes_nothing(
     assert (
         logged.detail
         == "contacts=3 organisations=2 imports=1 requests=1 cleared=1 drafts=0 interests=0"
+        " followers=0"
     )
     # The region whose contact persons went reads it in its own log.
     assert (regional.action, regional.region_id, regional.detail) == (
