@@ -37,7 +37,7 @@ from kick_forms.models import DataEpoch
 
 # Writes to these tables show on no page kept here (and the epoch's own update), so they do
 # not make every page render again: the audit log, mail queue, staff sign-ins and tokens,
-# and the register's uploaded files waiting for their check.
+# the register's uploaded files waiting for their check, and who follows the news by e-mail.
 UNSHOWN_TABLES = frozenset(
     {
         "data_epoch",
@@ -48,6 +48,9 @@ UNSHOWN_TABLES = frozenset(
         "recovery_code",
         "region_sign_in",
         "register_import",
+        "follower",
+        "follower_region",
+        "digest_day",
         "alembic_version",
     }
 )

@@ -133,6 +133,8 @@ REFLOW = """(scroller) => {
 }"""
 PUBLIC_SEEDS = [
     "/",
+    "/folj/skickat",  # after following: reached by the form's redirect only
+    "/folj/klart",
     "/board",
     "/metod",
     "/allianser",
@@ -159,14 +161,16 @@ SENT_EMPTY = [
     ("/r/kronoberg/register", "Skicka ansökan"),
     ("/admin/password/forgot", "Skicka länken"),
     ("/tillganglighet", "Skicka rapporten"),
+    ("/folj", "Följ"),
 ]
 
 SKIP = re.compile(
     r"/delete|/logout|/export|/minutes|/files/|/logo|/attachments|/static/|/api/"
-    r"|\.(csv|xlsx|pdf|zip|json|css|js|png|jpe?g|svg|ico|txt)$"
+    r"|\.(csv|xlsx|pdf|zip|json|css|js|png|jpe?g|svg|ico|txt|atom|ics)$"
 )
 # Path segments that stand for one of many: the segment after these names.
-VARIABLE_AFTER = {"r", "c", "respond", "invitation", "unsubscribe", "kvalitet", "confirm"}
+VARIABLE_AFTER = {"r", "c", "respond", "invitation", "unsubscribe", "kvalitet", "confirm",
+                  "bekrafta", "avsluta"}  # fmt: skip
 
 
 def pattern(url: str) -> str:
@@ -225,6 +229,7 @@ def demo_server(tmp_path_factory) -> Iterator[tuple[str, dict[str, str]]]:
         Response,
         User,
     )
+    from kick_forms.news import following
     from kick_forms.organisations.services import OrganisationData
     from kick_forms.reference import load_reference_data
     from kick_forms.registration import services as registration
@@ -282,6 +287,16 @@ def demo_server(tmp_path_factory) -> Iterator[tuple[str, dict[str, str]]]:
             )  # fmt: skip
         registration.confirm(listing, now)  # staff see one confirmed request
         links["register"] = tokens[0]
+        # Following by e-mail: a link still to confirm, and one follower's unsubscribe link.
+        follow_tokens: list[str] = []
+        choice = following.FollowChoice("kim@example.se", [region], True, "weekly")
+        following.ask_to_follow(choice, now, lambda token: follow_tokens.append(token) or token)
+        links["follow"] = follow_tokens[0]
+        confirmed = following.ask_to_follow(
+            following.FollowChoice("ola@example.se", [region], False, "daily"), now, str
+        )
+        following.confirm(confirmed, now)
+        links["stop_following"] = following.unsubscribe_token(confirmed)
         db.session.commit()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -583,6 +598,8 @@ def test_every_page_of_the_demo_passes_axe_and_the_nu_html_checker(demo_server, 
         f"/unsubscribe/{links['unsubscribe']}",
         f"/kvalitet/{links['survey']}",
         f"/register/confirm/{links['register']}",
+        f"/folj/bekrafta/{links['follow']}",
+        f"/folj/avsluta/{links['stop_following']}",
         f"/respond/{links['draft']}/plan",
         f"/respond/{links['draft']}/check",
         f"/embed/respond/{links['draft']}/plan",

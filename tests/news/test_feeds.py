@@ -36,6 +36,7 @@ def _feed(client, path: str) -> etree._Element:
     reply = client.get(path)
     assert reply.status_code == 200
     assert reply.mimetype == "application/atom+xml"
+    assert reply.headers["Cache-Control"] == "public, max-age=300"
     document = etree.fromstring(reply.get_data())
     assert SCHEMA.validate(document), SCHEMA.error_log
     return document
