@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, redirect, render_template, request, url_for
+from flask import abort, current_app, redirect, render_template, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from kick_forms.alliances import bp
 from kick_forms.alliances import interest as interests
 from kick_forms.alliances.forms import InterestForm
+from kick_forms.confirmation_links import confirmation_page
 from kick_forms.extensions import db, limiter, public_write_limit
-from kick_forms.forms import ActionForm, organisation_choices
+from kick_forms.forms import organisation_choices
 from kick_forms.i18n import gettext as _
 from kick_forms.models import Region
-from kick_forms.security import private_page
 from kick_forms.timeutil import utcnow
 from kick_forms.urls import public_url_for
 
@@ -68,28 +68,21 @@ def interest_sent(region_slug: str):
 def interest_confirm(token: str):
     """A GET only shows a button: mail scanners follow links, and must not confirm."""
     interest = interests.find_by_link(token)
-    if interest is None:
-        return private_page(render_template("alliances/interest_link_invalid.html"), 404)
-    region = db.session.get(Region, interest.region_id)
+    region = db.session.get(Region, interest.region_id) if interest else None
     now = utcnow()
-    if interest.expires_at <= now:
-        expired = render_template(
-            "confirmation_link_expired.html",
-            again_url=url_for(".interest_form", region_slug=region.slug),
-            again_label=_("Send the form again"),
-        )
-        return private_page(expired, 410)
-    form = ActionForm()
-    if request.method == "POST":
-        if not form.validate_on_submit():
-            abort(400)
-        interests.confirm(interest, now)
-        db.session.commit()
-        return redirect(url_for(".interest_confirmed", region_slug=region.slug), code=303)
-    return private_page(
-        render_template(
+    return confirmation_page(
+        interest.expires_at if interest else None,
+        now,
+        invalid_template="alliances/interest_link_invalid.html",
+        again=(
+            url_for(".interest_form", region_slug=region.slug) if region else "",
+            _("Send the form again"),
+        ),
+        confirm_page=lambda form: render_template(
             "alliances/interest_confirm.html", region=region, interest=interest, form=form
-        )
+        ),
+        confirm=lambda: interests.confirm(interest, now),
+        done_url=url_for(".interest_confirmed", region_slug=region.slug) if region else "",
     )
 
 

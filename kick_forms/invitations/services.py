@@ -19,8 +19,8 @@ from datetime import datetime, timedelta
 from flask import current_app, has_request_context, render_template
 from itsdangerous import BadData, URLSafeSerializer
 from sqlalchemy import ColumnElement, Select, and_, case, exists, func, insert, or_, select
-from sqlalchemy.dialects import postgresql, sqlite
 
+from kick_forms.claims import claim
 from kick_forms.extensions import db, sqlite_begin
 from kick_forms.i18n import lazy_gettext as _l
 from kick_forms.mail.services import enqueue_mail
@@ -388,7 +388,7 @@ def send_reminders(now: datetime, points: Sequence[int]) -> ReminderReport:
         token = sqlite_begin.set("IMMEDIATE")
         try:
             db.session.commit()  # end the read, so the claim starts a transaction of its own
-            if not _claim_day(organisation_id, day):
+            if not claim(ReminderDay, organisation_id=organisation_id, day=day):
                 report.already_today += 1
                 db.session.rollback()
                 continue
@@ -424,18 +424,6 @@ def _due_invitations(now: datetime, points: Sequence[int]) -> list[tuple[Invitat
         )
         due.extend((invitation, passed) for invitation in db.session.scalars(query))
     return due
-
-
-def _claim_day(organisation_id: int, day) -> bool:  # type: ignore[no-untyped-def]
-    connection = db.session.connection()
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    claimed = connection.execute(
-        dialect.insert(ReminderDay)
-        .values(organisation_id=organisation_id, day=day)
-        .on_conflict_do_nothing()
-        .returning(ReminderDay.organisation_id)
-    )
-    return claimed.first() is not None
 
 
 def _remind(organisation_id: int, invitations: list[tuple[Invitation, int]], now: datetime) -> int:

@@ -7,12 +7,12 @@ the one-click POST that mail programs send (RFC 8058), authenticated by its sign
 
 from __future__ import annotations
 
-from flask import abort, current_app, redirect, render_template, request, url_for
+from flask import current_app, redirect, render_template, request, url_for
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
+from kick_forms.confirmation_links import confirmation_page
 from kick_forms.extensions import csrf, db, limiter, public_write_limit
-from kick_forms.forms import ActionForm
 from kick_forms.i18n import gettext as _
 from kick_forms.models import Region
 from kick_forms.news import bp
@@ -67,24 +67,18 @@ def follow_sent():
 @limiter.limit(public_write_limit, methods=["POST"])
 def follow_confirm(token: str):
     follower = follows.find_by_link(token)
-    if follower is None:
-        return private_page(render_template("news/follow_link_invalid.html"), 404)
     now = utcnow()
-    if follower.expires_at <= now:
-        expired = render_template(
-            "confirmation_link_expired.html",
-            again_url=url_for(".follow"),
-            again_label=_("Send the form again"),
-        )
-        return private_page(expired, 410)
-    form = ActionForm()
-    if request.method == "POST":
-        if not form.validate_on_submit():
-            abort(400)
-        follows.confirm(follower, now)
-        db.session.commit()
-        return redirect(url_for(".follow_confirmed"), code=303)
-    return private_page(render_template("news/follow_confirm.html", follower=follower, form=form))
+    return confirmation_page(
+        follower.expires_at if follower else None,
+        now,
+        invalid_template="news/follow_link_invalid.html",
+        again=(url_for(".follow"), _("Send the form again")),
+        confirm_page=lambda form: render_template(
+            "news/follow_confirm.html", follower=follower, form=form
+        ),
+        confirm=lambda: follows.confirm(follower, now),
+        done_url=url_for(".follow_confirmed"),
+    )
 
 
 @bp.route("/folj/klart")

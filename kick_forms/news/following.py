@@ -19,9 +19,9 @@ from datetime import datetime, timedelta
 from flask import current_app, has_request_context, render_template
 from itsdangerous import BadData, URLSafeSerializer
 from sqlalchemy import func, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload, selectinload
 
+from kick_forms.claims import claim
 from kick_forms.extensions import db, sqlite_begin
 from kick_forms.i18n import lazy_gettext as _l
 from kick_forms.mail.services import enqueue_mail
@@ -192,7 +192,7 @@ def send_digests(now: datetime) -> DigestReport:
             if follower is None:  # unsubscribed meanwhile
                 db.session.rollback()
                 continue
-            if not _claim_day(follower_id, day):
+            if not claim(DigestDay, follower_id=follower_id, day=day):
                 report.already_today += 1
                 db.session.rollback()
                 continue
@@ -245,18 +245,6 @@ def digest_for(follower: Follower, now: datetime) -> Digest:
             )
         )
     return digest
-
-
-def _claim_day(follower_id: int, day) -> bool:  # type: ignore[no-untyped-def]
-    connection = db.session.connection()
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    claimed = connection.execute(
-        dialect.insert(DigestDay)
-        .values(follower_id=follower_id, day=day)
-        .on_conflict_do_nothing()
-        .returning(DigestDay.follower_id)
-    )
-    return claimed.first() is not None
 
 
 def _queue(follower: Follower, digest: Digest, now: datetime) -> None:

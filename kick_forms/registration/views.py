@@ -6,18 +6,18 @@ carries Flask-WTF's CSRF token from the session like every other form of ours.
 
 from __future__ import annotations
 
-from flask import abort, current_app, redirect, render_template, request, url_for
+from flask import abort, current_app, redirect, render_template, url_for
 from sqlalchemy import select
 
+from kick_forms.confirmation_links import confirmation_page
 from kick_forms.extensions import db, limiter, public_write_limit
-from kick_forms.forms import ActionForm, organisation_choices
+from kick_forms.forms import organisation_choices
 from kick_forms.i18n import gettext as _
 from kick_forms.models import Region
 from kick_forms.organisations.services import OrganisationData
 from kick_forms.registration import bp
 from kick_forms.registration import services as registration
 from kick_forms.registration.forms import RegistrationForm
-from kick_forms.security import private_page
 from kick_forms.timeutil import utcnow
 from kick_forms.urls import public_url_for
 
@@ -78,26 +78,21 @@ def request_sent(region_slug: str):
 def confirm(token: str):
     """A GET only shows a button: mail scanners follow links, and must not confirm."""
     listing = registration.find_by_link(token)
-    if listing is None:
-        return private_page(render_template("registration/link_invalid.html"), 404)
-    region = db.session.get(Region, listing.region_id)
+    region = db.session.get(Region, listing.region_id) if listing else None
     now = utcnow()
-    if listing.expires_at <= now:
-        expired = render_template(
-            "confirmation_link_expired.html",
-            again_url=url_for(".request_form", region_slug=region.slug),
-            again_label=_("Ask to be listed again"),
-        )
-        return private_page(expired, 410)
-    form = ActionForm()
-    if request.method == "POST":
-        if not form.validate_on_submit():
-            abort(400)
-        registration.confirm(listing, now)
-        db.session.commit()
-        return redirect(url_for(".confirmed", region_slug=region.slug), code=303)
-    return private_page(
-        render_template("registration/confirm.html", region=region, listing=listing, form=form)
+    return confirmation_page(
+        listing.expires_at if listing else None,
+        now,
+        invalid_template="registration/link_invalid.html",
+        again=(
+            url_for(".request_form", region_slug=region.slug) if region else "",
+            _("Ask to be listed again"),
+        ),
+        confirm_page=lambda form: render_template(
+            "registration/confirm.html", region=region, listing=listing, form=form
+        ),
+        confirm=lambda: registration.confirm(listing, now),
+        done_url=url_for(".confirmed", region_slug=region.slug) if region else "",
     )
 
 
