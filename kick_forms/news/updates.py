@@ -96,28 +96,46 @@ def _consultations(scope: Scope, moment, since: datetime | None, until: datetime
     return query
 
 
-def _page(consultation: Consultation) -> tuple[tuple[str, object], ...]:
-    return (("region_slug", consultation.region.slug), ("consultation_slug", consultation.slug))
+def _of_consultation(
+    kind: str,
+    consultation: Consultation,
+    at: datetime,
+    title: str,
+    summary_html: str,
+    endpoint: str,
+) -> Update:
+    """An update about a consultation, read on its page or its summary; it does not change."""
+    return Update(
+        kind=kind,
+        key=consultation.id,
+        title=title,
+        summary_html=summary_html,
+        endpoint=endpoint,
+        values=(
+            ("region_slug", consultation.region.slug),
+            ("consultation_slug", consultation.slug),
+        ),
+        at=at,
+        changed_at=at,
+        region=consultation.region,
+    )
 
 
 def _opened(since: datetime | None, until: datetime, scope: Scope, limit: int) -> list[Update]:
     query = _consultations(scope, Consultation.opens_at, since, until).limit(limit)
     return [
-        Update(
-            kind=CONSULTATION_OPENED,
-            key=consultation.id,
-            title=_(
+        _of_consultation(
+            CONSULTATION_OPENED,
+            consultation,
+            consultation.opens_at,
+            _(
                 "%(region)s opens a consultation: %(title)s",
                 region=consultation.region.name,
                 title=consultation.title,
-            ),  # fmt: skip
-            summary_html=str(render_markdown(consultation.intro)),
-            endpoint="regions.consultation_page",
-            values=_page(consultation),
-            at=consultation.opens_at,
-            changed_at=consultation.opens_at,
-            region=consultation.region,
-        )
+            ),
+            str(render_markdown(consultation.intro)),
+            "regions.consultation_page",
+        )  # fmt: skip
         for consultation in db.session.scalars(query)
     ]
 
@@ -125,23 +143,18 @@ def _opened(since: datetime | None, until: datetime, scope: Scope, limit: int) -
 def _feedback(since: datetime | None, until: datetime, scope: Scope, limit: int) -> list[Update]:
     query = _consultations(scope, Consultation.feedback_published_at, since, until).limit(limit)
     return [
-        Update(
-            kind=FEEDBACK_PUBLISHED,
-            key=consultation.id,
-            title=_(
+        _of_consultation(
+            FEEDBACK_PUBLISHED,
+            consultation,
+            consultation.feedback_published_at,
+            _(
                 "%(region)s tells what it did with the answers: %(title)s",
                 region=consultation.region.name,
                 title=consultation.title,
-            ),  # fmt: skip
-            summary_html=str(
-                _("The region's feedback on the answers to the consultation is on its summary.")
             ),
-            endpoint="board.board_page",
-            values=_page(consultation),
-            at=consultation.feedback_published_at,
-            changed_at=consultation.feedback_published_at,
-            region=consultation.region,
-        )
+            _("The region's feedback on the answers to the consultation is on its summary."),
+            "board.board_page",
+        )  # fmt: skip
         for consultation in db.session.scalars(query)
     ]
 
