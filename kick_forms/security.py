@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import ParamSpec, TypeVar
+
 from flask import Flask, Response, current_app, g, make_response, request
 
 from kick_forms.accesslog import is_private_link
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 def private_page(body: str, status: int = 200) -> Response:
@@ -28,9 +34,18 @@ _CSP = (
 )
 
 
+def frameable(view: Callable[P, R]) -> Callable[P, R]:
+    """Mark a view whose page a region's websites may frame, like the embedded form: it sets
+    ``g.frame_region_id`` to the region whose list of websites applies."""
+    view.kick_frameable = True  # type: ignore[attr-defined]
+    return view
+
+
 def _frame_policy() -> str:
-    """Who may frame this page: the embedded form's region's websites (and us); nobody else."""
-    if request.blueprint != "embed":
+    """Who may frame this page: the embedded form's (or another frameable page's) region's
+    websites, and us; nobody else."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    if request.blueprint != "embed" and not getattr(view, "kick_frameable", False):
         return "'none'"
     from kick_forms.embed.services import frame_ancestors
 

@@ -56,7 +56,7 @@ EXPECTED: dict[str, tuple | dict[str, tuple]] = {
             "studyguide.leader_guide", "studyguide.print_version", "studyguide.session",
             "news.list_page", "news.region_list", "news.item_page", "news.feed",
             "news.region_feed", "news.region_calendar", "news.follow", "news.follow_sent",
-            "news.follow_confirmed",
+            "news.follow_confirmed", "news.embedded",
         ],
         PUBLIC,
     ),

@@ -25,7 +25,10 @@ def is_embedded() -> bool:
 
 
 def open_in_tab_url() -> str:
-    """The same page outside the frame, for "Open in a new tab"."""
+    """The same page outside the frame, for "Open in a new tab": the one a framed page of
+    another package names in ``g.open_in_tab``, else the answering flow's own."""
+    if "open_in_tab" in g:
+        return str(g.open_in_tab)
     endpoint = request.endpoint or ""
     name = endpoint.rpartition(".")[2]
     target = "responses.start" if name == "form" else f"responses.{name}"

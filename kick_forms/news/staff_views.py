@@ -9,6 +9,7 @@ from wtforms.fields.choices import SelectChoice
 
 from kick_forms import audit
 from kick_forms.consultations.permissions import staff_region
+from kick_forms.embed.services import origins_of
 from kick_forms.extensions import db
 from kick_forms.forms import ActionForm
 from kick_forms.i18n import gettext as _
@@ -17,6 +18,7 @@ from kick_forms.news import services as news
 from kick_forms.news import staff_bp
 from kick_forms.news.forms import NewsForm
 from kick_forms.timeutil import from_local, to_local, utcnow
+from kick_forms.urls import public_url_for
 
 NATIONAL = {"region_slug": None}
 
@@ -89,8 +91,20 @@ def _form_page(region: Region | None, form: NewsForm, item: NewsItem | None):  #
 @staff_bp.route("/r/<region_slug>/nytt")
 def news_list(region_slug: str | None):
     region = _owner(region_slug, Role.VIEWER)
+    embedding = {}
+    if region is not None:
+        embedding = {
+            "embed_url": public_url_for("news.embedded", region_slug=region.slug),
+            "public_url": public_url_for("regions.region_page", region_slug=region.slug),
+            "script_url": public_url_for("static", filename="embed.js"),
+            "origins": origins_of(region),
+        }
     return render_template(
-        "news/staff_list.html", region=region, items=news.written_by(region), now=utcnow()
+        "news/staff_list.html",
+        region=region,
+        items=news.written_by(region),
+        now=utcnow(),
+        **embedding,
     )
 
 

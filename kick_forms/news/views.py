@@ -1,16 +1,21 @@
 """The public news: everything at /nytt, a region's readers' at /r/<region>/nytt, each piece on
-its own page."""
+its own page, and a region's open consultations and news in a frame on its own website."""
 
 from __future__ import annotations
 
-from flask import abort, render_template, request
+from flask import abort, g, render_template, request, url_for
 from sqlalchemy import select
 
 from kick_forms.extensions import db
 from kick_forms.models import Region
 from kick_forms.news import bp
 from kick_forms.news import services as news
+from kick_forms.regions.services import open_consultations
+from kick_forms.security import frameable
 from kick_forms.timeutil import utcnow
+
+# How many pieces of news the frame on a region's website shows.
+EMBEDDED_NEWS = 5
 
 
 def _page_number() -> int:
@@ -31,6 +36,26 @@ def region_list(region_slug: str):
         abort(404)
     return render_template(
         "news/list.html", region=region, found=news.public_page(utcnow(), region, _page_number())
+    )
+
+
+@bp.route("/embed/r/<region_slug>/nytt")
+@frameable
+def embedded(region_slug: str):
+    """The region's open consultations and latest news, for a frame on its own website (the
+    embed script and the websites allowed for its form); links open in a new tab."""
+    region = db.session.scalars(select(Region).filter_by(slug=region_slug)).one_or_none()
+    if region is None:
+        abort(404)
+    g.frame_region_id = region.id
+    g.open_in_tab = url_for("regions.region_page", region_slug=region.slug)
+    now = utcnow()
+    return render_template(
+        "news/embedded.html",
+        region=region,
+        open_consultations=open_consultations(now, region),
+        news=news.latest(now, region, EMBEDDED_NEWS),
+        now=now,
     )
 
 
