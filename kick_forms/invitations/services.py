@@ -282,6 +282,7 @@ def invite(
     report.invited = len(invitation_ids)
     for contact, organisation in _contacts_of(consultation.region, list(invitation_ids)):
         link = _invitation_link(invitation_ids[organisation.id], contact.id)
+        unsubscribe = _unsubscribe_link(contact.id)
         enqueue_mail(
             contact.email,
             str(_l("Invitation: %(title)s", title=consultation.title)),
@@ -291,9 +292,10 @@ def invite(
                 organisation=organisation,
                 contact=contact,
                 link=link,
-                unsubscribe=_unsubscribe_link(contact.id),
+                unsubscribe=unsubscribe,
             ),
             now=now,
+            unsubscribe_url=unsubscribe,
         )
         report.mails += 1
     return report
@@ -470,6 +472,7 @@ def _remind(organisation_id: int, invitations: list[tuple[Invitation, int]], now
             if len(consultations) == 1
             else _l("Reminder: %(count)d consultations close soon", count=len(consultations))
         )
+        unsubscribe = _unsubscribe_link(contact.id)
         enqueue_mail(
             contact.email,
             str(subject),
@@ -478,9 +481,10 @@ def _remind(organisation_id: int, invitations: list[tuple[Invitation, int]], now
                 organisation=organisation,
                 contact=contact,
                 items=items,
-                unsubscribe=_unsubscribe_link(contact.id),
+                unsubscribe=unsubscribe,
             ),
             now=now,
+            unsubscribe_url=unsubscribe,
         )
     db.session.flush()
     return len(contacts)

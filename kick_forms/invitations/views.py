@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from kick_forms import audit, htmx
 from kick_forms.consultations.permissions import region_consultation, staff_region
-from kick_forms.extensions import db, limiter, public_write_limit
+from kick_forms.extensions import csrf, db, limiter, public_write_limit
 from kick_forms.forms import ActionForm
 from kick_forms.i18n import ngettext
 from kick_forms.invitations import bp
@@ -112,17 +112,18 @@ def _message(report: invitations.InviteReport) -> str:
 
 
 @bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
+@csrf.exempt  # the signed token is the credential; mail programs post without a session
 @limiter.limit(public_write_limit, methods=["POST"])
 def unsubscribe(token: str):
-    """A GET only asks: mail scanners follow links, and must not unsubscribe anyone."""
+    """A GET only asks: mail scanners follow links, and must not unsubscribe anyone. A POST
+    unsubscribes, from the page's button or as the one-click POST mail programs send for the
+    List-Unsubscribe header (RFC 8058)."""
     contact_id = invitations.read_unsubscribe_token(token)
     contact = db.session.get(OrganisationContact, contact_id) if contact_id else None
     if contact is None:
         return render_template("invitations/unsubscribe.html", contact=None), 404
     form = ActionForm()
-    if form.validate_on_submit():
+    if request.method == "POST":
         invitations.unsubscribe(contact, utcnow())
         db.session.commit()
-    elif request.method == "POST":
-        abort(400)
     return render_template("invitations/unsubscribe.html", contact=contact, form=form)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
 
@@ -266,3 +267,28 @@ def test_reminder_runs_at_once_remind_each_organisation_once(app, client, consul
     assert sum(report.mails for report in reports) == 6
     assert db.session.scalar(select(func.count()).select_from(ReminderDay)) == 6
     assert sorted(_delivered(smtp)) == sorted(f"k{number}@example.se" for number in range(6))
+
+
+def test_an_invitation_names_its_one_click_unsubscribe_which_stops_the_reminders(
+    app, client, consultation, smtp
+):
+    _list("kronoberg", "Ljungby hembygdsförening", ("Britt Lund", "britt@example.se"))
+    _invite(_staff(client), consultation)
+    send_due(now=utcnow() + timedelta(days=1))
+    [(_rcpts, message)] = smtp.received
+    smtp.received.clear()
+    stop = str(message["List-Unsubscribe"]).strip().strip("<>")
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert stop in message.get_body(("plain",)).get_content()
+    # The mail program's POST: no session, no form token, only the link's own.
+    mail_program = app.test_client(use_cookies=False)
+    reply = mail_program.post(
+        urlsplit(stop).path,
+        data="List-Unsubscribe=One-Click",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert reply.status_code == 200
+    consultation.closes_at = utcnow() + timedelta(days=6)
+    db.session.commit()
+    assert "1 organisations, 0 emails queued" in _remind(app)  # due, but Britt is not mailed
+    assert _delivered(smtp) == {}
