@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import joinedload
@@ -90,6 +91,13 @@ def published_between(
 def public_item(item_id: int, now: datetime) -> NewsItem | None:
     item = db.session.get(NewsItem, item_id)
     return item if item is not None and item.is_public(now) else None
+
+
+def may_write(user: Any, item: NewsItem) -> bool:
+    """Whether the signed-in ``user`` writes this piece: the region's editors, KICK's staff."""
+    if not user.is_authenticated:
+        return False
+    return user.can_edit(item.region) if item.region else bool(user.is_platform_admin)
 
 
 def written_by(region: Region | None) -> list[NewsItem]:

@@ -4,14 +4,15 @@ its own page, and a region's open consultations and news in a frame on its own w
 from __future__ import annotations
 
 from flask import abort, g, render_template, request, url_for
+from flask_login import current_user
 from sqlalchemy import select
 
 from kick_forms.extensions import db
-from kick_forms.models import Region
+from kick_forms.models import NewsItem, Region
 from kick_forms.news import bp
 from kick_forms.news import services as news
 from kick_forms.regions.services import open_consultations
-from kick_forms.security import frameable
+from kick_forms.security import frameable, private_page
 from kick_forms.timeutil import utcnow
 
 # How many pieces of news the frame on a region's website shows.
@@ -61,7 +62,12 @@ def embedded(region_slug: str):
 
 @bp.route("/nytt/<int:item_id>")
 def item_page(item_id: int):
-    item = news.public_item(item_id, utcnow())
-    if item is None:
+    now = utcnow()
+    item = news.public_item(item_id, now)
+    if item is not None:
+        return render_template("news/item.html", item=item, preview=False)
+    # Its writers see a draft, or a piece set for later, as readers will: never kept anywhere.
+    unpublished = db.session.get(NewsItem, item_id)
+    if unpublished is None or not news.may_write(current_user, unpublished):
         abort(404)
-    return render_template("news/item.html", item=item)
+    return private_page(render_template("news/item.html", item=unpublished, preview=True))

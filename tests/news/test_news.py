@@ -196,3 +196,19 @@ def test_the_lists_go_a_page_at_a_time_newest_first(client):
     assert "Nyhet nummer 12" in second and "Nyhet nummer 00" not in second
     assert client.get("/r/kronoberg/nytt?page=99").status_code == 200  # the last page
     assert client.get("/r/ingenstans/nytt").status_code == 404
+
+
+def test_its_writers_preview_a_draft_that_nobody_else_sees(client):
+    login(client, make_user("kronoberg", Role.EDITOR))
+    _write(client, REGION_NEWS, title="Utkast", status="draft")
+    item = _only_item()
+    preview = client.get(f"/nytt/{item.id}")
+    assert preview.status_code == 200
+    assert "Ett utkast: bara personalen ser det." in preview.get_data(as_text=True)
+    assert preview.headers["Cache-Control"] == "no-store"
+    assert f'href="/nytt/{item.id}"' in client.get(REGION_NEWS).get_data(as_text=True)
+    for who in (("kronoberg", Role.VIEWER), ("blekinge", Role.EDITOR)):
+        other = client.application.test_client()
+        login(other, make_user(*who))
+        assert other.get(f"/nytt/{item.id}").status_code == 404, who
+    assert client.application.test_client().get(f"/nytt/{item.id}").status_code == 404
