@@ -93,11 +93,16 @@ def public_item(item_id: int, now: datetime) -> NewsItem | None:
     return item if item is not None and item.is_public(now) else None
 
 
-def may_write(user: Any, item: NewsItem) -> bool:
-    """Whether the signed-in ``user`` writes this piece: the region's editors, KICK's staff."""
+def may_write_in(user: Any, region: Region | None) -> bool:
+    """Whether ``user`` writes the region's news (its editors), or the national news (None:
+    KICK's staff)."""
     if not user.is_authenticated:
         return False
-    return user.can_edit(item.region) if item.region else bool(user.is_platform_admin)
+    return user.can_edit(region) if region else bool(user.is_platform_admin)
+
+
+def may_write(user: Any, item: NewsItem) -> bool:
+    return may_write_in(user, item.region)
 
 
 def written_by(region: Region | None) -> list[NewsItem]:

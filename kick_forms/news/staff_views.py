@@ -13,7 +13,7 @@ from kick_forms.embed.services import origins_of
 from kick_forms.extensions import db
 from kick_forms.forms import ActionForm
 from kick_forms.i18n import gettext as _
-from kick_forms.models import NewsItem, Region, Role
+from kick_forms.models import Consultation, NewsItem, Region, Role
 from kick_forms.news import services as news
 from kick_forms.news import staff_bp
 from kick_forms.news.forms import NewsForm
@@ -63,12 +63,9 @@ def _form(region: Region | None, item: NewsItem | None = None) -> NewsForm:
 
 
 def _data(region: Region | None, form: NewsForm) -> news.NewsData:
-    consultation = None
-    if region is not None and form.consultation.data:
-        wanted = int(form.consultation.data)
-        consultation = next(
-            (c for c in news.linkable_consultations(region) if c.id == wanted), None
-        )
+    # The select offers only the region's public consultations and refuses any other value.
+    chosen = form.consultation.data if region is not None else None
+    consultation = db.session.get(Consultation, int(chosen)) if chosen else None
     return news.NewsData(
         title=form.title.data,
         body=form.body.data,
@@ -103,6 +100,7 @@ def news_list(region_slug: str | None):
         "news/staff_list.html",
         region=region,
         items=news.written_by(region),
+        may_write=news.may_write_in(current_user, region),
         now=utcnow(),
         **embedding,
     )

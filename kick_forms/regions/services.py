@@ -8,6 +8,7 @@ from sqlalchemy import ColumnElement, and_, bindparam, func, not_, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 from sqlalchemy.orm.interfaces import ORMOption
 
+from kick_forms.consultations.structure import load_structure
 from kick_forms.extensions import db
 from kick_forms.models import Consultation, ConsultationStatus, Region
 
@@ -104,3 +105,12 @@ PUBLIC_PAGE_LOADING = (
     selectinload(Consultation.documents),
     selectinload(Consultation.chapters),
 )
+
+
+def load_public_page(consultation: Consultation) -> None:
+    """Load what the consultation's public page shows of it: its questions, and the rest in a
+    statement per kind (the session's consultation is filled in, not read again)."""
+    db.session.scalars(
+        select(Consultation).where(Consultation.id == consultation.id).options(*PUBLIC_PAGE_LOADING)
+    ).one()
+    load_structure(consultation, options=False)

@@ -6,7 +6,6 @@ from flask import abort, render_template, request
 from sqlalchemy import select
 
 from kick_forms import page_cache
-from kick_forms.consultations.structure import load_structure
 from kick_forms.extensions import db
 from kick_forms.method.matrix import matrix_view
 from kick_forms.models import Region
@@ -60,10 +59,7 @@ def consultation_page(region_slug: str, consultation_slug: str):
     now = utcnow()
 
     def render() -> str:
-        public.public_consultation(
-            consultation.region, consultation_slug, *public.PUBLIC_PAGE_LOADING
-        )
-        load_structure(consultation, options=False)
+        public.load_public_page(consultation)
         return render_template(
             "regions/consultation.html",
             region=consultation.region,
