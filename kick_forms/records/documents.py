@@ -18,7 +18,7 @@ from flask import render_template
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from kick_forms.board import exports
+from kick_forms import pdf
 from kick_forms.consultations import conditions
 from kick_forms.extensions import db
 from kick_forms.i18n import gettext as _
@@ -138,7 +138,7 @@ def answer_record(version: ResponseVersion, with_contact: bool = True) -> Answer
 
 def draw_pdf(html: str) -> bytes:
     """A records document as PDF/A; its HTML fetches nothing, so a worker can draw it too."""
-    return exports.app_pdf(html, variant=PDF_VARIANT)
+    return pdf.app_pdf(html, variant=PDF_VARIANT)
 
 
 def answer_pdf(version: ResponseVersion, with_contact: bool = True) -> bytes:

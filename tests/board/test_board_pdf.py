@@ -15,7 +15,8 @@ import pytest
 import redis
 from flask import Flask
 
-from kick_forms.board import exports, pdf_cache, views
+from kick_forms import pdf
+from kick_forms.board import pdf_cache, views
 from kick_forms.extensions import db, limiter
 from kick_forms.models import ConsultationStatus, Role
 from tests.board.generated import add_response
@@ -44,7 +45,7 @@ class Drawings:
 @pytest.fixture
 def drawings(monkeypatch) -> Drawings:
     counter = Drawings()
-    monkeypatch.setattr(exports, "render_pdf", counter)
+    monkeypatch.setattr(pdf, "render_pdf", counter)
     return counter
 
 

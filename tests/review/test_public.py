@@ -10,7 +10,7 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from kick_forms.board import exports
+from kick_forms import pdf
 from kick_forms.extensions import db
 from kick_forms.models import Consultation
 from tests.review.conftest import (
@@ -175,7 +175,7 @@ class Drawings:
 @pytest.fixture
 def drawings(monkeypatch) -> Drawings:
     counter = Drawings()
-    monkeypatch.setattr(exports, "render_pdf", counter)
+    monkeypatch.setattr(pdf, "render_pdf", counter)
     return counter
 
 
