@@ -106,7 +106,7 @@ def load_reference_data() -> dict[str, int]:
             "position": level["order"],
             "name_sv": level["sv"].capitalize(),
             "name_en": level["en"],
-            "definition_en": level.get("definition_en"),
+            "definition_en": level["definition"]["en"],
         }
         count("code_levels", _upsert(CodeLevel, {"key": level["key"]}, values))
     for step in code["steps"]:
@@ -114,7 +114,7 @@ def load_reference_data() -> dict[str, int]:
             "position": step["order"],
             "name_sv": _first_words(step["sv"]),
             "name_en": step["en"],
-            "definition_en": step.get("definition_en"),
+            "definition_en": step["description"]["en"],
         }
         count("code_steps", _upsert(CodeStep, {"key": step["key"]}, values))
     for position, principle in enumerate(code["principles"]):

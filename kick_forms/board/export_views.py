@@ -10,8 +10,8 @@ from flask import current_app, render_template, send_file
 from flask_babel import get_locale
 from werkzeug.exceptions import ServiceUnavailable
 
-from kick_forms import pdf
-from kick_forms.board import bp, comment_exports, exports, pdf_cache
+from kick_forms import pdf, pdf_cache
+from kick_forms.board import bp, comment_exports, exports
 from kick_forms.board import services as board
 from kick_forms.board.views import _visible_consultation, board_context
 from kick_forms.consultations import bp as staff_bp
@@ -101,7 +101,7 @@ def board_pdf(region_slug: str, consultation_slug: str):
     html = render_template("board/print.html", pdf=True, **summary)
     key = pdf_cache.state_key(consultation.id, str(get_locale()), html)
     try:
-        data = pdf_cache.board_pdf(key, lambda: pdf.app_pdf(html))
+        data = pdf_cache.kept_pdf(key, lambda: pdf.app_pdf(html))
     except pdf_cache.RenderBusy:
         raise ServiceUnavailable(retry_after=pdf_cache.RETRY_AFTER_SECONDS) from None
     name = exports.download_name(consultation, _("Summary"), "pdf")

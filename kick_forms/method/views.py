@@ -1,11 +1,21 @@
-"""/metod: the Council of Europe's Code explained, with what was checked and what was not."""
+"""/metod: the method manual, the KICK method's checklist, the Code and its sources, print and PDF."""
 
 from __future__ import annotations
 
-from flask import current_app, render_template, url_for
+import hashlib
 
+from flask import Response, current_app, render_template, url_for
+from flask_babel import get_locale
+from werkzeug.exceptions import ServiceUnavailable
+
+from kick_forms import pdf, pdf_cache
+from kick_forms.dialogue.checklist import PHASES
+from kick_forms.extensions import limiter
+from kick_forms.i18n import gettext as _
 from kick_forms.method import bp
-from kick_forms.method.code import CONDITION_HEADINGS, code_page
+from kick_forms.method.code import AUTHORITY_HEADINGS, code
+from kick_forms.method.manual import manual as the_manual
+from kick_forms.urls import public_url_for
 
 STUDY_GUIDE_PATH = "/studiehandledning"
 
@@ -19,10 +29,57 @@ def study_guide_url() -> str | None:
 
 
 @bp.route("/metod")
-def code():
+def manual():
     return render_template(
-        "method/code.html",
-        page=code_page(),
-        condition_headings=CONDITION_HEADINGS,
+        "method/manual.html",
+        manual=the_manual(),
+        phases=PHASES,
+        headings=AUTHORITY_HEADINGS,
         study_guide=study_guide_url(),
     )
+
+
+@bp.route("/metod/checklista")
+def checklist():
+    return render_template("method/checklist.html", phases=PHASES)
+
+
+@bp.route("/metod/om-koden")
+def about_code():
+    the_code = code()
+    return render_template(
+        "method/about_code.html", code=the_code, principle_lists=the_code.principle_lists()
+    )
+
+
+def _print_page(for_pdf: bool) -> str:
+    return render_template(
+        "method/print.html",
+        manual=the_manual(),
+        phases=PHASES,
+        headings=AUTHORITY_HEADINGS,
+        pdf=for_pdf,
+        address=public_url_for("method.manual"),
+    )
+
+
+@bp.route("/metod/utskrift")
+def print_version():
+    return _print_page(for_pdf=False)
+
+
+@bp.route("/metod/metodhandbok.pdf")
+@limiter.limit(lambda: current_app.config["PDF_RATE_LIMIT"])
+def manual_pdf():
+    """The print version as PDF, drawn once per state of what it shows (see pdf_cache)."""
+    html = _print_page(for_pdf=True)
+    digest = hashlib.sha256(f"{get_locale()}\n{html}".encode()).hexdigest()
+    try:
+        data = pdf_cache.kept_pdf(f"manual:{digest}", lambda: pdf.app_pdf(html))
+    except pdf_cache.RenderBusy:
+        raise ServiceUnavailable(retry_after=pdf_cache.RETRY_AFTER_SECONDS) from None
+    response = Response(data, mimetype="application/pdf")
+    name = _("method-manual") + ".pdf"
+    response.headers["Content-Disposition"] = f'inline; filename="{name}"'
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response

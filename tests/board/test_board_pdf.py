@@ -15,8 +15,8 @@ import pytest
 import redis
 from flask import Flask
 
-from kick_forms import pdf
-from kick_forms.board import pdf_cache, views
+from kick_forms import pdf, pdf_cache
+from kick_forms.board import views
 from kick_forms.extensions import db, limiter
 from kick_forms.models import ConsultationStatus, Role
 from tests.board.generated import add_response

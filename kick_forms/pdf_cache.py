@@ -1,10 +1,11 @@
-"""The board as PDF, drawn once per state of the board and kept where every app server finds it.
+"""PDFs drawn once per state of what they show and kept where every app server finds them: the
+board's summary, the method manual.
 
 Drawing a PDF costs about a second of CPU; the page it is drawn from costs a few queries. So
-the page is drawn first, and its summary (what the PDF shows, without the moment it was drawn)
-names the PDF: the same answers, feedback, status and language give the same name, and any
-change to what the summary shows gives a new one. Nothing can be missed that way, and nothing
-a visitor adds to the address (a query string) makes a new PDF.
+the page is drawn first, and what it shows (without the moment it was drawn) names the PDF:
+the same answers, feedback, status and language give the same name, and any change to what
+the page shows gives a new one. Nothing can be missed that way, and nothing a visitor adds to
+the address (a query string) makes a new PDF.
 
 Kept in Redis when ``REDIS_URL`` is set (shared by all app servers, for a day), otherwise in a
 small least-recently-used store in each process. One PDF is drawn at a time in a process; a
@@ -26,9 +27,9 @@ from flask import Flask, current_app
 
 from kick_forms import redis_guard
 
-logger = logging.getLogger("kick_forms.board")
+logger = logging.getLogger("kick_forms.pdf")
 
-REDIS_PREFIX = "kick-forms:board-pdf:"
+REDIS_PREFIX = "kick-forms:pdf:"
 REDIS_SECONDS = 24 * 3600
 MEMORY_ENTRIES = 32
 MEMORY_BYTES = 64 * 1000 * 1000
@@ -98,7 +99,7 @@ class RedisStore:
         try:
             data = self.client.get(REDIS_PREFIX + key)  # type: ignore[assignment]
         except redis.RedisError as error:
-            logger.warning("Board PDF not read from Redis (%s)", type(error).__name__)
+            logger.warning("PDF not read from Redis (%s)", type(error).__name__)
             return None
         if data is not None:
             self.local.put(key, data)
@@ -109,7 +110,7 @@ class RedisStore:
         try:
             self.client.set(REDIS_PREFIX + key, data, ex=REDIS_SECONDS)
         except redis.RedisError as error:
-            logger.warning("Board PDF not kept in Redis (%s)", type(error).__name__)
+            logger.warning("PDF not kept in Redis (%s)", type(error).__name__)
 
 
 def _make_store(app: Flask) -> None:
@@ -119,9 +120,9 @@ def _make_store(app: Flask) -> None:
             app.config["REDIS_TIMEOUT_SECONDS"],
             app.config["REDIS_RETRY_SECONDS"],
         )
-        app.extensions["kick_board_pdf"] = RedisStore(client)
+        app.extensions["kick_pdf"] = RedisStore(client)
     else:
-        app.extensions["kick_board_pdf"] = MemoryStore()
+        app.extensions["kick_pdf"] = MemoryStore()
 
 
 # Guards the first use: two requests making a store each would each draw into their own.
@@ -130,11 +131,11 @@ _making_store = threading.Lock()
 
 def _store() -> Store:
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    if "kick_board_pdf" not in app.extensions:
+    if "kick_pdf" not in app.extensions:
         with _making_store:
-            if "kick_board_pdf" not in app.extensions:
+            if "kick_pdf" not in app.extensions:
                 _make_store(app)
-    return app.extensions["kick_board_pdf"]
+    return app.extensions["kick_pdf"]
 
 
 def state_key(consultation_id: int, language: str, html: str) -> str:
@@ -149,7 +150,7 @@ def state_key(consultation_id: int, language: str, html: str) -> str:
     return f"{consultation_id}:{digest}"
 
 
-def board_pdf(key: str, draw: Callable[[], bytes]) -> bytes:
+def kept_pdf(key: str, draw: Callable[[], bytes]) -> bytes:
     """The PDF for this key: from the cache, or drawn once (by this request) and kept."""
     store = _store()
     data = store.get(key)

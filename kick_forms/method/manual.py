@@ -1,0 +1,139 @@
+"""The method manual: for each step and level of the Code, what to do (KICK's advice), what the
+Code says (with its provenance), ways of working, and consultations in KICK Forms placed there.
+
+The same parts make the web page, its print version and its PDF.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask import url_for
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from kick_forms.extensions import db
+from kick_forms.method import advice
+from kick_forms.method.code import Code, Level, Step, code, examples_by_cell
+from kick_forms.method.matrix import year_of
+from kick_forms.models import (
+    CodeExample,
+    CodeLevel,
+    CodeStep,
+    Consultation,
+    ConsultationStatus,
+)
+
+# How many consultations a step shows as examples; the overview's matrix shows them all.
+EXAMPLES_PER_STEP = 4
+
+
+def step_anchor(key: str) -> str:
+    return f"steg-{key}"
+
+
+def level_anchor(key: str) -> str:
+    return f"niva-{key}"
+
+
+def step_url(key: str, **kwargs: object) -> str:
+    return url_for("method.manual", _anchor=step_anchor(key), **kwargs)
+
+
+def level_url(key: str, **kwargs: object) -> str:
+    return url_for("method.manual", _anchor=level_anchor(key), **kwargs)
+
+
+@dataclass
+class ManualLevel:
+    row: CodeLevel
+    advice: advice.LevelAdvice
+    code: Level
+
+    @property
+    def anchor(self) -> str:
+        return level_anchor(self.row.key)
+
+
+@dataclass
+class Placed:
+    consultation: Consultation
+    level: CodeLevel
+    year: int
+
+
+@dataclass
+class ManualStep:
+    row: CodeStep
+    advice: advice.StepAdvice
+    code: Step
+    ways: list[tuple[CodeLevel, list[CodeExample]]]
+    placed: list[Placed] = field(default_factory=list)
+    placed_total: int = 0
+
+    @property
+    def anchor(self) -> str:
+        return step_anchor(self.row.key)
+
+    def ways_at(self, level_key: str) -> list[CodeExample]:
+        return next((examples for level, examples in self.ways if level.key == level_key), [])
+
+
+@dataclass
+class Manual:
+    code: Code
+    levels: list[ManualLevel]
+    steps: list[ManualStep]
+    placed_total: int
+
+
+def _placed_consultations() -> list[Consultation]:
+    """Public consultations placed in the matrix, newest first."""
+    query = (
+        select(Consultation)
+        .where(
+            Consultation.status != ConsultationStatus.DRAFT,
+            Consultation.code_level_key.is_not(None),
+            Consultation.code_step_key.is_not(None),
+        )
+        .options(selectinload(Consultation.region))
+        .order_by(Consultation.created_at.desc(), Consultation.id.desc())
+    )
+    return list(db.session.scalars(query))
+
+
+def manual() -> Manual:
+    """Everything the manual shows, in the order of the levels and steps."""
+    the_code = code()
+    level_rows = list(db.session.scalars(select(CodeLevel).order_by(CodeLevel.position)))
+    step_rows = list(db.session.scalars(select(CodeStep).order_by(CodeStep.position)))
+    levels_by_key = {row.key: row for row in level_rows}
+    examples = examples_by_cell()
+    steps = {
+        row.key: ManualStep(
+            row,
+            advice.STEPS[row.key],
+            the_code.steps[row.key],
+            [
+                (level, examples[(level.key, row.key)])
+                for level in level_rows
+                if examples.get((level.key, row.key))
+            ],
+        )
+        for row in step_rows
+    }
+    placed = _placed_consultations()
+    for consultation in placed:
+        step = steps[consultation.code_step_key]  # type: ignore[index]
+        step.placed_total += 1
+        if len(step.placed) < EXAMPLES_PER_STEP:
+            level = levels_by_key[consultation.code_level_key]  # type: ignore[index]
+            step.placed.append(Placed(consultation, level, year_of(consultation)))
+    return Manual(
+        code=the_code,
+        levels=[
+            ManualLevel(row, advice.LEVELS[row.key], the_code.levels[row.key]) for row in level_rows
+        ],
+        steps=list(steps.values()),
+        placed_total=len(placed),
+    )
