@@ -1,4 +1,4 @@
-"""/metod: the method manual, the KICK method's checklist, the Code and its sources, print and PDF."""
+"""/metod: the method manual, the KICK method's checklist, the Code and its sources, print, PDF."""
 
 from __future__ import annotations
 
