@@ -92,8 +92,8 @@ class ConsultationForm(FlaskForm):
         validators=[Optional()],
         default_time=time(23, 59),
     )
-    code_level = SelectField(_l("Level of participation"), choices=[], validators=[Optional()])
-    code_step = SelectField(_l("Step of the decision process"), choices=[], validators=[Optional()])
+    code_level = RadioField(_l("Level of participation"), choices=[], validators=[Optional()])
+    code_step = RadioField(_l("Step of the decision process"), choices=[], validators=[Optional()])
     board_visibility = RadioField(
         _l("Who may see the summary of the answers?"),
         choices=[

@@ -17,6 +17,8 @@ from importlib import resources
 from typing import Any
 from urllib.parse import urlsplit
 
+from babel.lists import format_list
+from flask_babel import get_locale
 from sqlalchemy import select
 
 from kick_forms.extensions import db
@@ -108,6 +110,18 @@ class Text:
     @property
     def text(self) -> str:
         return in_locale(self.sv, self.en)
+
+
+def grouped(parts: list[tuple[Any, Provenance]]) -> list[tuple[str, Provenance]]:
+    """Parts of a section with the same provenance told once: "A and B: a summary …"."""
+    groups: list[tuple[list[str], Provenance]] = []
+    for what, provenance in parts:
+        same = next((names for names, seen in groups if seen == provenance), None)
+        if same is None:
+            groups.append(([str(what)], provenance))
+        else:
+            same.append(str(what).lower())
+    return [(format_list(names, locale=get_locale()), provenance) for names, provenance in groups]
 
 
 class Sources:

@@ -12,8 +12,8 @@ from kick_forms import pdf, pdf_cache
 from kick_forms.dialogue.checklist import PHASES
 from kick_forms.extensions import limiter
 from kick_forms.i18n import gettext as _
-from kick_forms.method import bp
-from kick_forms.method.code import AUTHORITY_HEADINGS, code
+from kick_forms.method import advice, bp
+from kick_forms.method.code import AUTHORITY_HEADINGS, code, grouped
 from kick_forms.method.manual import manual as the_manual
 from kick_forms.urls import public_url_for
 
@@ -83,3 +83,31 @@ def manual_pdf():
     response.headers["Content-Disposition"] = f'inline; filename="{name}"'
     response.headers["Cache-Control"] = "public, max-age=300"
     return response
+
+
+# For other packages' pages that explain a consultation's place in the Code: the builder's choices
+# and the consultation's public page.
+@bp.app_template_global()
+def method_level_descriptions() -> dict[str, object]:
+    return {key: level.in_short for key, level in advice.LEVELS.items()}
+
+
+@bp.app_template_global()
+def method_step_descriptions() -> dict[str, object]:
+    return {key: step.in_short for key, step in advice.STEPS.items()}
+
+
+@bp.app_template_global()
+def method_advice(level_key: str | None, step_key: str | None):  # type: ignore[no-untyped-def]
+    """KICK's advice for a level and a step, each None when not chosen."""
+    return advice.LEVELS.get(level_key or ""), advice.STEPS.get(step_key or "")
+
+
+@bp.app_template_global()
+def manual_url(anchor: str, **kwargs: object) -> str:
+    return url_for("method.manual", _anchor=anchor, **kwargs)
+
+
+@bp.app_template_global()
+def provenance_groups(parts):  # type: ignore[no-untyped-def]
+    return grouped(parts)
