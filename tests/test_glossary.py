@@ -3,6 +3,7 @@ untranslated or fuzzy."""
 
 from __future__ import annotations
 
+import json
 import re
 
 from babel.messages.pofile import read_po
@@ -63,3 +64,28 @@ def test_a_count_column_is_headed_antal_and_the_question_kind_is_tal():
     by_key = {(m.context, m.id if isinstance(m.id, str) else m.id[0]): m for m in _messages()}
     assert by_key[(None, "Number")].string == "Antal"
     assert by_key[("question kind", "Number")].string == "Tal"
+
+
+def _swedish_of(value, key=""):  # type: ignore[no-untyped-def]
+    """Every Swedish text of a data file: values under keys "sv" and "what_sv"."""
+    if isinstance(value, dict):
+        for name, inner in value.items():
+            yield from _swedish_of(inner, name)
+    elif isinstance(value, list):
+        for inner in value:
+            yield from _swedish_of(inner, key)
+    elif isinstance(value, str) and key in ("sv", "what_sv"):
+        yield value
+
+
+def test_the_codes_swedish_texts_keep_to_the_glossary_too():
+    data = json.loads((ROOT / "kick_forms" / "data" / "coe_code.json").read_text("utf-8"))
+    texts = list(_swedish_of(data))
+    assert len(texts) > 50
+    found = [
+        f"{text!r}: {pattern.pattern} (write {instead})"
+        for text in texts
+        for pattern, instead in ruled_out()
+        if pattern.search(text)
+    ]
+    assert found == [], "\n".join(found)

@@ -30,7 +30,8 @@ def _setup(live_app) -> None:
 def test_the_method_pages_and_the_matrices_have_no_axe_violations(live_app, live_server, page):
     _setup(live_app)
     checked = {}
-    for path in ("/metod", "/metod?lang=en", "/r/vastmanland/?lang=sv", "/board",
+    for path in ("/metod", "/metod?lang=en", "/metod/checklista", "/metod/om-koden",
+                 "/metod/om-koden?lang=en", "/metod/utskrift", "/r/vastmanland/?lang=sv", "/board",
                  f"/board?from={utcnow().year}#matris"):  # fmt: skip
         page.goto(live_server + path)
         checked[path] = violations(page)

@@ -14,9 +14,13 @@ import pytest
 from markupsafe import escape
 from pypdf import PdfReader
 
+from kick_forms import pdf
 from kick_forms.dialogue.checklist import ITEMS
 from kick_forms.method.code import code_data
 from kick_forms.method.manual import EXAMPLES_PER_STEP
+from kick_forms.models import Role
+from kick_forms.studyguide import guide
+from tests.conftest import login, make_user
 from tests.method.helpers import consultation_at, table_cells
 
 pytestmark = pytest.mark.usefixtures("examples")
@@ -235,8 +239,6 @@ def test_the_print_version_holds_the_manual_with_absolute_links(app, client):
 
 
 def test_the_pdf_has_the_manual_as_swedish_text_and_is_drawn_once(client, monkeypatch):
-    from kick_forms import pdf
-
     drawn = []
     real = pdf.render_pdf
 
@@ -265,3 +267,60 @@ def test_the_pdf_has_the_manual_as_swedish_text_and_is_drawn_once(client, monkey
     assert len(drawn) == 1
     english = client.get("/metod/metodhandbok.pdf?lang=en")
     assert english.data != response.data and len(drawn) == 2
+
+
+def _manual_ids(client) -> set[str]:  # type: ignore[no-untyped-def]
+    return _collect(client.get("/metod").get_data(as_text=True)).ids
+
+
+def test_the_builder_explains_each_level_and_step_in_place_and_links_to_the_manual(client):
+    login(client, make_user("kronoberg", Role.EDITOR))
+    html = client.get("/admin/r/kronoberg/c/new").get_data(as_text=True)
+    for value, hint in (
+        (
+            "consultation",
+            "Regionen frågar organisationerna vad de tycker om en fråga eller ett förslag.",
+        ),
+        ("partnership", "Regionen och organisationerna delar ansvaret för en del av arbetet."),
+        ("drafting", "Regionen skriver förslaget till kulturplan."),
+        ("reformulation", "Planen ses över inför nästa period."),
+    ):
+        field = "code_level" if value in ("consultation", "partnership") else "code_step"
+        radio = re.search(rf'<input[^>]*name="{field}"[^>]*value="{value}"[^>]*>', html)
+        assert radio, value
+        described = re.search(r'aria-describedby="([^"]+)"', radio.group(0)).group(1)
+        assert f'id="{described}">{hint}</p>' in html
+    ids = _manual_ids(client)
+    links = re.findall(r'<a href="/metod#([^"]+)" target="_blank" rel="noopener">', html)
+    assert sorted(links) == ["nivaer", "steg"] and set(links) <= ids
+
+
+def test_a_consultations_page_says_what_its_place_in_the_matrix_means(client):
+    consultation = consultation_at("dialogue", "decision", title="Beslut om kulturplanen")
+    html = client.get(f"/r/kronoberg/c/{consultation.slug}/").get_data(as_text=True)
+    assert "Vilket slags samråd det här är" in html
+    assert "Regionen vill samtala med er: räkna med möten utöver formuläret." in html
+    assert "Planen ska snart beslutas: ert svar berättar för politikerna" in html
+    anchors = re.findall(r'href="/metod#([^"]+)"', html)
+    assert anchors == ["niva-dialogue", "steg-decision"]
+    assert set(anchors) <= _manual_ids(client)
+    unplaced = consultation_at(None, None, title="Utan plats")
+    assert "Vilket slags samråd" not in client.get(f"/r/kronoberg/c/{unplaced.slug}/").get_data(
+        as_text=True
+    )
+
+
+def test_the_study_guides_links_into_the_manual_reach_an_existing_part(client):
+    pages: dict[str, set[str]] = {}
+    linked = []
+    for text in guide.sessions():
+        html = client.get(f"/studiehandledning/{text.slug}").get_data(as_text=True)
+        linked += re.findall(r'href="(/metod[^"#]*)#?([^"]*)"', html)
+    assert len(linked) >= 8
+    for path, anchor in linked:
+        if path not in pages:
+            response = client.get(path)
+            assert response.status_code == 200, path
+            pages[path] = _collect(response.get_data(as_text=True)).ids
+        assert not anchor or anchor in pages[path], f"{path}#{anchor}"
+    assert {"/metod", "/metod/checklista"} <= set(pages)
