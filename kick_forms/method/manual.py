@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flask import url_for
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -34,14 +33,6 @@ def step_anchor(key: str) -> str:
 
 def level_anchor(key: str) -> str:
     return f"niva-{key}"
-
-
-def step_url(key: str, **kwargs: object) -> str:
-    return url_for("method.manual", _anchor=step_anchor(key), **kwargs)
-
-
-def level_url(key: str, **kwargs: object) -> str:
-    return url_for("method.manual", _anchor=level_anchor(key), **kwargs)
 
 
 @dataclass

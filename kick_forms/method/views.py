@@ -14,6 +14,7 @@ from kick_forms.extensions import limiter
 from kick_forms.i18n import gettext as _
 from kick_forms.method import advice, bp
 from kick_forms.method.code import AUTHORITY_HEADINGS, code, grouped
+from kick_forms.method.manual import level_anchor, step_anchor
 from kick_forms.method.manual import manual as the_manual
 from kick_forms.urls import public_url_for
 
@@ -104,10 +105,25 @@ def method_advice(level_key: str | None, step_key: str | None):  # type: ignore[
 
 
 @bp.app_template_global()
-def manual_url(anchor: str, **kwargs: object) -> str:
-    return url_for("method.manual", _anchor=anchor, **kwargs)
+def manual_url(anchor: str) -> str:
+    """A part of the manual: "steg", "nivaer", or a level's or step's own anchor."""
+    return url_for("method.manual", _anchor=anchor)
+
+
+@bp.app_template_global()
+def manual_level_url(key: str) -> str:
+    return manual_url(level_anchor(key))
+
+
+@bp.app_template_global()
+def manual_step_url(key: str) -> str:
+    return manual_url(step_anchor(key))
 
 
 @bp.app_template_global()
 def provenance_groups(parts):  # type: ignore[no-untyped-def]
     return grouped(parts)
+
+
+bp.add_app_template_global(level_anchor)
+bp.add_app_template_global(step_anchor)
