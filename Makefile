@@ -63,7 +63,7 @@ node_modules/.package-lock.json: package.json package-lock.json
 # Known vulnerabilities in the installed dependencies, from PyPI's advisory data: one found fails.
 # So does any package the service could not look up (--strict): an audit that skipped packages
 # checked nothing about them and must not pass. Run it where pypi.org is reachable; it is not
-# part of .ci/run, whose machine reaches only a mirror (see "Security" in the README).
+# part of .ci/run, whose machine reaches only a mirror (see docs/security.md).
 audit: install
 	$(BIN)/python -m pip freeze --all --exclude-editable > $(VENV)/audit-requirements.txt
 	$(BIN)/pip-audit --strict --no-deps --disable-pip --requirement $(VENV)/audit-requirements.txt \

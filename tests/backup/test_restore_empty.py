@@ -1,4 +1,4 @@
-"""A restore into a fresh, empty database: what the README recommends for testing backups."""
+"""A restore into a fresh, empty database: what docs/backups.md recommends for testing backups."""
 
 from __future__ import annotations
 
