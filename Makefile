@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 PYTHON ?= python3
 export FLASK_APP := kick_forms
 
-.PHONY: run test install translations migrate demo chromium lint audit extract-messages java scale
+.PHONY: run test install translations migrate demo chromium lint audit extract-messages java scale help-screenshots
 
 run: install translations migrate demo
 	$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
@@ -38,6 +38,10 @@ migrate: install
 demo: install
 	$(BIN)/flask kick load-reference
 	$(BIN)/flask kick load-demo --with-answers
+
+# The help guide's screenshots, from the demo data on a fresh database (kick_forms/help/screenshots.py).
+help-screenshots: install translations chromium
+	$(BIN)/python scripts/help_screenshots.py
 
 # Browser tests drive Debian's Chromium (Playwright cannot download browsers here); the PDF
 # export needs Pango and HarfBuzz's subsetter (WeasyPrint).

@@ -145,6 +145,7 @@ def _register_blueprints(app: Flask) -> None:
     from kick_forms.consultations import bp as consultations_bp
     from kick_forms.consultations import documents_bp
     from kick_forms.dialogue.views import bp as dialogue_bp
+    from kick_forms.help import bp as help_bp
     from kick_forms.invitations import bp as invitations_bp
     from kick_forms.method import bp as method_bp
     from kick_forms.method import staff_bp as method_staff_bp
@@ -188,6 +189,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(news_staff_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(studyguide_bp)
+    app.register_blueprint(help_bp)
     app.register_blueprint(sso_bp)
     app.register_blueprint(staff_bp)
     app.register_blueprint(twofactor_bp)
