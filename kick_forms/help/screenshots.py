@@ -27,6 +27,8 @@ class Shot:
 
 SHOTS: tuple[Shot, ...] = (
     Shot("oversikt", "/admin/r/{region}/"),
+    # Building, opening, inviting and following the answers.
+    # Closing, feedback, export and archive, the method; the organisations' pages.
 )
 
 
