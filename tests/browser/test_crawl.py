@@ -140,6 +140,7 @@ PUBLIC_SEEDS = [
     "/metod/checklista",
     "/metod/om-koden",
     "/metod/utskrift",
+    "/hjalp/",
     "/allianser",
     "/studiehandledning/",
     "/integritet",
