@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import struct
+import time
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -105,9 +106,20 @@ def help_url(endpoint: str | None) -> str | None:
 
 
 def _signature(lang: str) -> tuple[tuple[str, int], ...]:
-    """The files of a language and their versions: the endpoint map is rebuilt when one changes."""
-    folder = CONTENT_DIR / lang
-    return tuple((str(path), path.stat().st_mtime_ns) for path in sorted(folder.rglob("*.md")))
+    """The files of a language and their versions: the endpoint map is rebuilt when one changes.
+
+    Every page asks (for its Hjälp link), so the folder is looked at once a second at most."""
+    now = time.monotonic()
+    seen = _signatures.get(lang)
+    if seen is None or now - seen[0] > SIGNATURE_SECONDS:
+        folder = CONTENT_DIR / lang
+        files = tuple((str(path), path.stat().st_mtime_ns) for path in sorted(folder.rglob("*.md")))
+        seen = _signatures[lang] = (now, files)
+    return seen[1]
+
+
+SIGNATURE_SECONDS = 1.0
+_signatures: dict[str, tuple[float, tuple[tuple[str, int], ...]]] = {}
 
 
 @lru_cache(maxsize=4)
