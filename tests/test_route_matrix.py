@@ -47,8 +47,8 @@ EXPECTED: dict[str, tuple | dict[str, tuple]] = {
             "alliances.interest_confirmed", "api.consultations", "api.openapi", "api.regions",
             "auth.login", "auth.logout", "board.overview", "embed.form", "embed.resume",
             "embed.start", "embed.theme_css", "method.manual", "method.checklist",
-            "method.about_code", "method.print_version", "method.manual_pdf", "ops.healthz",
-            "ops.readyz",
+            "method.about_code", "method.print_version", "method.manual_pdf", "help.index",
+            "help.page", "ops.healthz", "ops.readyz",
             "privacy.notice", "documents.download",
             # The plan's text: tests/routes.py gives the consultation one for any "/plan" route.
             "regions.plan_page",
