@@ -181,7 +181,9 @@ def fill(rule: Rule, consultation: Consultation, token: str) -> str:
         .replace("<int:number>", "1")
         .replace("<int:question_id>", str(consultation.sections[0].questions[0].id))
         .replace("<int:paragraph_id>", str(paragraph.id) if paragraph else "")
-        .replace("<slug>", guide.sessions()[0].slug)
+        .replace(
+            "<slug>", "kom-igang" if pattern.startswith("/hjalp") else guide.sessions()[0].slug
+        )
         .replace("<path:filename>", "css/kick.css")
         .replace("<int:item_id>", news_item(pattern, consultation))
     )
