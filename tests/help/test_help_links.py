@@ -15,10 +15,11 @@ from werkzeug.routing import Rule
 
 from kick_forms.auth.services import grant_role
 from kick_forms.help import guide
-from kick_forms.models import Role
-from tests.conftest import region
-from tests.routes import Links, all_rules, consultation_for, fill, staff, visitor
+from kick_forms.models import ConsultationStatus, Role
+from tests.conftest import make_consultation, region
+from tests.routes import Links, all_rules, fill, staff, visitor
 
+STATES = (ConsultationStatus.DRAFT, ConsultationStatus.OPEN, ConsultationStatus.CLOSED)
 HTML_PAGES = [
     rule for rule in all_rules() if rule.rule.startswith("/admin") and "GET" in rule.methods
 ]
@@ -75,27 +76,31 @@ def _parse(html: str) -> _Page:
 
 
 class _Site:
-    """The objects pages are filled with, made once: a draft consultation for the staff pages,
-    an open one with its private links for the public pages, and a user who may see them."""
+    """The objects pages are filled with, made once per kind: consultations in each state for
+    the staff pages (a draft unless asked), an open one with its private links for the public
+    pages, and a user who may see them all."""
 
     def __init__(self) -> None:
         self.user = staff(None, None, platform=True)
         grant_role(self.user, region("kronoberg"), Role.ADMIN)
-        self.consultations: dict[bool, tuple] = {}
+        self.consultations: dict[tuple[bool, str], tuple] = {}
 
-    def url(self, rule: Rule) -> str:
+    def url(self, rule: Rule, status: ConsultationStatus = ConsultationStatus.DRAFT) -> str:
         staff_page = rule.rule.startswith("/admin")
-        if staff_page not in self.consultations:
-            consultation = consultation_for(rule, "staff-plan" if staff_page else "plan")
-            self.consultations[staff_page] = (consultation, Links(consultation))
-        consultation, links = self.consultations[staff_page]
+        status = status if staff_page else ConsultationStatus.OPEN
+        key = (staff_page, status.value)
+        if key not in self.consultations:
+            slug = f"{'staff-' if staff_page else ''}plan-{status.value}"
+            consultation = make_consultation(region_slug="kronoberg", slug=slug, status=status)
+            self.consultations[key] = (consultation, Links(consultation))
+        consultation, links = self.consultations[key]
         return fill(rule, consultation, links.for_endpoint(rule.endpoint))
 
 
-def _html_page(app, site: _Site, rule: Rule, language: str):  # type: ignore[no-untyped-def]
+def _html_page(app, site: _Site, rule: Rule, language: str, status=ConsultationStatus.DRAFT):  # type: ignore[no-untyped-def]
     """The rule's page as staff see it (or anonymously, for the sign-in pages), or None where it
     is a download, a redirect or a form that only answers a POST."""
-    url = site.url(rule)
+    url = site.url(rule, status)
     joiner = "&" if "?" in url else "?"
     for user in (site.user, None):
         client, _csrf = visitor(app, user)
@@ -152,9 +157,12 @@ def test_every_label_the_guide_quotes_is_on_a_page_its_section_describes(app, la
         texts: set[str] = set()
         for endpoint in section.endpoints:
             if endpoint not in rendered:
+                # The page as a draft, open and closed: a button may show in one state only.
                 # A download or a redirect has no labels; the section quotes another page's.
-                found = _html_page(app, site, rules[endpoint], language)
-                rendered[endpoint] = _parse(found[1]).texts if found else set()
+                rendered[endpoint] = set()
+                for status in STATES:
+                    found = _html_page(app, site, rules[endpoint], language, status)
+                    rendered[endpoint] |= _parse(found[1]).texts if found else set()
             texts |= rendered[endpoint]
         missing += [
             f"{page.slug}#{section.anchor}: {{{{{label}}}}}"
