@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from kick_forms.extensions import db
@@ -75,22 +75,41 @@ class Manual:
     code: Code
     levels: list[ManualLevel]
     steps: list[ManualStep]
-    placed_total: int
 
 
-def _placed_consultations() -> list[Consultation]:
-    """Public consultations placed in the matrix, newest first."""
+def _placed():  # type: ignore[no-untyped-def]
+    """Public consultations with both a level and a step."""
+    return (
+        Consultation.status != ConsultationStatus.DRAFT,
+        Consultation.code_level_key.is_not(None),
+        Consultation.code_step_key.is_not(None),
+    )
+
+
+def _newest_per_step() -> list[Consultation]:
+    """The newest few placed consultations of each step, in one query however many there are."""
+    rank = (
+        func.row_number()
+        .over(
+            partition_by=Consultation.code_step_key,
+            order_by=(Consultation.created_at.desc(), Consultation.id.desc()),
+        )
+        .label("rank")
+    )
+    ranked = select(Consultation.id, rank).where(*_placed()).subquery()
     query = (
         select(Consultation)
-        .where(
-            Consultation.status != ConsultationStatus.DRAFT,
-            Consultation.code_level_key.is_not(None),
-            Consultation.code_step_key.is_not(None),
-        )
+        .join(ranked, ranked.c.id == Consultation.id)
+        .where(ranked.c.rank <= EXAMPLES_PER_STEP)
         .options(selectinload(Consultation.region))
         .order_by(Consultation.created_at.desc(), Consultation.id.desc())
     )
     return list(db.session.scalars(query))
+
+
+def _count_per_step() -> dict[str, int]:
+    query = select(Consultation.code_step_key, func.count()).where(*_placed())
+    return dict(db.session.execute(query.group_by(Consultation.code_step_key)).tuples().all())  # type: ignore[arg-type]
 
 
 def manual() -> Manual:
@@ -113,18 +132,17 @@ def manual() -> Manual:
         )
         for row in step_rows
     }
-    placed = _placed_consultations()
-    for consultation in placed:
+    for consultation in _newest_per_step():
+        level = levels_by_key[consultation.code_level_key]  # type: ignore[index]
         step = steps[consultation.code_step_key]  # type: ignore[index]
-        step.placed_total += 1
-        if len(step.placed) < EXAMPLES_PER_STEP:
-            level = levels_by_key[consultation.code_level_key]  # type: ignore[index]
-            step.placed.append(Placed(consultation, level, year_of(consultation)))
+        step.placed.append(Placed(consultation, level, year_of(consultation)))
+    counts = _count_per_step()
+    for step in steps.values():
+        step.placed_total = counts.get(step.row.key, 0)
     return Manual(
         code=the_code,
         levels=[
             ManualLevel(row, advice.LEVELS[row.key], the_code.levels[row.key]) for row in level_rows
         ],
         steps=list(steps.values()),
-        placed_total=len(placed),
     )
