@@ -31,6 +31,8 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 LANGUAGES = ("sv", "en")
+# Shaped like a private link (43 URL-safe characters), which the answering pages require.
+DRAFT_LINK = "Exempel-pa-en-privat-lank-till-ett-utkast00"
 
 
 def demo_app(folder: Path):  # type: ignore[no-untyped-def]
@@ -63,6 +65,7 @@ def placeholders(app) -> dict[str, str]:  # type: ignore[no-untyped-def]
     from kick_forms.models import Consultation, ConsultationStatus, Region
     from kick_forms.responses.services import Respondent, start_response
     from kick_forms.timeutil import utcnow
+    from kick_forms.tokens import hash_token
 
     with app.app_context():
         consultation = db.session.scalars(
@@ -72,13 +75,16 @@ def placeholders(app) -> dict[str, str]:  # type: ignore[no-untyped-def]
             .order_by(Consultation.id)
         ).first()
         who = Respondent("Kammarkören Cantus", None, None, [], "Eva Ek", "eva@example.se", True)
-        _response, token = start_response(consultation, who, "help-pictures", utcnow(), str)
+        response, _token = start_response(consultation, who, "help-pictures", utcnow(), str)
+        # The same private link every time, so that a picture showing it changes only when
+        # the page does.
+        response.token_hash = hash_token(DRAFT_LINK)
         db.session.commit()
         return {
             "region": DEMO_REGION,
             "consultation_id": str(consultation.id),
             "consultation_slug": consultation.slug,
-            "draft": token or "",
+            "draft": DRAFT_LINK,
         }
 
 
