@@ -202,7 +202,6 @@ class Code:
     enabling: Text
     matrix: Provenance
     matrix_exists: Provenance
-    cross_cutting: Provenance
 
     def principle_lists(self) -> list[PrincipleList]:
         rows = {row.key: row for row in db.session.scalars(select(CodePrinciple))}
@@ -288,7 +287,6 @@ def code() -> Code:
         enabling=sources.text(data["enabling_environment"]),  # type: ignore[arg-type]
         matrix=sources.provenance(data["matrix"]),
         matrix_exists=sources.provenance(data["matrix"]["exists"]),
-        cross_cutting=sources.provenance(data["cross_cutting_tools"]),
     )
 
 
