@@ -120,10 +120,6 @@ def manual_step_url(key: str) -> str:
     return manual_url(step_anchor(key))
 
 
-@bp.app_template_global()
-def provenance_groups(parts):  # type: ignore[no-untyped-def]
-    return grouped(parts)
-
-
+bp.add_app_template_global(grouped, "provenance_groups")
 bp.add_app_template_global(level_anchor)
 bp.add_app_template_global(step_anchor)
