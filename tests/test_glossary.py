@@ -89,3 +89,15 @@ def test_the_codes_swedish_texts_keep_to_the_glossary_too():
         if pattern.search(text)
     ]
     assert found == [], "\n".join(found)
+
+
+def test_the_help_guides_swedish_keeps_to_the_glossary_too():
+    pages = sorted((ROOT / "kick_forms" / "help" / "content" / "sv").rglob("*.md"))
+    assert len(pages) >= 10
+    found = [
+        f"{path.name}: {match.group(0)!r} ({pattern.pattern}; write {instead})"
+        for path in pages
+        for pattern, instead in ruled_out()
+        for match in pattern.finditer(path.read_text(encoding="utf-8"))
+    ]
+    assert found == [], "\n".join(found)
