@@ -10,7 +10,6 @@ up as a changed picture in review.
 
 from __future__ import annotations
 
-import os
 import sys
 import tempfile
 import threading
@@ -19,8 +18,20 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from flask_migrate import upgrade  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
+from sqlalchemy import select  # noqa: E402
 from werkzeug.serving import make_server  # noqa: E402
+
+from kick_forms import create_app  # noqa: E402
+from kick_forms.demo import load_demo_data  # noqa: E402
+from kick_forms.extensions import db  # noqa: E402
+from kick_forms.help.screenshots import DEMO_REGION, HEIGHT, SHOTS, WIDTH  # noqa: E402
+from kick_forms.models import Consultation, ConsultationStatus, Region  # noqa: E402
+from kick_forms.reference import load_reference_data  # noqa: E402
+from kick_forms.responses.services import Respondent, start_response  # noqa: E402
+from kick_forms.timeutil import utcnow  # noqa: E402
+from kick_forms.tokens import hash_token  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -37,16 +48,14 @@ DRAFT_LINK = "Exempel-pa-en-privat-lank-till-ett-utkast00"
 
 def demo_app(folder: Path):  # type: ignore[no-untyped-def]
     """The application on a new database in ``folder``, with the reference and demo data."""
-    os.environ["DATABASE_URL"] = f"sqlite:///{folder / 'demo.sqlite3'}"
-    os.environ.setdefault("SECRET_KEY", "help-screenshots")
-    from flask_migrate import upgrade
-
-    from kick_forms import create_app
-    from kick_forms.demo import load_demo_data
-    from kick_forms.extensions import db
-    from kick_forms.reference import load_reference_data
-
-    app = create_app({"RATELIMIT_ENABLED": False, "KICK_PAGE_CACHE": False})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'demo.sqlite3'}",
+            "SECRET_KEY": "help-screenshots",
+            "RATELIMIT_ENABLED": False,
+            "PAGE_CACHE": False,
+        }
+    )
     with app.app_context():
         upgrade(directory=str(ROOT / "migrations"))
         load_reference_data()
@@ -58,15 +67,6 @@ def demo_app(folder: Path):  # type: ignore[no-untyped-def]
 
 def placeholders(app) -> dict[str, str]:  # type: ignore[no-untyped-def]
     """The demo region's open consultation, and a draft answer's private link to it."""
-    from sqlalchemy import select
-
-    from kick_forms.extensions import db
-    from kick_forms.help.screenshots import DEMO_REGION
-    from kick_forms.models import Consultation, ConsultationStatus, Region
-    from kick_forms.responses.services import Respondent, start_response
-    from kick_forms.timeutil import utcnow
-    from kick_forms.tokens import hash_token
-
     with app.app_context():
         consultation = db.session.scalars(
             select(Consultation)
@@ -90,8 +90,6 @@ def placeholders(app) -> dict[str, str]:  # type: ignore[no-untyped-def]
 
 def take(names: list[str], out: Path | None = None) -> list[Path]:
     """Photograph the pages (all, or those named) and return the files written."""
-    from kick_forms.help.screenshots import DEMO_REGION, HEIGHT, SHOTS, WIDTH
-
     out = out or ROOT / "static" / "help"
     shots = [shot for shot in SHOTS if not names or shot.name in names]
     written = []
