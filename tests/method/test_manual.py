@@ -251,6 +251,8 @@ def test_the_pdf_has_the_manual_as_swedish_text_and_is_drawn_once(client, monkey
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"
     assert 'filename="metodhandbok.pdf"' in response.headers["Content-Disposition"]
+    # Swedish or English by the session's language: a cache keeps one per cookie.
+    assert "cookie" in response.vary
     reader = PdfReader(io.BytesIO(response.data))
     text = " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
     assert len(reader.pages) >= 8

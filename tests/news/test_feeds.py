@@ -37,6 +37,8 @@ def _feed(client, path: str) -> etree._Element:
     assert reply.status_code == 200
     assert reply.mimetype == "application/atom+xml"
     assert reply.headers["Cache-Control"] == "public, max-age=300"
+    # Its words follow the language kept in the session cookie: a cache keys on that too.
+    assert "cookie" in reply.vary
     document = etree.fromstring(reply.get_data())
     assert SCHEMA.validate(document), SCHEMA.error_log
     return document
@@ -141,6 +143,7 @@ def test_the_calendar_has_the_deadlines_and_dialogue_meetings(client, opened):
                                    place="Växjö konserthus"))  # fmt: skip
     db.session.commit()
     reply = client.get("/r/kronoberg/kalender.ics")
+    assert "cookie" in reply.vary  # its event names follow the session's language
     assert reply.status_code == 200
     assert reply.mimetype == "text/calendar"
     calendar = icalendar.Calendar.from_ical(reply.get_data())
