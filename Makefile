@@ -24,12 +24,16 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $@
 
-# Catalogs are compiled here, never committed as binaries.
+# Catalogs are compiled here, never committed as binaries. The keywords are the translation
+# functions beyond Babel's defaults (gettext, ngettext, pgettext…); tests/test_translations.py reads
+# them from here.
+MESSAGE_KEYWORDS := -k _l -k lazy_gettext -k lazy_ngettext:1,2 -k lazy_pgettext:1c,2
+
 translations: install
 	$(BIN)/pybabel compile --use-fuzzy -d kick_forms/translations -D messages
 
 extract-messages: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 -o kick_forms/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg $(MESSAGE_KEYWORDS) -o kick_forms/translations/messages.pot .
 	$(BIN)/pybabel update -i kick_forms/translations/messages.pot -d kick_forms/translations --no-fuzzy-matching
 
 migrate: install
