@@ -37,8 +37,10 @@ MEMORY_BYTES = 64 * 1000 * 1000
 RENDER_WAIT_SECONDS = 20.0
 RETRY_AFTER_SECONDS = 10
 
-_SUMMARY_START = '<article class="print-summary">'
-_SUMMARY_END = "</article>"
+# The part of a page a PDF shows: the article marked so, up to the page's last article's end. The
+# rest (menus, the language links that repeat the address's query string) is hidden in print.
+_PRINTED_START = re.compile(r"<article [^>]*\bdata-pdf-content\b")
+_PRINTED_END = "</article>"
 _DRAWN_AT = re.compile(r'<dd class="drawn-at">[^<]*</dd>')
 
 # One drawing at a time in a process: drawing holds the interpreter, so two at once are no
@@ -138,16 +140,18 @@ def _store() -> Store:
     return app.extensions["kick_pdf"]
 
 
-def state_key(consultation_id: int, language: str, html: str) -> str:
-    """The name of the PDF of this summary: what it shows, not when it was drawn (the
-    ``drawn-at`` element is left out; another time in the same minute, such as the moment the
-    consultation opened, stays in)."""
-    start = html.find(_SUMMARY_START)
-    end = html.rfind(_SUMMARY_END)
-    summary = html[start:end] if 0 <= start < end else html
-    summary = _DRAWN_AT.sub("", summary)
-    digest = hashlib.sha256(f"{language}\n{summary}".encode()).hexdigest()
-    return f"{consultation_id}:{digest}"
+def state_key(name: str, language: str, html: str) -> str:
+    """The name of a PDF: ``name`` and what it shows (the article marked ``data-pdf-content``),
+    not when it was drawn (the ``drawn-at`` element is left out; another time in the same
+    minute, such as the moment the consultation opened, stays in) nor anything a visitor put
+    in the address."""
+    start = _PRINTED_START.search(html)
+    end = html.rfind(_PRINTED_END)
+    if start is None or end < start.start():
+        raise ValueError(f"the page of the PDF {name!r} marks no article data-pdf-content")
+    printed = _DRAWN_AT.sub("", html[start.start() : end])
+    digest = hashlib.sha256(f"{language}\n{printed}".encode()).hexdigest()
+    return f"{name}:{digest}"
 
 
 def kept_pdf(key: str, draw: Callable[[], bytes]) -> bytes:

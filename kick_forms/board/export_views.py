@@ -99,7 +99,7 @@ def board_pdf(region_slug: str, consultation_slug: str):
     consultation = _visible_consultation(region_slug, consultation_slug)
     summary = _summary(consultation)
     html = render_template("board/print.html", pdf=True, **summary)
-    key = pdf_cache.state_key(consultation.id, str(get_locale()), html)
+    key = pdf_cache.state_key(f"board:{consultation.id}", str(get_locale()), html)
     try:
         data = pdf_cache.kept_pdf(key, lambda: pdf.app_pdf(html))
     except pdf_cache.RenderBusy:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 
 from flask import Response, current_app, render_template, url_for
 from flask_babel import get_locale
@@ -74,9 +73,9 @@ def print_version():
 def manual_pdf():
     """The print version as PDF, drawn once per state of what it shows (see pdf_cache)."""
     html = _print_page(for_pdf=True)
-    digest = hashlib.sha256(f"{get_locale()}\n{html}".encode()).hexdigest()
+    key = pdf_cache.state_key("manual", str(get_locale()), html)
     try:
-        data = pdf_cache.kept_pdf(f"manual:{digest}", lambda: pdf.app_pdf(html))
+        data = pdf_cache.kept_pdf(key, lambda: pdf.app_pdf(html))
     except pdf_cache.RenderBusy:
         raise ServiceUnavailable(retry_after=pdf_cache.RETRY_AFTER_SECONDS) from None
     response = Response(data, mimetype="application/pdf")

@@ -241,3 +241,14 @@ def _fresh_memory() -> Iterator[None]:
     """Each test starts with nothing drawn: the store lives on the app, and the lock is free."""
     yield
     assert not pdf_cache._drawing.locked()
+
+
+def test_a_pdf_is_named_by_the_article_it_prints_and_a_page_without_one_is_an_error():
+    page = '<a href="?x={x}&lang=en">English</a><article class="s" data-pdf-content>{body}</article>'
+    key = pdf_cache.state_key("manual", "sv", page.format(x=1, body="Steg 1"))
+    assert key.startswith("manual:")
+    assert pdf_cache.state_key("manual", "sv", page.format(x=2, body="Steg 1")) == key
+    assert pdf_cache.state_key("manual", "sv", page.format(x=1, body="Steg 2")) != key
+    assert pdf_cache.state_key("manual", "en", page.format(x=1, body="Steg 1")) != key
+    with pytest.raises(ValueError, match="data-pdf-content"):
+        pdf_cache.state_key("manual", "sv", "<article>Steg 1</article>")

@@ -266,6 +266,10 @@ def test_the_pdf_has_the_manual_as_swedish_text_and_is_drawn_once(client, monkey
     ):
         assert expected in text, expected
     assert client.get("/metod/metodhandbok.pdf").data == response.data
+    # Nothing a visitor adds to the address makes a new PDF (the page's language links repeat
+    # the query string, outside what the PDF shows).
+    for query in ("?x=1", "?utm_source=%3Cb%3E", "?lang=sv&page=2"):
+        assert client.get("/metod/metodhandbok.pdf" + query).data == response.data
     assert len(drawn) == 1
     english = client.get("/metod/metodhandbok.pdf?lang=en")
     assert english.data != response.data and len(drawn) == 2
