@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from flask import Response, current_app, render_template, url_for
 from flask_babel import get_locale
 from werkzeug.exceptions import ServiceUnavailable
