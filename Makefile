@@ -10,9 +10,10 @@ run: install translations migrate demo
 	$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
 # Two workers (pytest-xdist), one per core, each running whole files in their order (tests of a
-# file may share a live server); each has its own PostgreSQL and Redis database
-# (see tests/conftest.py). PYTEST_ARGS="-n 0" runs in one process.
-PYTEST_ARGS ?= -n 2 --dist loadfile
+# file may share a live server), the longest files first (tests/conftest.py orders them; xdist's
+# own order, by number of tests, would start the crawl last); each worker has its own PostgreSQL
+# and Redis database. PYTEST_ARGS="-n 0" runs in one process.
+PYTEST_ARGS ?= -n 2 --dist loadfile --no-loadscope-reorder
 test: install translations chromium java node_modules/.package-lock.json
 	$(BIN)/pytest $(PYTEST_ARGS)
 
