@@ -6,10 +6,33 @@ import os
 from typing import Any
 
 from flask import Flask, current_app, g, has_request_context, request, session
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from kick_forms import compression, form_markup, incoming, page_cache, urls
+from kick_forms import (
+    cli,
+    compression,
+    embed,
+    errors,
+    form_markup,
+    incoming,
+    ops,
+    page_cache,
+    security,
+    templating,
+    urls,
+)
 from kick_forms import config as config_module
+from kick_forms.accessibility import bp as accessibility_bp
+from kick_forms.alliances import bp as alliances_bp
+from kick_forms.alliances import staff_bp as alliances_staff_bp
+from kick_forms.api import bp as api_bp
+from kick_forms.auth import bp as auth_bp
 from kick_forms.auth.services import SESSION_KEY, session_user
+from kick_forms.board import bp as board_bp
+from kick_forms.consultations import bp as consultations_bp
+from kick_forms.consultations import documents_bp
+from kick_forms.dialogue.views import bp as dialogue_bp
+from kick_forms.errors import unauthorised
 from kick_forms.extensions import (
     babel,
     configure_sqlite,
@@ -20,6 +43,25 @@ from kick_forms.extensions import (
     migrate,
     sqlite_begin,
 )
+from kick_forms.help import bp as help_bp
+from kick_forms.invitations import bp as invitations_bp
+from kick_forms.method import bp as method_bp
+from kick_forms.method import staff_bp as method_staff_bp
+from kick_forms.news import bp as news_bp
+from kick_forms.news import staff_bp as news_staff_bp
+from kick_forms.ops.views import bp as ops_bp
+from kick_forms.organisations import bp as organisations_bp
+from kick_forms.privacy.views import bp as privacy_bp
+from kick_forms.records import views as records
+from kick_forms.regions import bp as regions_bp
+from kick_forms.registration import bp as registration_bp
+from kick_forms.registration import staff_bp as registration_staff_bp
+from kick_forms.responses import bp as responses_bp
+from kick_forms.review.views import bp as review_bp
+from kick_forms.sso import bp as sso_bp
+from kick_forms.staff import bp as staff_bp
+from kick_forms.studyguide import bp as studyguide_bp
+from kick_forms.twofactor import bp as twofactor_bp
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -46,8 +88,6 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     page_cache.init_app(app)
     _register_blueprints(app)
 
-    from kick_forms import cli, errors, ops, security, templating
-
     ops.init_app(app)
     errors.init_app(app)
     security.init_app(app)
@@ -64,15 +104,7 @@ def _trust_proxies(app: Flask) -> None:
     """
     hops = app.config["PROXY_FIX"]
     if hops:
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
-
-
-def _unauthorised():  # type: ignore[no-untyped-def]
-    from kick_forms.errors import unauthorised
-
-    return unauthorised()
 
 
 def _select_locale() -> str:
@@ -106,7 +138,7 @@ def _init_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"
-    login_manager.unauthorized_handler(_unauthorised)
+    login_manager.unauthorized_handler(unauthorised)
     login_manager.session_protection = "strong"
 
     with app.app_context():
@@ -135,35 +167,6 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from kick_forms import embed
-    from kick_forms.accessibility import bp as accessibility_bp
-    from kick_forms.alliances import bp as alliances_bp
-    from kick_forms.alliances import staff_bp as alliances_staff_bp
-    from kick_forms.api import bp as api_bp
-    from kick_forms.auth import bp as auth_bp
-    from kick_forms.board import bp as board_bp
-    from kick_forms.consultations import bp as consultations_bp
-    from kick_forms.consultations import documents_bp
-    from kick_forms.dialogue.views import bp as dialogue_bp
-    from kick_forms.help import bp as help_bp
-    from kick_forms.invitations import bp as invitations_bp
-    from kick_forms.method import bp as method_bp
-    from kick_forms.method import staff_bp as method_staff_bp
-    from kick_forms.news import bp as news_bp
-    from kick_forms.news import staff_bp as news_staff_bp
-    from kick_forms.ops.views import bp as ops_bp
-    from kick_forms.organisations import bp as organisations_bp
-    from kick_forms.privacy.views import bp as privacy_bp
-    from kick_forms.records import views as records
-    from kick_forms.regions import bp as regions_bp
-    from kick_forms.registration import bp as registration_bp
-    from kick_forms.registration import staff_bp as registration_staff_bp
-    from kick_forms.responses import bp as responses_bp
-    from kick_forms.review.views import bp as review_bp
-    from kick_forms.sso import bp as sso_bp
-    from kick_forms.staff import bp as staff_bp
-    from kick_forms.studyguide import bp as studyguide_bp
-    from kick_forms.twofactor import bp as twofactor_bp
 
     # The answering flow works without cookies; see kick_forms/responses/views.py.
     csrf.exempt(responses_bp)
