@@ -278,9 +278,13 @@ def test_every_role_gets_what_the_table_says(app, rule, method):
     }
     blekinge = snapshot("blekinge")
     observed = {}
+    consultation = None
     for role in ROLES:
-        consultation = consultation_for(rule, f"plan-{role}")
-        links = Links(consultation)
+        # Each role meets the consultation as it was made: a fresh one after any request that
+        # may have changed it. A page that only reads shares one between the roles.
+        if consultation is None:
+            consultation = consultation_for(rule, f"plan-{role}")
+            links = Links(consultation)
         token = links.for_endpoint(rule.endpoint) if role == "link" else new_token()
         url = fill(rule, consultation, token)
         client, csrf = visitor(app, users.get(role))
@@ -288,8 +292,11 @@ def test_every_role_gets_what_the_table_says(app, rule, method):
         response = client.open(url, method=method, data=_form_data(csrf))
         observed[role] = _outcome(response)
         assert snapshot("blekinge") == blekinge, f"{role} changed another region's data"
+        after = snapshot("kronoberg")
         if observed[role] != OK:
-            assert snapshot("kronoberg") == before, f"{role} was refused but changed data"
+            assert after == before, f"{role} was refused but changed data"
+        if method != "GET" or after != before:
+            consultation = None
         checked.append((rule.endpoint, method, role))
     assert rule.endpoint in EXPECTED, f"no rule for {rule.endpoint}"
     assert observed == dict(zip(ROLES, _expected(rule, method), strict=True))
