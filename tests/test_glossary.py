@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 
 from babel.messages.pofile import read_po
 
@@ -37,6 +38,17 @@ def _strings(message) -> list[str]:
     return list(message.string) if isinstance(message.string, tuple) else [message.string]
 
 
+def _breaches(texts: Iterable[tuple[str, str]]) -> list[str]:
+    """Each use of a word the glossary rules out, in (where, text) pairs, and what to write."""
+    rules = ruled_out()
+    return [
+        f"{where}: {match.group(0)!r} ({pattern.pattern}; write {instead})"
+        for where, text in texts
+        for pattern, instead in rules
+        for match in pattern.finditer(text)
+    ]
+
+
 def test_the_glossary_rules_words_out():
     patterns = [pattern.pattern for pattern, _instead in ruled_out()]
     assert "mejl" in patterns and r"\bej\b" in patterns and "förening" in patterns
@@ -44,13 +56,8 @@ def test_the_glossary_rules_words_out():
 
 
 def test_no_catalogue_entry_uses_a_word_the_glossary_rules_out():
-    rules = ruled_out()
-    found = []
-    for message in _messages():
-        for string in _strings(message):
-            for pattern, instead in rules:
-                if pattern.search(string):
-                    found.append(f"{string!r}: {pattern.pattern} (write {instead})")
+    texts = [(repr(string), string) for message in _messages() for string in _strings(message)]
+    found = _breaches(texts)
     assert found == [], "\n".join(found)
 
 
@@ -82,22 +89,12 @@ def test_the_codes_swedish_texts_keep_to_the_glossary_too():
     data = json.loads((ROOT / "kick_forms" / "data" / "coe_code.json").read_text("utf-8"))
     texts = list(_swedish_of(data))
     assert len(texts) > 50
-    found = [
-        f"{text!r}: {pattern.pattern} (write {instead})"
-        for text in texts
-        for pattern, instead in ruled_out()
-        if pattern.search(text)
-    ]
+    found = _breaches((repr(text), text) for text in texts)
     assert found == [], "\n".join(found)
 
 
 def test_the_help_guides_swedish_keeps_to_the_glossary_too():
     pages = sorted((ROOT / "kick_forms" / "help" / "content" / "sv").rglob("*.md"))
     assert len(pages) >= 10
-    found = [
-        f"{path.name}: {match.group(0)!r} ({pattern.pattern}; write {instead})"
-        for path in pages
-        for pattern, instead in ruled_out()
-        for match in pattern.finditer(path.read_text(encoding="utf-8"))
-    ]
+    found = _breaches((path.name, path.read_text(encoding="utf-8")) for path in pages)
     assert found == [], "\n".join(found)
