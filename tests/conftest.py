@@ -129,7 +129,8 @@ def _url_builders_compiled_once() -> Iterator[None]:
     """Werkzeug writes and compiles two URL builders for each of the app's ~230 rules whenever
     an app is made: a tenth of a second, most of what a test's setup costs. The code it writes
     depends only on the rule (its text, parsed parts and defaults), so the suite's thousands of
-    apps share it; each app's rules still build URLs through their own converters."""
+    apps share it; each app's rules still build URLs through their own converters. (Should
+    Werkzeug rename what this replaces, ``setattr`` fails at once rather than nothing happening.)"""
     compile_builder = Rule._compile_builder
     compiled: dict[tuple, Callable[..., tuple[str, str]]] = {}
 
